@@ -1,0 +1,122 @@
+//! The errors a table operation can return.
+
+use wasmtime_environ::Trap;
+use wasmtime_environ::error::{Error, OutOfMemory};
+
+/// Everything that can go wrong in table storage, with the numbers a caller needs.
+///
+/// A WebAssembly program observes only [`TableError::Trap`] (see [`TableError::as_trap`]); the
+/// other variants are embedder-facing failures. A resource limiter's own error is carried unchanged
+/// in [`TableError::Limiter`] so the caller can downcast it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TableError {
+    /// An access outside the table: `table.get`/`set`/`fill`/`copy`/`init` out of range.
+    #[error("{0}")]
+    Trap(Trap),
+
+    /// The table type's minimum cannot be satisfied: a limiter refused it, it does not fit in
+    /// `usize`, or it is larger than the maximum.
+    #[error("table minimum size of {minimum} elements exceeds table limits")]
+    MinimumExceedsLimits {
+        /// The declared minimum, in elements.
+        minimum: u64,
+    },
+
+    /// Static memory does not start at an address aligned for the element.
+    #[error(
+        "static table memory at {address:#x} is not aligned to the element alignment of {align} bytes"
+    )]
+    StaticMemoryMisaligned {
+        /// The address of the memory handed in.
+        address: usize,
+        /// The alignment an element needs, in bytes.
+        align: usize,
+    },
+
+    /// Static memory's length is not a whole number of elements.
+    #[error(
+        "static table memory of {bytes} bytes is not a whole number of {element_size}-byte elements"
+    )]
+    StaticMemoryOddLength {
+        /// The length of the memory handed in, in bytes.
+        bytes: usize,
+        /// The size of one element, in bytes.
+        element_size: usize,
+    },
+
+    /// Static memory is too small to hold the table type's minimum.
+    #[error(
+        "static table memory of {bytes} bytes is too small for the minimum of {minimum} elements ({required} bytes)"
+    )]
+    StaticMemoryTooSmall {
+        /// The length of the memory handed in, in bytes.
+        bytes: usize,
+        /// The table type's minimum, in elements.
+        minimum: usize,
+        /// The bytes the minimum needs.
+        required: usize,
+    },
+
+    /// The table type's minimum exceeds what the static storage may hold once capped by the
+    /// type's maximum.
+    #[error("initial table size of {minimum} exceeds the static capacity of {capacity} elements")]
+    MinimumExceedsStaticCapacity {
+        /// The table type's minimum, in elements.
+        minimum: usize,
+        /// The capacity of the static storage, in elements.
+        capacity: usize,
+    },
+
+    /// The allocator could not provide memory for the table.
+    #[error("failed to allocate {bytes} bytes for table storage")]
+    OutOfMemory {
+        /// The size of the allocation that failed, in bytes.
+        bytes: usize,
+    },
+
+    /// A number of elements whose size in bytes does not fit in an allocation.
+    #[error("{elements} elements of {element_size} bytes exceed the largest possible allocation")]
+    ElementBytesOverflow {
+        /// The number of elements requested.
+        elements: usize,
+        /// The size of one element, in bytes.
+        element_size: usize,
+    },
+
+    /// A resource limiter returned an error; it is passed through unchanged.
+    #[error("{0}")]
+    Limiter(Error),
+}
+
+impl TableError {
+    /// The trap a WebAssembly program observes for this error, if it is one.
+    pub fn as_trap(&self) -> Option<Trap> {
+        match self {
+            TableError::Trap(trap) => Some(*trap),
+            _ => None,
+        }
+    }
+
+    /// The limiter's own error, if this error came from a limiter.
+    pub fn into_limiter_error(self) -> Result<Error, Self> {
+        match self {
+            TableError::Limiter(error) => Ok(error),
+            other => Err(other),
+        }
+    }
+}
+
+impl From<Trap> for TableError {
+    fn from(trap: Trap) -> Self {
+        TableError::Trap(trap)
+    }
+}
+
+impl From<OutOfMemory> for TableError {
+    fn from(oom: OutOfMemory) -> Self {
+        TableError::OutOfMemory {
+            bytes: oom.requested_allocation_size(),
+        }
+    }
+}

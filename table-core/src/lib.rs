@@ -1,0 +1,36 @@
+//! Element-agnostic storage for WebAssembly tables.
+//!
+//! `table-core` owns everything about a table that does not depend on what its slots hold:
+//! the memory (owned and growable, or fixed and handed in by a pooling allocator), overflow-safe
+//! bounds checks, the creation-limits and grow procedures with their resource-limiter calls, the
+//! errors those produce, and the [`VMTableDefinition`] that compiled code reads.
+//!
+//! Element crates (`table-func`, `table-gcref`, `table-cont`) wrap a [`TableStorage`] of their own
+//! slot type and add only what is true of their element: representation, tagging and barriers.
+//! Architecture invariant: this crate never names an element kind.
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod block_on;
+mod element;
+mod error;
+mod limiter;
+mod limits;
+mod range;
+mod storage;
+mod vmtable;
+
+pub use element::TableElement;
+pub use error::TableError;
+pub use limiter::{AsyncTableLimiter, NoLimiter, TableLimiter};
+pub use limits::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW, TableLimits};
+pub use range::{check_index, check_range};
+pub use storage::{DynamicStorage, StaticStorage, TableStorage};
+pub use vmtable::VMTableDefinition;
+
+/// The vocabulary shared with Wasmtime, re-exported so element crates and users name one version.
+pub use wasmtime_environ;

@@ -1,0 +1,229 @@
+//! Table storage: the slots of one table, owned ([`DynamicStorage`]) or borrowed from a pooling
+//! allocator ([`StaticStorage`]), behind one type element crates use ([`TableStorage`]).
+
+mod dynamic;
+mod grow;
+mod static_storage;
+
+pub use dynamic::DynamicStorage;
+pub use static_storage::StaticStorage;
+
+use crate::range::{check_index, check_range};
+use crate::{TableElement, TableError, TableLimits, VMTableDefinition};
+use core::ptr::NonNull;
+use wasmtime_environ::Trap;
+
+/// The slots of a table, in either kind of storage.
+///
+/// All slot access is bounds-checked here with `u64` indices and lengths, so element crates only
+/// translate values. Bulk operations check their whole range before writing anything.
+#[derive(Debug)]
+pub enum TableStorage<T: TableElement> {
+    /// Fixed-capacity memory handed in by the embedder; never moves.
+    Static(StaticStorage<T>),
+    /// Owned heap memory; may move when it grows.
+    Dynamic(DynamicStorage<T>),
+}
+
+impl<T: TableElement> TableStorage<T> {
+    /// Allocates owned storage with `limits.minimum` empty slots.
+    ///
+    /// # Errors
+    ///
+    /// As for [`DynamicStorage::new`].
+    pub fn new_dynamic(limits: TableLimits) -> Result<Self, TableError> {
+        DynamicStorage::new(limits).map(TableStorage::Dynamic)
+    }
+
+    /// Places storage with `limits.minimum` empty slots in caller-provided `memory`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`StaticStorage::new`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`StaticStorage::new`].
+    pub unsafe fn new_static(
+        memory: NonNull<[u8]>,
+        limits: TableLimits,
+    ) -> Result<Self, TableError> {
+        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
+        unsafe { StaticStorage::new(memory, limits) }.map(TableStorage::Static)
+    }
+
+    /// The slots currently in the table.
+    #[inline]
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            TableStorage::Static(storage) => storage.as_slice(),
+            TableStorage::Dynamic(storage) => storage.as_slice(),
+        }
+    }
+
+    /// The slots currently in the table, mutably.
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            TableStorage::Static(storage) => storage.as_mut_slice(),
+            TableStorage::Dynamic(storage) => storage.as_mut_slice(),
+        }
+    }
+
+    /// The number of slots in the table.
+    #[inline]
+    pub fn size(&self) -> usize {
+        match self {
+            TableStorage::Static(storage) => storage.size(),
+            TableStorage::Dynamic(storage) => storage.size(),
+        }
+    }
+
+    /// The most slots the table can ever hold: the capacity for static storage, the table type's
+    /// maximum for dynamic storage (`None` when it does not fit in `usize`).
+    #[inline]
+    pub fn maximum(&self) -> Option<usize> {
+        match self {
+            TableStorage::Static(storage) => Some(storage.capacity()),
+            TableStorage::Dynamic(storage) => storage.maximum(),
+        }
+    }
+
+    /// Whether the table lives in static memory.
+    #[inline]
+    pub fn is_static(&self) -> bool {
+        matches!(self, TableStorage::Static(_))
+    }
+
+    /// The bytes of memory this table holds: its allocated or static capacity times the element
+    /// size.
+    pub fn bytes_held(&self) -> usize {
+        match self {
+            TableStorage::Static(storage) => storage.bytes_held(),
+            TableStorage::Dynamic(storage) => storage.bytes_held(),
+        }
+    }
+
+    /// The definition compiled code reads. Re-read it after every grow: dynamic storage may move.
+    pub fn vmtable(&mut self) -> VMTableDefinition {
+        let slots = self.as_mut_slice();
+        VMTableDefinition {
+            base: slots.as_mut_ptr().cast(),
+            current_elements: slots.len(),
+        }
+    }
+
+    /// The slot at `index`.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when `index >= size`.
+    #[inline]
+    pub fn get(&self, index: u64) -> Result<&T, Trap> {
+        let slots = self.as_slice();
+        Ok(&slots[check_index(slots.len(), index)?])
+    }
+
+    /// The slot at `index`, mutably.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when `index >= size`.
+    #[inline]
+    pub fn get_mut(&mut self, index: u64) -> Result<&mut T, Trap> {
+        let slots = self.as_mut_slice();
+        let index = check_index(slots.len(), index)?;
+        Ok(&mut slots[index])
+    }
+
+    /// The slots `[start, start + len)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when the range overflows or ends past `size`.
+    #[inline]
+    pub fn range(&self, start: u64, len: u64) -> Result<&[T], Trap> {
+        let slots = self.as_slice();
+        Ok(&slots[check_range(slots.len(), start, len)?])
+    }
+
+    /// The slots `[start, start + len)`, mutably.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when the range overflows or ends past `size`.
+    #[inline]
+    pub fn range_mut(&mut self, start: u64, len: u64) -> Result<&mut [T], Trap> {
+        let slots = self.as_mut_slice();
+        let range = check_range(slots.len(), start, len)?;
+        Ok(&mut slots[range])
+    }
+
+    /// Writes `value` into every slot of `[start, start + len)` (one slice fill).
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when the range is out of bounds; nothing is written.
+    #[inline]
+    pub fn fill(&mut self, start: u64, len: u64, value: T) -> Result<(), Trap>
+    where
+        T: Copy,
+    {
+        self.range_mut(start, len)?.fill(value);
+        Ok(())
+    }
+
+    /// Moves `[src, src + len)` to `[dst, dst + len)` within this table; overlapping ranges behave
+    /// like `memmove`.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written.
+    #[inline]
+    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), Trap>
+    where
+        T: Copy,
+    {
+        let slots = self.as_mut_slice();
+        let src = check_range(slots.len(), src, len)?;
+        let dst = check_range(slots.len(), dst, len)?;
+        slots.copy_within(src, dst.start);
+        Ok(())
+    }
+
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written.
+    #[inline]
+    pub fn copy_from(&mut self, src: &Self, dst: u64, src_index: u64, len: u64) -> Result<(), Trap>
+    where
+        T: Copy,
+    {
+        let src = src.range(src_index, len)?;
+        self.range_mut(dst, len)?.copy_from_slice(src);
+        Ok(())
+    }
+
+    /// Writes `encode(value)` for each of `values` into the slots starting at `dst`, as
+    /// `table.init` does with an element segment. The whole range is checked first.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when `[dst, dst + values.len())` is out of bounds; nothing is
+    /// written.
+    #[inline]
+    pub fn init<U>(
+        &mut self,
+        dst: u64,
+        values: &[U],
+        mut encode: impl FnMut(&U) -> T,
+    ) -> Result<(), Trap> {
+        let slots = self.range_mut(dst, values.len() as u64)?;
+        for (slot, value) in slots.iter_mut().zip(values) {
+            *slot = encode(value);
+        }
+        Ok(())
+    }
+}
