@@ -12,7 +12,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 extern crate alloc;
-#[cfg(test)]
+#[cfg(any(test, feature = "test-support"))]
 extern crate std;
 
 mod block_on;
@@ -23,6 +23,9 @@ mod limits;
 mod range;
 mod storage;
 mod vmtable;
+
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use element::TableElement;
 pub use error::TableError;

@@ -29,6 +29,48 @@ impl<T: TableElement> TableStorage<T> {
         complete_now(self.grow_async(delta, adapter.as_mut()))
     }
 
+    /// Grows like [`TableStorage::grow`], then writes `init` into the new slots. An empty `init`
+    /// (the all-zero value) writes nothing: the new slots are already zero.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::grow`].
+    pub fn grow_filled(
+        &mut self,
+        delta: u64,
+        init: T,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Option<usize>, TableError>
+    where
+        T: Copy + PartialEq,
+    {
+        let mut adapter = limiter.map(SyncLimiterAdapter);
+        complete_now(self.grow_filled_async(delta, init, adapter.as_mut()))
+    }
+
+    /// [`TableStorage::grow_filled`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::grow`].
+    pub async fn grow_filled_async<L: AsyncTableLimiter + ?Sized>(
+        &mut self,
+        delta: u64,
+        init: T,
+        limiter: Option<&mut L>,
+    ) -> Result<Option<usize>, TableError>
+    where
+        T: Copy + PartialEq,
+    {
+        let grown = self.grow_async(delta, limiter).await?;
+        if let Some(old_size) = grown
+            && init != T::zeroed()
+        {
+            self.as_mut_slice()[old_size..].fill(init);
+        }
+        Ok(grown)
+    }
+
     /// [`TableStorage::grow`] with an asynchronous limiter.
     ///
     /// # Errors

@@ -9,8 +9,11 @@ pub use dynamic::DynamicStorage;
 pub use static_storage::StaticStorage;
 
 use crate::range::{check_index, check_range};
-use crate::{TableElement, TableError, TableLimits, VMTableDefinition};
+use crate::{
+    AsyncTableLimiter, TableElement, TableError, TableLimiter, TableLimits, VMTableDefinition,
+};
 use core::ptr::NonNull;
+use wasmtime_environ::Table;
 use wasmtime_environ::Trap;
 
 /// The slots of a table, in either kind of storage.
@@ -50,6 +53,70 @@ impl<T: TableElement> TableStorage<T> {
     ) -> Result<Self, TableError> {
         // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
         unsafe { StaticStorage::new(memory, limits) }.map(TableStorage::Static)
+    }
+
+    /// Creates owned storage for a table of type `ty`, after the creation-limits procedure
+    /// ([`TableLimits::for_table`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableLimits::for_table`] and [`DynamicStorage::new`].
+    pub fn dynamic_for(
+        ty: &Table,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Self, TableError> {
+        Self::new_dynamic(TableLimits::for_table(ty, limiter)?)
+    }
+
+    /// [`TableStorage::dynamic_for`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::dynamic_for`].
+    pub async fn dynamic_for_async<L: AsyncTableLimiter + ?Sized>(
+        ty: &Table,
+        limiter: Option<&mut L>,
+    ) -> Result<Self, TableError> {
+        Self::new_dynamic(TableLimits::for_table_async(ty, limiter).await?)
+    }
+
+    /// Places storage for a table of type `ty` in `memory`, after the creation-limits procedure
+    /// ([`TableLimits::for_table`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableLimits::for_table`] and [`StaticStorage::new`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`StaticStorage::new`].
+    pub unsafe fn static_for(
+        ty: &Table,
+        memory: NonNull<[u8]>,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Self, TableError> {
+        let limits = TableLimits::for_table(ty, limiter)?;
+        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
+        unsafe { Self::new_static(memory, limits) }
+    }
+
+    /// [`TableStorage::static_for`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::static_for`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`StaticStorage::new`].
+    pub async unsafe fn static_for_async<L: AsyncTableLimiter + ?Sized>(
+        ty: &Table,
+        memory: NonNull<[u8]>,
+        limiter: Option<&mut L>,
+    ) -> Result<Self, TableError> {
+        let limits = TableLimits::for_table_async(ty, limiter).await?;
+        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
+        unsafe { Self::new_static(memory, limits) }
     }
 
     /// The slots currently in the table.

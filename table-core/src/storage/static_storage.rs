@@ -50,13 +50,13 @@ impl<T: TableElement> StaticStorage<T> {
         let element_size = size_of::<T>();
         let bytes = memory.len();
         let address = memory.cast::<u8>().as_ptr().addr();
-        if address % align_of::<T>() != 0 {
+        if !address.is_multiple_of(align_of::<T>()) {
             return Err(TableError::StaticMemoryMisaligned {
                 address,
                 align: align_of::<T>(),
             });
         }
-        if bytes % element_size != 0 {
+        if !bytes.is_multiple_of(element_size) {
             return Err(TableError::StaticMemoryOddLength {
                 bytes,
                 element_size,

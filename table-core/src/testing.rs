@@ -1,0 +1,236 @@
+//! Test support shared by every crate's tests (feature `test-support`): static memory blocks, a
+//! limiter that records its calls, and the resident-set probe.
+
+use crate::{AsyncTableLimiter, TableLimiter};
+use alloc::alloc::{Layout, alloc_zeroed, dealloc};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::future::{Future, ready};
+use core::ptr::NonNull;
+use wasmtime_environ::error::Error;
+
+/// A zeroed block of memory standing in for a pooling allocator's table slot.
+pub struct StaticMemory {
+    block: NonNull<u8>,
+    layout: Layout,
+    offset: usize,
+    len: usize,
+}
+
+impl StaticMemory {
+    /// `len` zero bytes aligned to `align`.
+    pub fn new(len: usize, align: usize) -> Self {
+        Self::with_offset(len, align, 0)
+    }
+
+    /// `len` zero bytes starting `offset` bytes past an `align`-aligned address (a misaligned
+    /// block when `offset % align != 0`).
+    pub fn with_offset(len: usize, align: usize, offset: usize) -> Self {
+        let layout = Layout::from_size_align(len + offset + 1, align).expect("test layout");
+        // SAFETY: the layout's size is at least 1.
+        let block = unsafe { alloc_zeroed(layout) };
+        let block = NonNull::new(block).expect("test allocation");
+        StaticMemory {
+            block,
+            layout,
+            offset,
+            len,
+        }
+    }
+
+    /// The block, as static table storage takes it.
+    pub fn memory(&self) -> NonNull<[u8]> {
+        // SAFETY: `offset + len < layout.size()`, so the pointer stays inside the allocation.
+        let start = unsafe { self.block.add(self.offset) };
+        NonNull::slice_from_raw_parts(start, self.len)
+    }
+}
+
+impl Drop for StaticMemory {
+    fn drop(&mut self) {
+        // SAFETY: `block` was allocated with `layout` in `with_offset`.
+        unsafe { dealloc(self.block.as_ptr(), self.layout) };
+    }
+}
+
+/// One call a [`RecordingLimiter`] received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimiterCall {
+    /// `table_growing(current, desired, maximum)` and what the limiter answered.
+    Growing {
+        /// The current size.
+        current: usize,
+        /// The size asked for.
+        desired: usize,
+        /// The table's maximum.
+        maximum: Option<usize>,
+        /// The answer: `Some(allowed)`, or `None` for an error.
+        answer: Option<bool>,
+    },
+    /// `table_grow_failed` with the error's message.
+    GrowFailed(String),
+}
+
+/// How a [`RecordingLimiter`] answers `table_growing`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimiterPolicy {
+    /// Approve everything.
+    Allow,
+    /// Refuse everything.
+    Refuse,
+    /// Approve sizes up to and including this many elements.
+    AllowUpTo(usize),
+    /// Return an error ([`LimiterRefusal`]) from `table_growing`.
+    Fail,
+    /// Approve, but return an error ([`LimiterRefusal`]) from `table_grow_failed`.
+    FailOnGrowFailed,
+}
+
+/// The error a [`RecordingLimiter`] returns, for tests that downcast it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimiterRefusal;
+
+impl core::fmt::Display for LimiterRefusal {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the test limiter refused with an error")
+    }
+}
+
+impl core::error::Error for LimiterRefusal {}
+
+/// A limiter that answers by a [`LimiterPolicy`] and records every call, usable both as a
+/// [`TableLimiter`] and an [`AsyncTableLimiter`].
+#[derive(Debug, Clone)]
+pub struct RecordingLimiter {
+    /// How `table_growing` answers.
+    pub policy: LimiterPolicy,
+    /// Every call so far, in order.
+    pub calls: Vec<LimiterCall>,
+}
+
+impl RecordingLimiter {
+    /// A limiter with `policy` and no calls yet.
+    pub fn new(policy: LimiterPolicy) -> Self {
+        RecordingLimiter {
+            policy,
+            calls: Vec::new(),
+        }
+    }
+
+    fn growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, Error> {
+        let answer = match self.policy {
+            LimiterPolicy::Allow | LimiterPolicy::FailOnGrowFailed => Ok(true),
+            LimiterPolicy::Refuse => Ok(false),
+            LimiterPolicy::AllowUpTo(limit) => Ok(desired <= limit),
+            LimiterPolicy::Fail => Err(Error::new(LimiterRefusal)),
+        };
+        self.calls.push(LimiterCall::Growing {
+            current,
+            desired,
+            maximum,
+            answer: answer.as_ref().ok().copied(),
+        });
+        answer
+    }
+
+    fn grow_failed(&mut self, error: Error) -> Result<(), Error> {
+        self.calls.push(LimiterCall::GrowFailed(error.to_string()));
+        match self.policy {
+            LimiterPolicy::FailOnGrowFailed => Err(Error::new(LimiterRefusal)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl TableLimiter for RecordingLimiter {
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, Error> {
+        self.growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: Error) -> Result<(), Error> {
+        self.grow_failed(error)
+    }
+}
+
+impl AsyncTableLimiter for RecordingLimiter {
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> impl Future<Output = Result<bool, Error>> + Send {
+        let answer = self.growing(current, desired, maximum);
+        // Suspend once before answering, so the async path is exercised as truly async.
+        YieldOnce::new(answer)
+    }
+
+    fn table_grow_failed(
+        &mut self,
+        error: Error,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        ready(self.grow_failed(error))
+    }
+}
+
+/// A future that returns `Pending` once (waking itself) before yielding its value.
+struct YieldOnce<T> {
+    value: Option<T>,
+    yielded: bool,
+}
+
+impl<T> YieldOnce<T> {
+    fn new(value: T) -> Self {
+        YieldOnce {
+            value: Some(value),
+            yielded: false,
+        }
+    }
+}
+
+impl<T: Unpin> Future for YieldOnce<T> {
+    type Output = T;
+
+    fn poll(
+        mut self: core::pin::Pin<&mut Self>,
+        cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<T> {
+        if !self.yielded {
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            return core::task::Poll::Pending;
+        }
+        core::task::Poll::Ready(self.value.take().expect("polled after completion"))
+    }
+}
+
+/// Runs a future to completion on the current thread by polling it until it is ready.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = core::pin::pin!(future);
+    let mut context = core::task::Context::from_waker(core::task::Waker::noop());
+    loop {
+        if let core::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+/// The resident set size of this process in bytes (Linux: `/proc/self/statm`).
+pub fn resident_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").expect("read /proc/self/statm");
+    let pages: usize = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|field| field.parse().ok())
+        .expect("resident pages in /proc/self/statm");
+    pages * 4096
+}
