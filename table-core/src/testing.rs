@@ -234,3 +234,67 @@ pub fn resident_bytes() -> usize {
         .expect("resident pages in /proc/self/statm");
     pages * 4096
 }
+
+/// A plain 8-byte slot type for testing storage without any element kind's meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Zeroable)]
+#[repr(transparent)]
+pub struct TestSlot(pub u64);
+
+// SAFETY: a `u64` newtype: zero is a valid value, it is moved bitwise, has no drop glue and is
+// not zero-sized.
+unsafe impl crate::TableElement for TestSlot {}
+
+/// Which storage a [`StorageFixture`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageKind {
+    /// [`StaticStorage`](crate::StaticStorage) over a [`StaticMemory`] block.
+    Static,
+    /// [`DynamicStorage`](crate::DynamicStorage).
+    Dynamic,
+}
+
+/// A storage for tests, owning the static memory it may live in.
+pub struct StorageFixture<T: crate::TableElement> {
+    /// Which storage this is.
+    pub kind: StorageKind,
+    /// The storage under test.
+    pub storage: crate::TableStorage<T>,
+    // Dropped after `storage`, which only borrows it.
+    _memory: Option<StaticMemory>,
+}
+
+impl<T: crate::TableElement> StorageFixture<T> {
+    /// Storage of `kind` with `limits`; static memory holds `static_capacity` elements.
+    pub fn new(kind: StorageKind, limits: crate::TableLimits, static_capacity: usize) -> Self {
+        match kind {
+            StorageKind::Dynamic => StorageFixture {
+                kind,
+                storage: crate::TableStorage::new_dynamic(limits).expect("dynamic test storage"),
+                _memory: None,
+            },
+            StorageKind::Static => {
+                let memory = StaticMemory::new(
+                    static_capacity * core::mem::size_of::<T>(),
+                    core::mem::align_of::<T>(),
+                );
+                // SAFETY: the block is zeroed, lives in `_memory` as long as the storage, and
+                // nothing else touches it.
+                let storage = unsafe { crate::TableStorage::new_static(memory.memory(), limits) }
+                    .expect("static test storage");
+                StorageFixture {
+                    kind,
+                    storage,
+                    _memory: Some(memory),
+                }
+            }
+        }
+    }
+
+    /// One storage of each kind with `limits` (static memory of `static_capacity` elements).
+    pub fn both(limits: crate::TableLimits, static_capacity: usize) -> [Self; 2] {
+        [
+            Self::new(StorageKind::Static, limits, static_capacity),
+            Self::new(StorageKind::Dynamic, limits, static_capacity),
+        ]
+    }
+}

@@ -1,0 +1,224 @@
+//! The grow procedure (DESIGN section 5, steps 1-5) on both storages.
+
+use table_core::testing::{
+    LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter, StorageFixture, TestSlot,
+    block_on,
+};
+use table_core::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW, TableError, TableLimits, TableStorage};
+
+fn grow_failed(message: &str) -> LimiterCall {
+    LimiterCall::GrowFailed(message.to_string())
+}
+
+fn growing(current: usize, desired: usize, maximum: usize, answer: bool) -> LimiterCall {
+    LimiterCall::Growing {
+        current,
+        desired,
+        maximum: Some(maximum),
+        answer: Some(answer),
+    }
+}
+
+/// Both storages with 2 slots and a maximum (and static capacity) of 8.
+fn small() -> [StorageFixture<TestSlot>; 2] {
+    StorageFixture::both(TableLimits::new(2, Some(8)), 8)
+}
+
+#[test]
+fn grow_by_zero_returns_the_size_without_consulting_the_limiter() {
+    for mut fixture in small() {
+        let mut limiter = RecordingLimiter::new(LimiterPolicy::Refuse);
+        assert_eq!(
+            fixture.storage.grow(0, Some(&mut limiter)).unwrap(),
+            Some(2)
+        );
+        assert!(limiter.calls.is_empty());
+    }
+}
+
+#[test]
+fn grow_returns_the_old_size_and_exposes_empty_slots() {
+    for mut fixture in small() {
+        fixture.storage.as_mut_slice().fill(TestSlot(7));
+        let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
+        assert_eq!(
+            fixture.storage.grow(3, Some(&mut limiter)).unwrap(),
+            Some(2)
+        );
+        let slots: Vec<u64> = fixture.storage.as_slice().iter().map(|s| s.0).collect();
+        assert_eq!(slots, [7, 7, 0, 0, 0], "{:?}", fixture.kind);
+        assert_eq!(limiter.calls, [growing(2, 5, 8, true)]);
+    }
+}
+
+#[test]
+fn overflowing_new_size_reports_overflow_to_the_limiter() {
+    for mut fixture in small() {
+        let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
+        assert_eq!(
+            fixture.storage.grow(u64::MAX, Some(&mut limiter)).unwrap(),
+            None
+        );
+        assert_eq!(limiter.calls, [grow_failed(GROW_OVERFLOW)]);
+        assert_eq!(GROW_OVERFLOW, "overflow calculating new table size");
+        assert_eq!(fixture.storage.size(), 2);
+    }
+}
+
+#[test]
+fn refusing_limiter_means_no_growth_and_no_grow_failed() {
+    for mut fixture in small() {
+        let mut limiter = RecordingLimiter::new(LimiterPolicy::Refuse);
+        assert_eq!(fixture.storage.grow(1, Some(&mut limiter)).unwrap(), None);
+        assert_eq!(limiter.calls, [growing(2, 3, 8, false)]);
+        assert_eq!(fixture.storage.size(), 2);
+    }
+}
+
+#[test]
+fn grow_past_maximum_reports_failure_to_limiter() {
+    for mut fixture in small() {
+        let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
+        assert_eq!(fixture.storage.grow(7, Some(&mut limiter)).unwrap(), None);
+        assert_eq!(
+            limiter.calls,
+            [growing(2, 9, 8, true), grow_failed(GROW_MAXIMUM_EXCEEDED)]
+        );
+        assert_eq!(GROW_MAXIMUM_EXCEEDED, "Table maximum size exceeded");
+        assert_eq!(fixture.storage.size(), 2);
+    }
+}
+
+#[test]
+fn grow_to_exactly_the_maximum_succeeds() {
+    for mut fixture in small() {
+        assert_eq!(fixture.storage.grow(6, None).unwrap(), Some(2));
+        assert_eq!(fixture.storage.size(), 8);
+        assert_eq!(fixture.storage.grow(1, None).unwrap(), None);
+    }
+}
+
+#[test]
+fn limiter_error_from_table_growing_comes_back_unchanged() {
+    for mut fixture in small() {
+        let mut limiter = RecordingLimiter::new(LimiterPolicy::Fail);
+        let error = fixture.storage.grow(1, Some(&mut limiter)).unwrap_err();
+        let error = error.into_limiter_error().unwrap();
+        assert!(error.is::<LimiterRefusal>());
+        assert_eq!(fixture.storage.size(), 2);
+    }
+}
+
+#[test]
+fn limiter_error_from_table_grow_failed_comes_back_unchanged() {
+    for mut fixture in small() {
+        let mut limiter = RecordingLimiter::new(LimiterPolicy::FailOnGrowFailed);
+        let error = fixture.storage.grow(100, Some(&mut limiter)).unwrap_err();
+        assert!(matches!(&error, TableError::Limiter(inner) if inner.is::<LimiterRefusal>()));
+    }
+}
+
+#[test]
+fn allocation_failure_is_no_growth_reported_to_the_limiter() {
+    // 2^40 slots of 8 bytes (8 TiB) cannot be allocated on any test machine.
+    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1, None)).unwrap();
+    storage.as_mut_slice()[0] = TestSlot(5);
+    let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
+    assert_eq!(storage.grow(1 << 40, Some(&mut limiter)).unwrap(), None);
+    assert!(matches!(
+        &limiter.calls[..],
+        [LimiterCall::Growing { .. }, LimiterCall::GrowFailed(message)]
+            if message.contains("failed to allocate")
+    ));
+    // Unchanged and still usable.
+    assert_eq!(storage.as_slice(), [TestSlot(5)]);
+    assert_eq!(storage.grow(1, None).unwrap(), Some(1));
+}
+
+#[test]
+fn slot_count_beyond_any_allocation_is_no_growth_reported_to_the_limiter() {
+    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, None)).unwrap();
+    let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
+    assert_eq!(storage.grow(1 << 62, Some(&mut limiter)).unwrap(), None);
+    assert!(matches!(
+        &limiter.calls[..],
+        [LimiterCall::Growing { .. }, LimiterCall::GrowFailed(message)]
+            if message.contains("exceed the largest possible allocation")
+    ));
+    assert_eq!(storage.size(), 0);
+}
+
+#[test]
+fn dynamic_growth_keeps_contents_and_caps_spare_capacity_at_the_maximum() {
+    let mut storage =
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, Some(100))).unwrap();
+    for i in 0..100u64 {
+        assert_eq!(storage.grow(1, None).unwrap(), Some(i as usize));
+        storage.as_mut_slice()[i as usize] = TestSlot(i);
+        assert!(storage.bytes_held() <= 100 * 8);
+    }
+    assert!(
+        storage
+            .as_slice()
+            .iter()
+            .enumerate()
+            .all(|(i, s)| s.0 == i as u64)
+    );
+    assert_eq!(storage.bytes_held(), 100 * 8);
+}
+
+#[test]
+fn grow_filled_writes_the_init_value_into_new_slots_only() {
+    for mut fixture in small() {
+        fixture.storage.as_mut_slice().fill(TestSlot(1));
+        assert_eq!(
+            fixture.storage.grow_filled(3, TestSlot(9), None).unwrap(),
+            Some(2)
+        );
+        assert_eq!(
+            fixture.storage.grow_filled(1, TestSlot(0), None).unwrap(),
+            Some(5)
+        );
+        let slots: Vec<u64> = fixture.storage.as_slice().iter().map(|s| s.0).collect();
+        assert_eq!(slots, [1, 1, 9, 9, 9, 0]);
+        // A refused grow writes nothing.
+        assert_eq!(
+            fixture.storage.grow_filled(3, TestSlot(9), None).unwrap(),
+            None
+        );
+        assert_eq!(fixture.storage.size(), 6);
+    }
+}
+
+#[test]
+fn async_limiter_gives_the_same_results() {
+    let deltas = [0, 1, 3, 0, u64::MAX, 10, 2, 1];
+    for policy in [
+        LimiterPolicy::Allow,
+        LimiterPolicy::Refuse,
+        LimiterPolicy::AllowUpTo(5),
+        LimiterPolicy::Fail,
+        LimiterPolicy::FailOnGrowFailed,
+    ] {
+        let [mut sync_static, mut sync_dynamic] = small();
+        let [mut async_static, mut async_dynamic] = small();
+        for (sync, asynchronous) in [
+            (&mut sync_static, &mut async_static),
+            (&mut sync_dynamic, &mut async_dynamic),
+        ] {
+            let mut sync_limiter = RecordingLimiter::new(policy);
+            let mut async_limiter = RecordingLimiter::new(policy);
+            for delta in deltas {
+                let expected = sync.storage.grow(delta, Some(&mut sync_limiter));
+                let actual = block_on(
+                    asynchronous
+                        .storage
+                        .grow_async(delta, Some(&mut async_limiter)),
+                );
+                assert_eq!(format!("{expected:?}"), format!("{actual:?}"), "{policy:?}");
+                assert_eq!(sync.storage.size(), asynchronous.storage.size());
+            }
+            assert_eq!(sync_limiter.calls, async_limiter.calls, "{policy:?}");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Bounds checks (DESIGN section 5): overflow-safe `u64` indices and ranges.
+
+use table_core::wasmtime_environ::Trap;
+use table_core::{check_index, check_range};
+
+#[test]
+fn zero_length_range_at_size_is_in_bounds() {
+    assert_eq!(check_range(10, 10, 0), Ok(10..10));
+}
+
+#[test]
+fn zero_length_range_past_size_traps() {
+    assert_eq!(check_range(10, 11, 0), Err(Trap::TableOutOfBounds));
+}
+
+#[test]
+fn range_ending_at_size_is_in_bounds_and_one_more_traps() {
+    assert_eq!(check_range(10, 4, 6), Ok(4..10));
+    assert_eq!(check_range(10, 4, 7), Err(Trap::TableOutOfBounds));
+}
+
+#[test]
+fn u64_max_length_traps() {
+    for start in [0, 1, 10] {
+        assert_eq!(
+            check_range(10, start, u64::MAX),
+            Err(Trap::TableOutOfBounds)
+        );
+    }
+}
+
+#[test]
+fn start_plus_length_overflow_traps() {
+    assert_eq!(
+        check_range(usize::MAX, u64::MAX, 2),
+        Err(Trap::TableOutOfBounds)
+    );
+    assert_eq!(
+        check_range(usize::MAX, u64::MAX - 1, 2),
+        Err(Trap::TableOutOfBounds)
+    );
+}
+
+#[test]
+fn index_must_be_below_size() {
+    let cases = [
+        (0, 0, false),
+        (10, 9, true),
+        (10, 10, false),
+        (10, 11, false),
+        (10, u64::from(u32::MAX), false),
+        (10, u64::MAX, false),
+    ];
+    for (size, index, in_bounds) in cases {
+        let expected = if in_bounds {
+            Ok(index as usize)
+        } else {
+            Err(Trap::TableOutOfBounds)
+        };
+        assert_eq!(
+            check_index(size, index),
+            expected,
+            "size {size} index {index}"
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Slot access on both storages (DESIGN section 5): every operation checks its whole range before
+//! writing, so a failing operation changes nothing.
+
+use table_core::testing::{StorageFixture, TestSlot};
+use table_core::wasmtime_environ::Trap;
+use table_core::{TableLimits, TableStorage};
+
+const OOB: Trap = Trap::TableOutOfBounds;
+
+/// Both storages of 8 slots holding 1..=8, room for 16.
+fn numbered() -> [StorageFixture<TestSlot>; 2] {
+    let mut fixtures = StorageFixture::both(TableLimits::new(8, Some(16)), 16);
+    for fixture in &mut fixtures {
+        for (i, slot) in fixture.storage.as_mut_slice().iter_mut().enumerate() {
+            *slot = TestSlot(i as u64 + 1);
+        }
+    }
+    fixtures
+}
+
+fn contents(storage: &TableStorage<TestSlot>) -> Vec<u64> {
+    storage.as_slice().iter().map(|slot| slot.0).collect()
+}
+
+#[test]
+fn new_storage_has_minimum_empty_slots() {
+    for fixture in StorageFixture::<TestSlot>::both(TableLimits::new(5, Some(10)), 10) {
+        assert_eq!(contents(&fixture.storage), [0; 5], "{:?}", fixture.kind);
+    }
+}
+
+#[test]
+fn get_and_set_address_one_slot() {
+    for mut fixture in numbered() {
+        *fixture.storage.get_mut(3).unwrap() = TestSlot(40);
+        assert_eq!(fixture.storage.get(3), Ok(&TestSlot(40)));
+        assert_eq!(fixture.storage.get(7), Ok(&TestSlot(8)));
+    }
+}
+
+#[test]
+fn get_and_set_out_of_bounds_trap() {
+    for mut fixture in numbered() {
+        for index in [8, 9, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(fixture.storage.get(index), Err(OOB));
+            assert_eq!(fixture.storage.get_mut(index).map(|_| ()), Err(OOB));
+        }
+    }
+}
+
+#[test]
+fn fill_writes_every_slot_of_the_range() {
+    for mut fixture in numbered() {
+        fixture.storage.fill(2, 3, TestSlot(0)).unwrap();
+        fixture.storage.fill(8, 0, TestSlot(9)).unwrap();
+        assert_eq!(contents(&fixture.storage), [1, 2, 0, 0, 0, 6, 7, 8]);
+    }
+}
+
+#[test]
+fn failing_fill_writes_nothing() {
+    for mut fixture in numbered() {
+        for (start, len) in [(6, 3), (9, 0), (0, u64::MAX), (u64::MAX, 2)] {
+            assert_eq!(fixture.storage.fill(start, len, TestSlot(0)), Err(OOB));
+        }
+        assert_eq!(contents(&fixture.storage), [1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+}
+
+#[test]
+fn overlapping_copy_within_behaves_like_memmove() {
+    for mut fixture in numbered() {
+        fixture.storage.copy_within(2, 0, 5).unwrap();
+        assert_eq!(contents(&fixture.storage), [1, 2, 1, 2, 3, 4, 5, 8]);
+        fixture.storage.copy_within(0, 3, 5).unwrap();
+        assert_eq!(contents(&fixture.storage), [2, 3, 4, 5, 8, 4, 5, 8]);
+    }
+}
+
+#[test]
+fn failing_copy_within_writes_nothing() {
+    for mut fixture in numbered() {
+        for (dst, src, len) in [(4, 0, 5), (0, 4, 5), (9, 0, 0), (0, 9, 0), (0, 0, u64::MAX)] {
+            assert_eq!(fixture.storage.copy_within(dst, src, len), Err(OOB));
+        }
+        assert_eq!(contents(&fixture.storage), [1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+}
+
+#[test]
+fn copy_from_moves_slots_between_tables() {
+    let [source, _] = numbered();
+    for mut fixture in StorageFixture::both(TableLimits::new(4, None), 4) {
+        fixture.storage.copy_from(&source.storage, 1, 5, 3).unwrap();
+        assert_eq!(contents(&fixture.storage), [0, 6, 7, 8]);
+        fixture.storage.copy_from(&source.storage, 4, 8, 0).unwrap();
+    }
+}
+
+#[test]
+fn failing_copy_from_writes_nothing() {
+    let [source, _] = numbered();
+    for mut fixture in StorageFixture::both(TableLimits::new(4, None), 4) {
+        for (dst, src, len) in [(2, 0, 3), (0, 6, 3), (5, 0, 0), (0, 9, 0), (u64::MAX, 0, 1)] {
+            assert_eq!(
+                fixture.storage.copy_from(&source.storage, dst, src, len),
+                Err(OOB)
+            );
+        }
+        assert_eq!(contents(&fixture.storage), [0; 4]);
+    }
+}
+
+#[test]
+fn init_encodes_each_segment_value() {
+    for mut fixture in numbered() {
+        fixture
+            .storage
+            .init(5, &[10u8, 20, 30], |v| TestSlot(u64::from(*v) * 2))
+            .unwrap();
+        assert_eq!(contents(&fixture.storage), [1, 2, 3, 4, 5, 20, 40, 60]);
+    }
+}
+
+#[test]
+fn init_overrunning_the_table_writes_nothing() {
+    for mut fixture in numbered() {
+        let mut encoded = 0;
+        let result = fixture.storage.init(6, &[1u8, 2, 3], |v| {
+            encoded += 1;
+            TestSlot(u64::from(*v))
+        });
+        assert_eq!(result, Err(OOB));
+        assert_eq!(encoded, 0);
+        assert_eq!(contents(&fixture.storage), [1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+}
+
+#[test]
+fn storage_reports_its_kind() {
+    let [static_fixture, dynamic_fixture] = numbered();
+    assert!(static_fixture.storage.is_static());
+    assert!(!dynamic_fixture.storage.is_static());
+}
