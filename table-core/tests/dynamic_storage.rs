@@ -1,0 +1,72 @@
+//! Dynamic storage: zeroing allocation, accounting and the table definition (DESIGN sections 3
+//! and 7).
+
+use std::mem::size_of;
+use table_core::testing::{TestSlot, resident_bytes};
+use table_core::{TableLimits, TableStorage};
+
+#[test]
+fn hundred_million_slot_table_is_created_without_touching_its_pages() {
+    const SLOTS: usize = 100_000_000;
+    let before = resident_bytes();
+    let storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(SLOTS, None)).unwrap();
+    let grown = resident_bytes().saturating_sub(before);
+    assert!(grown < 16 << 20, "creation made {grown} bytes resident");
+    assert_eq!(storage.size(), SLOTS);
+    assert_eq!(storage.bytes_held(), SLOTS * size_of::<TestSlot>());
+    assert!(storage.as_slice().iter().all(|slot| *slot == TestSlot(0)));
+}
+
+#[test]
+fn zero_minimum_allocates_nothing() {
+    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, None)).unwrap();
+    assert_eq!(storage.bytes_held(), 0);
+    assert_eq!(storage.vmtable().current_elements, 0);
+}
+
+#[test]
+fn bytes_held_is_capacity_times_element_size() {
+    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(3, None)).unwrap();
+    assert_eq!(storage.bytes_held(), 3 * 8);
+    storage.grow(1, None).unwrap();
+    // Doubling leaves spare capacity, and it is counted.
+    assert_eq!(storage.bytes_held(), 6 * 8);
+}
+
+#[test]
+fn vmtable_is_refreshed_after_growth_moves_the_table() {
+    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(2, None)).unwrap();
+    storage.as_mut_slice()[1] = TestSlot(42);
+    storage.grow(1000, None).unwrap();
+    let definition = storage.vmtable();
+    assert_eq!(definition.current_elements, 1002);
+    assert_eq!(definition.base, storage.as_mut_slice().as_mut_ptr().cast());
+    // SAFETY: `base` points at 1002 live slots of the storage, which is not otherwise borrowed.
+    let second = unsafe { *definition.base.cast::<TestSlot>().add(1) };
+    assert_eq!(second, TestSlot(42));
+}
+
+#[test]
+fn dynamic_maximum_is_the_declared_one() {
+    let storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1, Some(7))).unwrap();
+    assert_eq!(storage.maximum(), Some(7));
+    assert!(!storage.is_static());
+}
+
+#[test]
+fn oversized_minimum_fails_with_an_error_naming_the_sizes() {
+    let error =
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(usize::MAX / 4, None)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} elements of 8 bytes exceed the largest possible allocation",
+            usize::MAX / 4
+        )
+    );
+    let error = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1 << 40, None)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("failed to allocate {} bytes for table storage", 8u64 << 40)
+    );
+}
