@@ -1,1 +1,36 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <job>`.
+//!
+//! Every job is Rust calling cargo (and, where a job says so, other tools the repository installs),
+//! so the same command works on a developer machine and in CI.
+
+mod ci;
+mod command;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <job>
+
+jobs:
+  ci      formatting, clippy (-D warnings), rustdoc (-D warnings) and the workspace tests
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci::run(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown job `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
