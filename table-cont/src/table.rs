@@ -1,0 +1,276 @@
+//! The continuation table: `table-core` storage of [`ContSlot`]s with element-typed operations.
+
+use crate::{ContSlot, ContTableError, VMContObj};
+use bytemuck::TransparentWrapper;
+use core::mem::size_of;
+use core::ptr::NonNull;
+use static_assertions::assert_impl_all;
+use table_core::wasmtime_environ::{Table, WasmHeapTopType};
+use table_core::{AsyncTableLimiter, TableLimiter, TableStorage, VMTableDefinition};
+
+/// A WebAssembly table of continuation references (`contref`), in dynamic or static storage.
+///
+/// Every operation forwards to [`TableStorage`], which checks bounds (as `u64`, before anything
+/// is written) and runs the creation and grow procedures with their limiter calls. Values are
+/// stored as they are given: a continuation's revision is never changed by a table. Bulk
+/// operations are single slice operations.
+#[derive(Debug)]
+pub struct ContTable {
+    storage: TableStorage<ContSlot>,
+}
+
+assert_impl_all!(ContTable: Send, Sync);
+
+impl ContTable {
+    /// Wraps existing storage, for embedders that build [`TableStorage`] themselves.
+    pub fn from_storage(storage: TableStorage<ContSlot>) -> Self {
+        ContTable { storage }
+    }
+
+    /// Creates a table of type `ty` in owned memory, with `ty.limits.min` null slots.
+    ///
+    /// # Errors
+    ///
+    /// [`ContTableError::NotContinuationType`] when `ty`'s elements are not continuations (the
+    /// limiter is then not asked); otherwise the creation errors of
+    /// [`TableStorage::dynamic_for`].
+    pub fn new_dynamic(
+        ty: &Table,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Self, ContTableError> {
+        check_element_type(ty)?;
+        Ok(Self::from_storage(TableStorage::dynamic_for(ty, limiter)?))
+    }
+
+    /// [`ContTable::new_dynamic`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`ContTable::new_dynamic`].
+    pub async fn new_dynamic_async<L: AsyncTableLimiter + ?Sized>(
+        ty: &Table,
+        limiter: Option<&mut L>,
+    ) -> Result<Self, ContTableError> {
+        check_element_type(ty)?;
+        Ok(Self::from_storage(
+            TableStorage::dynamic_for_async(ty, limiter).await?,
+        ))
+    }
+
+    /// Creates a table of type `ty` in caller-provided `memory` (a pooling allocator's slot),
+    /// without writing to it.
+    ///
+    /// # Errors
+    ///
+    /// [`ContTableError::NotContinuationType`] when `ty`'s elements are not continuations;
+    /// otherwise the creation errors of [`TableStorage::static_for`] (misaligned or too small
+    /// memory, refused limits).
+    ///
+    /// # Safety
+    ///
+    /// As for [`TableStorage::static_for`]: `memory` is valid for reads and writes, used only
+    /// through this table, and all zero, for as long as the table lives.
+    pub unsafe fn new_static(
+        ty: &Table,
+        memory: NonNull<[u8]>,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Self, ContTableError> {
+        check_element_type(ty)?;
+        // SAFETY: the caller's promises are exactly `TableStorage::static_for`'s.
+        let storage = unsafe { TableStorage::static_for(ty, memory, limiter) }?;
+        Ok(Self::from_storage(storage))
+    }
+
+    /// [`ContTable::new_static`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`ContTable::new_static`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`ContTable::new_static`].
+    pub async unsafe fn new_static_async<L: AsyncTableLimiter + ?Sized>(
+        ty: &Table,
+        memory: NonNull<[u8]>,
+        limiter: Option<&mut L>,
+    ) -> Result<Self, ContTableError> {
+        check_element_type(ty)?;
+        // SAFETY: the caller's promises are exactly `TableStorage::static_for_async`'s.
+        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) }.await?;
+        Ok(Self::from_storage(storage))
+    }
+
+    /// The size of one stored element in bytes (two pointer-sized words).
+    pub const fn element_size() -> usize {
+        size_of::<ContSlot>()
+    }
+
+    /// The underlying storage.
+    pub fn storage(&self) -> &TableStorage<ContSlot> {
+        &self.storage
+    }
+
+    /// Unwraps the underlying storage.
+    pub fn into_storage(self) -> TableStorage<ContSlot> {
+        self.storage
+    }
+
+    /// The number of slots in the table.
+    #[inline]
+    pub fn size(&self) -> usize {
+        self.storage.size()
+    }
+
+    /// The most slots the table may hold: the capacity of static storage, the type's maximum for
+    /// dynamic storage (`None` when it does not fit in `usize`).
+    #[inline]
+    pub fn maximum(&self) -> Option<usize> {
+        self.storage.maximum()
+    }
+
+    /// Whether the table lives in caller-provided static memory.
+    #[inline]
+    pub fn is_static(&self) -> bool {
+        self.storage.is_static()
+    }
+
+    /// The bytes of memory the table holds: its capacity times [`ContTable::element_size`].
+    pub fn bytes_held(&self) -> usize {
+        self.storage.bytes_held()
+    }
+
+    /// The definition compiled code reads. Re-read it after every grow: dynamic storage may move.
+    pub fn vmtable(&mut self) -> VMTableDefinition {
+        self.storage.vmtable()
+    }
+
+    /// All slots, in order.
+    #[inline]
+    pub fn as_slice(&self) -> &[Option<VMContObj>] {
+        ContSlot::peel_slice(self.storage.as_slice())
+    }
+
+    /// The element at `index`.
+    ///
+    /// # Errors
+    ///
+    /// A `TableOutOfBounds` trap when `index >= size`.
+    #[inline]
+    pub fn get(&self, index: u64) -> Result<Option<VMContObj>, ContTableError> {
+        Ok(self.storage.get(index)?.0)
+    }
+
+    /// Stores `value` at `index`.
+    ///
+    /// # Errors
+    ///
+    /// A `TableOutOfBounds` trap when `index >= size`; nothing is written.
+    #[inline]
+    pub fn set(&mut self, index: u64, value: Option<VMContObj>) -> Result<(), ContTableError> {
+        *self.storage.get_mut(index)? = ContSlot(value);
+        Ok(())
+    }
+
+    /// Stores `value` in every slot of `[dst, dst + len)` (`table.fill`).
+    ///
+    /// # Errors
+    ///
+    /// A `TableOutOfBounds` trap when the range is out of bounds; nothing is written.
+    #[inline]
+    pub fn fill(
+        &mut self,
+        dst: u64,
+        value: Option<VMContObj>,
+        len: u64,
+    ) -> Result<(), ContTableError> {
+        Ok(self.storage.fill(dst, len, ContSlot(value))?)
+    }
+
+    /// Grows the table by `delta` slots holding `init` (`table.grow`).
+    ///
+    /// Returns the old size, or `None` when growth was refused (by the limiter, the maximum, an
+    /// overflowing size or failed allocation); a refused growth changes nothing. A null `init`
+    /// writes nothing: new slots are already zero.
+    ///
+    /// # Errors
+    ///
+    /// The limiter's own error, as a [`table_core::TableError::Limiter`].
+    pub fn grow(
+        &mut self,
+        delta: u64,
+        init: Option<VMContObj>,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Option<usize>, ContTableError> {
+        Ok(self.storage.grow_filled(delta, ContSlot(init), limiter)?)
+    }
+
+    /// [`ContTable::grow`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`ContTable::grow`].
+    pub async fn grow_async<L: AsyncTableLimiter + ?Sized>(
+        &mut self,
+        delta: u64,
+        init: Option<VMContObj>,
+        limiter: Option<&mut L>,
+    ) -> Result<Option<usize>, ContTableError> {
+        Ok(self
+            .storage
+            .grow_filled_async(delta, ContSlot(init), limiter)
+            .await?)
+    }
+
+    /// Writes an element segment's `values` into the slots starting at `dst` (`table.init`).
+    ///
+    /// # Errors
+    ///
+    /// A `TableOutOfBounds` trap when `[dst, dst + values.len())` is out of bounds; nothing is
+    /// written.
+    #[inline]
+    pub fn init(&mut self, dst: u64, values: &[Option<VMContObj>]) -> Result<(), ContTableError> {
+        self.storage
+            .range_mut(dst, values.len() as u64)?
+            .copy_from_slice(ContSlot::wrap_slice(values));
+        Ok(())
+    }
+
+    /// Moves `[src, src + len)` to `[dst, dst + len)` within this table (`table.copy` with one
+    /// table); overlapping ranges behave like `memmove`.
+    ///
+    /// # Errors
+    ///
+    /// A `TableOutOfBounds` trap when either range is out of bounds; nothing is written.
+    #[inline]
+    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), ContTableError> {
+        Ok(self.storage.copy_within(dst, src, len)?)
+    }
+
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table
+    /// (`table.copy` between two tables).
+    ///
+    /// # Errors
+    ///
+    /// A `TableOutOfBounds` trap when either range is out of bounds; nothing is written.
+    #[inline]
+    pub fn copy_from(
+        &mut self,
+        src: &ContTable,
+        dst: u64,
+        src_index: u64,
+        len: u64,
+    ) -> Result<(), ContTableError> {
+        Ok(self.storage.copy_from(&src.storage, dst, src_index, len)?)
+    }
+}
+
+/// Rejects table types whose elements are not continuations, before any limiter is asked.
+fn check_element_type(ty: &Table) -> Result<(), ContTableError> {
+    match ty.ref_type.heap_type.top() {
+        WasmHeapTopType::Cont => Ok(()),
+        _ => Err(ContTableError::NotContinuationType {
+            ref_type: ty.ref_type,
+        }),
+    }
+}

@@ -1,0 +1,128 @@
+//! Reading and writing slots: `table.get`, `table.set`, `table.fill`, `table.grow`, `table.init`.
+//!
+//! Each operation translates values to slot words and hands one slice operation to storage,
+//! which owns the bounds checks and the grow procedure.
+
+use crate::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
+use table_core::{AsyncTableLimiter, TableLimiter};
+
+impl FuncTable {
+    /// Reads slot `index`: uninitialised (lazy tables only), null, or a function.
+    ///
+    /// # Errors
+    ///
+    /// An out-of-bounds trap when `index >= size`.
+    #[inline]
+    pub fn read(&self, index: u64) -> Result<FuncSlotValue, FuncTableError> {
+        Ok(self.storage.get(index)?.decode(self.lazy_init))
+    }
+
+    /// Reads slot `index` of a table whose slot is known to be initialised.
+    ///
+    /// # Errors
+    ///
+    /// An out-of-bounds trap when `index >= size`; [`FuncTableError::Uninitialized`] when a lazy
+    /// table's slot was never written.
+    #[inline]
+    pub fn get(&self, index: u64) -> Result<Option<FuncRef>, FuncTableError> {
+        self.read(index)?
+            .initialized()
+            .ok_or(FuncTableError::Uninitialized { index })
+    }
+
+    /// Writes `value` into slot `index`.
+    ///
+    /// # Errors
+    ///
+    /// An out-of-bounds trap when `index >= size`; nothing is written.
+    #[inline]
+    pub fn set(&mut self, index: u64, value: Option<FuncRef>) -> Result<(), FuncTableError> {
+        *self.storage.get_mut(index)? = FuncSlot::encode(value, self.lazy_init);
+        Ok(())
+    }
+
+    /// Writes `value` into every slot of `[dst, dst + len)`.
+    ///
+    /// # Errors
+    ///
+    /// An out-of-bounds trap when the range is out of bounds; nothing is written.
+    #[inline]
+    pub fn fill(
+        &mut self,
+        dst: u64,
+        value: Option<FuncRef>,
+        len: u64,
+    ) -> Result<(), FuncTableError> {
+        let slot = FuncSlot::encode(value, self.lazy_init);
+        Ok(self.storage.fill(dst, len, slot)?)
+    }
+
+    /// Grows the table by `delta` slots holding `init`, consulting `limiter`.
+    ///
+    /// Returns the old size, or `None` when growth was refused (`table.grow` returns -1).
+    ///
+    /// # Errors
+    ///
+    /// A limiter's own error, passed through.
+    pub fn grow(
+        &mut self,
+        delta: u64,
+        init: Option<FuncRef>,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Option<usize>, FuncTableError> {
+        let slot = FuncSlot::encode(init, self.lazy_init);
+        Ok(self.storage.grow_filled(delta, slot, limiter)?)
+    }
+
+    /// [`FuncTable::grow`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`FuncTable::grow`].
+    pub async fn grow_async<L: AsyncTableLimiter + ?Sized>(
+        &mut self,
+        delta: u64,
+        init: Option<FuncRef>,
+        limiter: Option<&mut L>,
+    ) -> Result<Option<usize>, FuncTableError> {
+        let slot = FuncSlot::encode(init, self.lazy_init);
+        Ok(self.storage.grow_filled_async(delta, slot, limiter).await?)
+    }
+
+    /// Writes an element segment's `values` into the slots starting at `dst` (`table.init`).
+    ///
+    /// # Errors
+    ///
+    /// An out-of-bounds trap when `[dst, dst + values.len())` is out of bounds; nothing is
+    /// written.
+    pub fn init(&mut self, dst: u64, values: &[Option<FuncRef>]) -> Result<(), FuncTableError> {
+        let lazy_init = self.lazy_init;
+        self.storage
+            .init(dst, values, |value| FuncSlot::encode(*value, lazy_init))?;
+        Ok(())
+    }
+
+    /// The word slot `index` holds, tag bit included, for callers that move words between
+    /// tables of the same mode without interpreting them.
+    ///
+    /// # Errors
+    ///
+    /// An out-of-bounds trap when `index >= size`.
+    #[inline]
+    pub fn read_raw(&self, index: u64) -> Result<FuncSlot, FuncTableError> {
+        Ok(*self.storage.get(index)?)
+    }
+
+    /// Stores `slot` into slot `index` exactly as given, tag bit included.
+    ///
+    /// The word is read back in this table's mode: a zero word is uninitialised in a lazy table.
+    ///
+    /// # Errors
+    ///
+    /// An out-of-bounds trap when `index >= size`; nothing is written.
+    #[inline]
+    pub fn write_raw(&mut self, index: u64, slot: FuncSlot) -> Result<(), FuncTableError> {
+        *self.storage.get_mut(index)? = slot;
+        Ok(())
+    }
+}

@@ -1,0 +1,48 @@
+//! The errors a funcref table operation can return.
+
+use table_core::TableError;
+use wasmtime_environ::{Trap, WasmRefType};
+
+/// Everything that can go wrong with a [`FuncTable`](crate::FuncTable).
+///
+/// Storage failures (out-of-bounds traps, creation limits, static memory, limiter errors) come
+/// from `table-core` unchanged in [`FuncTableError::Table`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FuncTableError {
+    /// A storage, bounds or limits failure.
+    #[error(transparent)]
+    Table(#[from] TableError),
+
+    /// A convenience read found a lazy table's slot not yet initialised.
+    #[error(
+        "funcref table slot {index} is not initialised yet; resolve the module's initial element first"
+    )]
+    Uninitialized {
+        /// The slot that was read.
+        index: u64,
+    },
+
+    /// A funcref table was asked for a table type whose elements are not function references.
+    #[error("a table of element type {element_type} cannot be a funcref table")]
+    NotAFuncrefTable {
+        /// The table type's element type.
+        element_type: WasmRefType,
+    },
+}
+
+impl From<Trap> for FuncTableError {
+    fn from(trap: Trap) -> Self {
+        FuncTableError::Table(TableError::Trap(trap))
+    }
+}
+
+impl FuncTableError {
+    /// The trap a WebAssembly program observes for this error, if it is one.
+    pub fn as_trap(&self) -> Option<Trap> {
+        match self {
+            FuncTableError::Table(error) => error.as_trap(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The funcref table: creation and the questions a runtime asks about it.
+
+use crate::{FuncSlot, FuncTableError};
+use core::ptr::NonNull;
+use table_core::{AsyncTableLimiter, TableLimiter, TableStorage, VMTableDefinition};
+use wasmtime_environ::{Table, WasmHeapTopType};
+
+/// A WebAssembly table of function references, eager or lazily initialised, over static or
+/// dynamic storage.
+///
+/// Indices and lengths are `u64` (table64 ready); every operation checks its whole range before
+/// writing, so a failing operation changes nothing.
+#[derive(Debug)]
+pub struct FuncTable {
+    pub(crate) storage: TableStorage<FuncSlot>,
+    pub(crate) lazy_init: bool,
+}
+
+static_assertions::assert_impl_all!(FuncTable: Send, Sync);
+static_assertions::assert_impl_all!(FuncSlot: Send, Sync);
+
+impl FuncTable {
+    /// A table over `storage`, whose slots are read in the given lazy-initialisation mode.
+    ///
+    /// Fresh storage is all zero: every slot of an eager table is null, every slot of a lazy
+    /// table uninitialised.
+    pub fn from_storage(storage: TableStorage<FuncSlot>, lazy_init: bool) -> Self {
+        FuncTable { storage, lazy_init }
+    }
+
+    /// Creates a table of type `ty` in owned memory, asking `limiter` to approve its minimum.
+    ///
+    /// `lazy_init` is the engine's `Tunables::table_lazy_init`.
+    ///
+    /// # Errors
+    ///
+    /// [`FuncTableError::NotAFuncrefTable`] when `ty` holds another kind of reference; otherwise
+    /// as for [`TableStorage::dynamic_for`].
+    pub fn new_dynamic(
+        ty: &Table,
+        lazy_init: bool,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Self, FuncTableError> {
+        check_element_type(ty)?;
+        let storage = TableStorage::dynamic_for(ty, limiter)?;
+        Ok(Self::from_storage(storage, lazy_init))
+    }
+
+    /// [`FuncTable::new_dynamic`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`FuncTable::new_dynamic`].
+    pub async fn new_dynamic_async<L: AsyncTableLimiter + ?Sized>(
+        ty: &Table,
+        lazy_init: bool,
+        limiter: Option<&mut L>,
+    ) -> Result<Self, FuncTableError> {
+        check_element_type(ty)?;
+        let storage = TableStorage::dynamic_for_async(ty, limiter).await?;
+        Ok(Self::from_storage(storage, lazy_init))
+    }
+
+    /// Creates a table of type `ty` in `memory` handed in by a pooling allocator, asking
+    /// `limiter` to approve its minimum.
+    ///
+    /// # Errors
+    ///
+    /// [`FuncTableError::NotAFuncrefTable`] when `ty` holds another kind of reference; otherwise
+    /// as for [`TableStorage::static_for`] (misaligned or too small memory names both numbers).
+    ///
+    /// # Safety
+    ///
+    /// As for [`table_core::StaticStorage::new`]: `memory` is valid for reads and writes for the
+    /// table's whole life, is accessed only through this table, and is all zero.
+    pub unsafe fn new_static(
+        ty: &Table,
+        lazy_init: bool,
+        memory: NonNull<[u8]>,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Self, FuncTableError> {
+        check_element_type(ty)?;
+        // SAFETY: our caller makes `StaticStorage::new`'s promises about `memory`.
+        let storage = unsafe { TableStorage::static_for(ty, memory, limiter) }?;
+        Ok(Self::from_storage(storage, lazy_init))
+    }
+
+    /// [`FuncTable::new_static`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`FuncTable::new_static`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`FuncTable::new_static`].
+    pub async unsafe fn new_static_async<L: AsyncTableLimiter + ?Sized>(
+        ty: &Table,
+        lazy_init: bool,
+        memory: NonNull<[u8]>,
+        limiter: Option<&mut L>,
+    ) -> Result<Self, FuncTableError> {
+        check_element_type(ty)?;
+        // SAFETY: our caller makes `StaticStorage::new`'s promises about `memory`.
+        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) }.await?;
+        Ok(Self::from_storage(storage, lazy_init))
+    }
+
+    /// Whether slots start uninitialised and written slots carry the init tag.
+    #[inline]
+    pub fn is_lazy(&self) -> bool {
+        self.lazy_init
+    }
+
+    /// The number of slots in the table.
+    #[inline]
+    pub fn size(&self) -> usize {
+        self.storage.size()
+    }
+
+    /// The most slots the table can ever hold: the capacity for static storage, the type's
+    /// maximum for dynamic storage (`None` when it does not fit in `usize`).
+    #[inline]
+    pub fn maximum(&self) -> Option<usize> {
+        self.storage.maximum()
+    }
+
+    /// Whether the table lives in static memory.
+    #[inline]
+    pub fn is_static(&self) -> bool {
+        self.storage.is_static()
+    }
+
+    /// The bytes of memory the table holds (capacity times [`element_size`](crate::element_size)).
+    pub fn bytes_held(&self) -> usize {
+        self.storage.bytes_held()
+    }
+
+    /// The definition compiled code reads. Re-read it after every grow: dynamic storage may move.
+    pub fn vmtable(&mut self) -> VMTableDefinition {
+        self.storage.vmtable()
+    }
+}
+
+/// Refuses table types whose elements are not function references.
+fn check_element_type(ty: &Table) -> Result<(), FuncTableError> {
+    if ty.ref_type.heap_type.top() == WasmHeapTopType::Func {
+        Ok(())
+    } else {
+        Err(FuncTableError::NotAFuncrefTable {
+            element_type: ty.ref_type,
+        })
+    }
+}
