@@ -49,11 +49,6 @@ unsafe impl Send for VMContObj {}
 // SAFETY: as for `Send`: a shared `&VMContObj` only reads the two numbers.
 unsafe impl Sync for VMContObj {}
 
-// SAFETY: `contref` is `NonNull`, so `Option<VMContObj>` stores `None` in that field's null niche
-// and is the size of `VMContObj` (asserted below), and `slot.rs` proves during compilation that
-// the all-zero `Option<VMContObj>` is `None`. So all-zero is a valid `Option<VMContObj>`.
-unsafe impl bytemuck::ZeroableInOption for VMContObj {}
-
 // The layout promise compiled code relies on; `tests/layout.rs` compares these numbers with
 // `wasmtime_environ::PtrSize` for the host pointer size and for 64-bit targets.
 const_assert_eq!(offset_of!(VMContObj, contref), 0);

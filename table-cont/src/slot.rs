@@ -1,47 +1,77 @@
 //! The slot type continuation tables store.
 
-use crate::VMContObj;
-use core::mem::size_of;
+use crate::{VMContObj, VMContRef};
+use core::mem::{offset_of, size_of};
+use core::ptr::NonNull;
 use static_assertions::{assert_impl_all, const_assert_eq};
 use table_core::TableElement;
 
-/// One continuation-table slot: `None` (null, all-zero) or a continuation reference.
+/// One continuation-table slot: null (both words zero) or a continuation reference.
 ///
-/// A transparent wrapper so `table-core`'s [`TableElement`] can be implemented for the slot; it
-/// has exactly the layout of `Option<VMContObj>`, and `bytemuck::TransparentWrapper` converts
-/// whole slices between the two without copying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[derive(bytemuck::Zeroable, bytemuck::TransparentWrapper)]
-#[repr(transparent)]
-pub struct ContSlot(pub Option<VMContObj>);
+/// The slot has `VMContObj`'s layout, but writes both words even for null: an
+/// `Option<VMContObj>` stores `None` in the pointer niche alone and leaves the revision word
+/// undefined, while compiled code, a debugger or a memory checker may read the whole slot. Every
+/// null slot is therefore all-zero, exactly like a slot fresh from zeroed storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, bytemuck::Zeroable)]
+#[repr(C)]
+pub struct ContSlot {
+    contref: Option<NonNull<VMContRef>>,
+    revision: usize,
+}
+
+impl ContSlot {
+    /// The empty (null) slot: both words zero.
+    pub const NULL: ContSlot = ContSlot {
+        contref: None,
+        revision: 0,
+    };
+
+    /// The element this slot holds.
+    #[inline]
+    pub fn get(self) -> Option<VMContObj> {
+        self.contref
+            .map(|contref| VMContObj::new(contref, self.revision))
+    }
+}
 
 impl From<Option<VMContObj>> for ContSlot {
     #[inline]
     fn from(value: Option<VMContObj>) -> Self {
-        ContSlot(value)
+        match value {
+            Some(obj) => ContSlot {
+                contref: Some(obj.contref),
+                revision: obj.revision,
+            },
+            None => ContSlot::NULL,
+        }
     }
 }
 
 impl From<ContSlot> for Option<VMContObj> {
     #[inline]
     fn from(slot: ContSlot) -> Self {
-        slot.0
+        slot.get()
     }
 }
 
-// SAFETY: all-zero is `None`, the empty element (proved below during compilation); an `Option` of
-// a pointer and an integer moves bitwise and has no drop glue; the slot is two words wide.
+// SAFETY: as for `VMContObj`: to a table a slot is two numbers; nothing here dereferences
+// `contref`, and whoever resumes the continuation must own its store on that thread.
+unsafe impl Send for ContSlot {}
+// SAFETY: as for `Send`: a shared `&ContSlot` only reads the two numbers.
+unsafe impl Sync for ContSlot {}
+
+// SAFETY: all-zero is `contref: None, revision: 0`, the null slot; a pointer and an integer move
+// bitwise and have no drop glue; the slot is two words wide.
 unsafe impl TableElement for ContSlot {}
 
+// The slot is laid out exactly like the `VMContObj` compiled code expects.
 const_assert_eq!(size_of::<ContSlot>(), size_of::<VMContObj>());
+const_assert_eq!(
+    offset_of!(ContSlot, contref),
+    offset_of!(VMContObj, contref)
+);
+const_assert_eq!(
+    offset_of!(ContSlot, revision),
+    offset_of!(VMContObj, revision)
+);
 assert_impl_all!(ContSlot: Send, Sync, Copy);
-
-/// Evaluated by the compiler: the all-zero slot is a valid value and it is `None`. If the option
-/// stored its discriminant anywhere but in the null niche of `contref`, the sizes would differ and
-/// the transmute would not compile; if zero were not `None`, evaluation would fail.
-const _: () = {
-    // SAFETY: `[usize; 2]` and `ContSlot` have the same size (asserted above); const evaluation
-    // rejects the read below if the zero bits are not a valid `Option<VMContObj>`.
-    let zero = unsafe { core::mem::transmute::<[usize; 2], ContSlot>([0; 2]) };
-    assert!(zero.0.is_none(), "the all-zero continuation slot must be None");
-};

@@ -1,7 +1,6 @@
 //! The continuation table: `table-core` storage of [`ContSlot`]s with element-typed operations.
 
 use crate::{ContSlot, ContTableError, VMContObj};
-use bytemuck::TransparentWrapper;
 use core::mem::size_of;
 use core::ptr::NonNull;
 use static_assertions::assert_impl_all;
@@ -38,8 +37,10 @@ impl ContTable {
         ty: &Table,
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Self, ContTableError> {
-        check_element_type(ty)?;
-        Ok(Self::from_storage(TableStorage::dynamic_for(ty, limiter)?))
+        Ok(Self::from_storage(TableStorage::dynamic_for(
+            continuation_type(ty)?,
+            limiter,
+        )?))
     }
 
     /// [`ContTable::new_dynamic`] with an asynchronous limiter.
@@ -51,10 +52,8 @@ impl ContTable {
         ty: &Table,
         limiter: Option<&mut L>,
     ) -> Result<Self, ContTableError> {
-        check_element_type(ty)?;
-        Ok(Self::from_storage(
-            TableStorage::dynamic_for_async(ty, limiter).await?,
-        ))
+        let storage = TableStorage::dynamic_for_async(continuation_type(ty)?, limiter);
+        Ok(Self::from_storage(storage.await?))
     }
 
     /// Creates a table of type `ty` in caller-provided `memory` (a pooling allocator's slot),
@@ -62,9 +61,9 @@ impl ContTable {
     ///
     /// # Errors
     ///
-    /// [`ContTableError::NotContinuationType`] when `ty`'s elements are not continuations;
-    /// otherwise the creation errors of [`TableStorage::static_for`] (misaligned or too small
-    /// memory, refused limits).
+    /// [`ContTableError::NotContinuationType`] when `ty`'s elements are not continuations (the
+    /// limiter is then not asked); otherwise the creation errors of
+    /// [`TableStorage::static_for`] (misaligned or too small memory, refused limits).
     ///
     /// # Safety
     ///
@@ -75,10 +74,11 @@ impl ContTable {
         memory: NonNull<[u8]>,
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Self, ContTableError> {
-        check_element_type(ty)?;
+        let ty = continuation_type(ty)?;
         // SAFETY: the caller's promises are exactly `TableStorage::static_for`'s.
-        let storage = unsafe { TableStorage::static_for(ty, memory, limiter) }?;
-        Ok(Self::from_storage(storage))
+        Ok(Self::from_storage(unsafe {
+            TableStorage::static_for(ty, memory, limiter)
+        }?))
     }
 
     /// [`ContTable::new_static`] with an asynchronous limiter.
@@ -95,10 +95,10 @@ impl ContTable {
         memory: NonNull<[u8]>,
         limiter: Option<&mut L>,
     ) -> Result<Self, ContTableError> {
-        check_element_type(ty)?;
+        let ty = continuation_type(ty)?;
         // SAFETY: the caller's promises are exactly `TableStorage::static_for_async`'s.
-        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) }.await?;
-        Ok(Self::from_storage(storage))
+        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) };
+        Ok(Self::from_storage(storage.await?))
     }
 
     /// The size of one stored element in bytes (two pointer-sized words).
@@ -145,10 +145,15 @@ impl ContTable {
         self.storage.vmtable()
     }
 
-    /// All slots, in order.
+    /// All slots, in order, as stored.
     #[inline]
-    pub fn as_slice(&self) -> &[Option<VMContObj>] {
-        ContSlot::peel_slice(self.storage.as_slice())
+    pub fn slots(&self) -> &[ContSlot] {
+        self.storage.as_slice()
+    }
+
+    /// All elements, in order.
+    pub fn elements(&self) -> impl ExactSizeIterator<Item = Option<VMContObj>> + '_ {
+        self.storage.as_slice().iter().map(|slot| slot.get())
     }
 
     /// The element at `index`.
@@ -158,7 +163,7 @@ impl ContTable {
     /// A `TableOutOfBounds` trap when `index >= size`.
     #[inline]
     pub fn get(&self, index: u64) -> Result<Option<VMContObj>, ContTableError> {
-        Ok(self.storage.get(index)?.0)
+        Ok(self.storage.get(index)?.get())
     }
 
     /// Stores `value` at `index`.
@@ -168,7 +173,7 @@ impl ContTable {
     /// A `TableOutOfBounds` trap when `index >= size`; nothing is written.
     #[inline]
     pub fn set(&mut self, index: u64, value: Option<VMContObj>) -> Result<(), ContTableError> {
-        *self.storage.get_mut(index)? = ContSlot(value);
+        *self.storage.get_mut(index)? = ContSlot::from(value);
         Ok(())
     }
 
@@ -184,7 +189,7 @@ impl ContTable {
         value: Option<VMContObj>,
         len: u64,
     ) -> Result<(), ContTableError> {
-        Ok(self.storage.fill(dst, len, ContSlot(value))?)
+        Ok(self.storage.fill(dst, len, ContSlot::from(value))?)
     }
 
     /// Grows the table by `delta` slots holding `init` (`table.grow`).
@@ -202,7 +207,9 @@ impl ContTable {
         init: Option<VMContObj>,
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Option<usize>, ContTableError> {
-        Ok(self.storage.grow_filled(delta, ContSlot(init), limiter)?)
+        Ok(self
+            .storage
+            .grow_filled(delta, ContSlot::from(init), limiter)?)
     }
 
     /// [`ContTable::grow`] with an asynchronous limiter.
@@ -218,7 +225,7 @@ impl ContTable {
     ) -> Result<Option<usize>, ContTableError> {
         Ok(self
             .storage
-            .grow_filled_async(delta, ContSlot(init), limiter)
+            .grow_filled_async(delta, ContSlot::from(init), limiter)
             .await?)
     }
 
@@ -230,10 +237,9 @@ impl ContTable {
     /// written.
     #[inline]
     pub fn init(&mut self, dst: u64, values: &[Option<VMContObj>]) -> Result<(), ContTableError> {
-        self.storage
-            .range_mut(dst, values.len() as u64)?
-            .copy_from_slice(ContSlot::wrap_slice(values));
-        Ok(())
+        Ok(self
+            .storage
+            .init(dst, values, |value| ContSlot::from(*value))?)
     }
 
     /// Moves `[src, src + len)` to `[dst, dst + len)` within this table (`table.copy` with one
@@ -265,10 +271,11 @@ impl ContTable {
     }
 }
 
-/// Rejects table types whose elements are not continuations, before any limiter is asked.
-fn check_element_type(ty: &Table) -> Result<(), ContTableError> {
+/// Passes `ty` on if its elements are continuations (`cont`, a concrete continuation type or
+/// `nocont`); checked before any limiter is asked.
+fn continuation_type(ty: &Table) -> Result<&Table, ContTableError> {
     match ty.ref_type.heap_type.top() {
-        WasmHeapTopType::Cont => Ok(()),
+        WasmHeapTopType::Cont => Ok(ty),
         _ => Err(ContTableError::NotContinuationType {
             ref_type: ty.ref_type,
         }),
