@@ -1,0 +1,163 @@
+//! Copies out of lazy tables resolve the source's uninitialised slots exactly once, and copies
+//! between tables of different modes re-encode the words.
+
+mod common;
+
+use common::{Funcs, STORAGES, TestTable, combinations, no_resolve, word};
+use table_func::{FuncRef, FuncSlotValue};
+use wasmtime_environ::FUNCREF_INIT_BIT;
+
+/// A resolver that answers record 0 for even indices and null for odd ones, recording its calls.
+struct Resolver<'a> {
+    funcs: &'a Funcs,
+    calls: Vec<u64>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(funcs: &'a Funcs) -> Self {
+        Resolver {
+            funcs,
+            calls: Vec::new(),
+        }
+    }
+
+    fn initial(funcs: &Funcs, index: u64) -> Option<FuncRef> {
+        index.is_multiple_of(2).then(|| funcs.get(0))
+    }
+
+    fn resolve(&mut self, index: u64) -> Option<FuncRef> {
+        self.calls.push(index);
+        Self::initial(self.funcs, index)
+    }
+}
+
+/// A lazy table of 8 slots where slots 1, 4 and 5 are written and the rest are uninitialised.
+fn partly_initialised(storage: common::Storage, funcs: &Funcs) -> TestTable {
+    let mut test = TestTable::new(storage, true, 8, 8);
+    test.set(1, Some(funcs.get(1))).unwrap();
+    test.fill(4, None, 2).unwrap();
+    test
+}
+
+#[test]
+fn copy_within_resolves_each_uninitialised_source_slot_exactly_once() {
+    let funcs = Funcs::new(2);
+    for storage in STORAGES {
+        let mut table = partly_initialised(storage, &funcs);
+        let mut resolver = Resolver::new(&funcs);
+        table
+            .copy_within(3, 0, 5, &mut |index| resolver.resolve(index))
+            .unwrap();
+        // Source range [0, 5): slots 0, 2 and 3 were uninitialised.
+        assert_eq!(resolver.calls, vec![0, 2, 3]);
+        let initial = |index| Resolver::initial(&funcs, index);
+        let expected_source = [initial(0), Some(funcs.get(1)), initial(2), initial(3), None];
+        for (offset, value) in expected_source.into_iter().enumerate() {
+            assert_eq!(
+                table.get(3 + offset as u64).unwrap(),
+                value,
+                "slot {}",
+                3 + offset
+            );
+        }
+        // Slots 0..3 were resolved in place and written back; the copy is now repeatable
+        // without further calls.
+        assert_eq!(table.get(0).unwrap(), initial(0));
+        assert_eq!(table.get(2).unwrap(), initial(2));
+        table.copy_within(0, 3, 5, &mut no_resolve).unwrap();
+    }
+}
+
+#[test]
+fn copy_from_resolves_source_slots_and_writes_them_back_into_the_source() {
+    let funcs = Funcs::new(2);
+    for (dst_storage, dst_lazy) in combinations() {
+        for src_storage in STORAGES {
+            let mut src = partly_initialised(src_storage, &funcs);
+            let mut dst = TestTable::new(dst_storage, dst_lazy, 8, 8);
+            let mut resolver = Resolver::new(&funcs);
+            dst.copy_from(&mut src, 0, 2, 6, &mut |index| resolver.resolve(index))
+                .unwrap();
+            assert_eq!(resolver.calls, vec![2, 3, 6, 7]);
+            for index in 2..8 {
+                let source = src.read(index).unwrap();
+                assert_ne!(source, FuncSlotValue::Uninitialized, "source slot {index}");
+                assert_eq!(dst.read(index - 2).unwrap(), source);
+            }
+            // Outside the source range nothing was resolved.
+            assert_eq!(src.read(0).unwrap(), FuncSlotValue::Uninitialized);
+        }
+    }
+}
+
+#[test]
+fn copy_of_a_fully_initialised_range_calls_no_resolver() {
+    let funcs = Funcs::new(1);
+    for (storage, lazy) in combinations() {
+        let mut src = TestTable::new(storage, lazy, 4, 4);
+        let mut dst = TestTable::new(storage, lazy, 4, 4);
+        src.fill(0, Some(funcs.get(0)), 4).unwrap();
+        dst.copy_from(&mut src, 0, 0, 4, &mut no_resolve).unwrap();
+        src.copy_within(1, 0, 3, &mut no_resolve).unwrap();
+    }
+}
+
+#[test]
+fn copy_from_an_eager_table_never_resolves() {
+    let funcs = Funcs::new(1);
+    for storage in STORAGES {
+        let mut src = TestTable::new(storage, false, 3, 3);
+        let mut dst = TestTable::new(storage, true, 3, 3);
+        src.set(1, Some(funcs.get(0))).unwrap();
+        dst.copy_from(&mut src, 0, 0, 3, &mut no_resolve).unwrap();
+        // The eager table's empty slots are nulls, which the lazy table stores initialised.
+        assert_eq!(word(&dst, 0), FUNCREF_INIT_BIT);
+        assert_eq!(
+            word(&dst, 1),
+            funcs.get(0).as_ptr().addr() | FUNCREF_INIT_BIT
+        );
+        assert_eq!(word(&dst, 2), FUNCREF_INIT_BIT);
+    }
+}
+
+#[test]
+fn copy_from_lazy_to_eager_strips_the_tag() {
+    let funcs = Funcs::new(1);
+    for storage in STORAGES {
+        let mut src = TestTable::new(storage, true, 3, 3);
+        let mut dst = TestTable::new(storage, false, 3, 3);
+        src.set(0, Some(funcs.get(0))).unwrap();
+        src.set(1, None).unwrap();
+        let func = funcs.get(0);
+        dst.copy_from(&mut src, 0, 0, 3, &mut |_| Some(func))
+            .unwrap();
+        assert_eq!(word(&dst, 0), func.as_ptr().addr());
+        assert_eq!(word(&dst, 1), 0);
+        assert_eq!(word(&dst, 2), func.as_ptr().addr());
+    }
+}
+
+#[test]
+fn resolve_range_counts_and_initialises_only_uninitialised_slots() {
+    let funcs = Funcs::new(2);
+    for storage in STORAGES {
+        let mut table = partly_initialised(storage, &funcs);
+        let mut resolver = Resolver::new(&funcs);
+        let resolved = table
+            .resolve_range(0, 8, &mut |index| resolver.resolve(index))
+            .unwrap();
+        assert_eq!(resolved, 5);
+        assert_eq!(resolver.calls, vec![0, 2, 3, 6, 7]);
+        assert_eq!(table.first_uninitialized(0, 8).unwrap(), None);
+        assert_eq!(table.resolve_range(0, 8, &mut no_resolve).unwrap(), 0);
+    }
+}
+
+#[test]
+fn resolve_range_in_an_eager_table_resolves_nothing() {
+    for storage in STORAGES {
+        let mut table = TestTable::new(storage, false, 4, 4);
+        assert_eq!(table.resolve_range(0, 4, &mut no_resolve).unwrap(), 0);
+        assert!(table.resolve_range(2, 3, &mut no_resolve).is_err());
+    }
+}
