@@ -1,0 +1,83 @@
+//! The errors of facade operations.
+
+use crate::TableElementType;
+use wasmtime_environ::Trap;
+
+/// Everything that can go wrong with a [`Table`](crate::Table).
+///
+/// A WebAssembly program observes only traps ([`FacadeError::as_trap`]); the other variants are
+/// embedder-facing failures or embedder bugs.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FacadeError {
+    /// A storage, bounds, limits or growth error from `table-core`.
+    #[error(transparent)]
+    Core(#[from] table_core::TableError),
+
+    /// An error from a funcref table.
+    #[cfg(feature = "func")]
+    #[error(transparent)]
+    Func(#[from] table_func::FuncTableError),
+
+    /// An error from a GC-reference table.
+    #[cfg(feature = "gc")]
+    #[error(transparent)]
+    GcRef(#[from] table_gcref::GcTableError),
+
+    /// An error from a continuation table.
+    #[cfg(feature = "cont")]
+    #[error(transparent)]
+    Cont(#[from] table_cont::ContTableError),
+
+    /// The table type's element kind is compiled out of this build.
+    #[error("{kind} tables need the `{feature}` feature of table-facade, which is disabled")]
+    KindDisabled {
+        /// The element kind of the table type.
+        kind: TableElementType,
+        /// The cargo feature that compiles it in.
+        feature: &'static str,
+    },
+
+    /// A value (or element segment) of one kind was given to a table of another.
+    #[error("a {value} value cannot be stored in a {table} table")]
+    WrongValueKind {
+        /// The table's element kind.
+        table: TableElementType,
+        /// The value's element kind.
+        value: TableElementType,
+    },
+
+    /// A typed accessor asked for a kind the table is not.
+    #[error("the table is a {actual} table, not a {requested} table")]
+    WrongTableKind {
+        /// The kind the caller asked for.
+        requested: TableElementType,
+        /// The table's element kind.
+        actual: TableElementType,
+    },
+
+    /// `table.copy` between tables of different element kinds.
+    #[error("cannot copy from a {src} table into a {dst} table")]
+    CopyBetweenKinds {
+        /// The destination table's element kind.
+        dst: TableElementType,
+        /// The source table's element kind.
+        src: TableElementType,
+    },
+}
+
+impl FacadeError {
+    /// The trap a WebAssembly program observes for this error, if it is one.
+    pub fn as_trap(&self) -> Option<Trap> {
+        match self {
+            FacadeError::Core(error) => error.as_trap(),
+            #[cfg(feature = "func")]
+            FacadeError::Func(error) => error.as_trap(),
+            #[cfg(feature = "gc")]
+            FacadeError::GcRef(error) => error.as_trap(),
+            #[cfg(feature = "cont")]
+            FacadeError::Cont(error) => error.as_trap(),
+            _ => None,
+        }
+    }
+}
