@@ -1,0 +1,86 @@
+//! The slot type GC-reference tables store, and the scan that finds heap references in slots.
+
+use crate::VMGcRef;
+use core::mem::{align_of, size_of};
+use core::num::NonZeroU32;
+use static_assertions::{assert_impl_all, const_assert_eq};
+use table_core::TableElement;
+
+/// One table slot: the raw bits of an `Option<VMGcRef>` (zero is null).
+///
+/// This is the element type of the [`TableStorage`](table_core::TableStorage) under a
+/// [`GcRefTable`](crate::GcRefTable), and the layout compiled code reads through
+/// [`vmtable`](crate::GcRefTable::vmtable). Unlike [`VMGcRef`] it is `Copy`, so that the null and
+/// `i31ref` fast paths can use table-core's slice operations; its bits are private and the only
+/// slots a user can build are empty ones ([`bytemuck::Zeroable`]), so copying one never duplicates
+/// a heap reference behind the collector's back.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, bytemuck::Zeroable)]
+#[repr(transparent)]
+pub struct GcRefSlot(Option<NonZeroU32>);
+
+const_assert_eq!(size_of::<GcRefSlot>(), size_of::<Option<VMGcRef>>());
+const_assert_eq!(align_of::<GcRefSlot>(), align_of::<Option<VMGcRef>>());
+assert_impl_all!(GcRefSlot: Send, Sync);
+
+// SAFETY: a transparent `Option<NonZeroU32>`: all-zero is `None` (the null reference, which is
+// the empty element), it is plain bits that move bytewise, it has no drop glue, and it is 4 bytes.
+unsafe impl TableElement for GcRefSlot {}
+
+impl GcRefSlot {
+    /// A slot holding a bitwise copy of `value`; the collector is not told.
+    #[inline]
+    pub(crate) fn unchecked_from(value: Option<&VMGcRef>) -> Self {
+        GcRefSlot(value.map(VMGcRef::as_raw_non_zero))
+    }
+
+    /// The reference in this slot.
+    #[inline]
+    pub(crate) fn as_gc_ref(&self) -> Option<&VMGcRef> {
+        // SAFETY: `VMGcRef` is a transparent `NonZeroU32`, so `Option<VMGcRef>` and
+        // `Option<NonZeroU32>` share size, alignment and the zero-is-`None` niche (both asserted
+        // at compile time); every `Option<NonZeroU32>` is a valid `Option<VMGcRef>`.
+        unsafe { &*(&raw const self.0).cast::<Option<VMGcRef>>() }.as_ref()
+    }
+
+    /// The reference in this slot, to be overwritten through the store or rewritten by a
+    /// collector.
+    #[inline]
+    pub(crate) fn as_gc_ref_mut(&mut self) -> &mut Option<VMGcRef> {
+        // SAFETY: as in `as_gc_ref`, and the layouts are equal in both directions, so any
+        // `Option<VMGcRef>` written through the reference is a valid `Option<NonZeroU32>`.
+        unsafe { &mut *(&raw mut self.0).cast::<Option<VMGcRef>>() }
+    }
+
+    /// Views segment values as slots, for a bitwise copy into the table.
+    #[inline]
+    pub(crate) fn slice_of(values: &[Option<VMGcRef>]) -> &[GcRefSlot] {
+        // SAFETY: `GcRefSlot` is a transparent `Option<NonZeroU32>`, which has the layout and
+        // validity of `Option<VMGcRef>` (see `as_gc_ref`), so the slices have the same layout and
+        // length; the result borrows `values` immutably for its whole lifetime.
+        unsafe { &*(core::ptr::from_ref(values) as *const [GcRefSlot]) }
+    }
+
+    /// Whether the slot holds a heap reference (non-zero and even).
+    #[inline]
+    pub(crate) fn holds_heap(self) -> bool {
+        self.as_gc_ref().is_some_and(VMGcRef::is_heap)
+    }
+}
+
+/// The offset of the first slot holding a heap reference, scanning a block at a time so the
+/// common all-null/`i31ref` case runs as a vectorised loop without a branch per slot.
+pub(crate) fn first_heap_ref(slots: &[GcRefSlot]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    slots
+        .chunks(BLOCK)
+        .enumerate()
+        .find(|(_, block)| {
+            block
+                .iter()
+                .fold(false, |any, slot| any | slot.holds_heap())
+        })
+        .and_then(|(index, block)| {
+            let offset = block.iter().position(|slot| slot.holds_heap())?;
+            Some(index * BLOCK + offset)
+        })
+}

@@ -1,0 +1,71 @@
+//! Single-slot access: `table.get` and `table.set`.
+
+use super::GcRefTable;
+use crate::barrier::{WritePlan, write_through};
+use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, StoreNeed, VMGcRef};
+
+impl GcRefTable {
+    /// The reference in slot `index`, borrowed from the table (`None` is null).
+    ///
+    /// # Errors
+    ///
+    /// `TableOutOfBounds` when `index >= size`.
+    #[inline]
+    pub fn get(&self, index: u64) -> Result<Option<&VMGcRef>, GcTableError> {
+        Ok(self.storage.get(index)?.as_gc_ref())
+    }
+
+    /// An owned copy of the reference in slot `index`: cloned through `store` when it is a heap
+    /// reference, copied as bits when it is null or an `i31ref`.
+    ///
+    /// # Errors
+    ///
+    /// `TableOutOfBounds` when `index >= size`; [`GcTableError::GcStoreRequired`] when the slot
+    /// holds a heap reference and `store` is `None`.
+    pub fn get_cloned(
+        &self,
+        index: u64,
+        store: Option<&mut dyn GcStore>,
+    ) -> Result<Option<VMGcRef>, GcTableError> {
+        let Some(gc_ref) = self.storage.get(index)?.as_gc_ref() else {
+            return Ok(None);
+        };
+        if gc_ref.is_i31() {
+            return Ok(Some(gc_ref.unchecked_copy()));
+        }
+        match store {
+            Some(store) => Ok(Some(store.clone_gc_ref(gc_ref))),
+            None => Err(GcTableError::GcStoreRequired {
+                operation: GcOperation::Get,
+                need: StoreNeed::Clone,
+                index,
+            }),
+        }
+    }
+
+    /// Writes an owned copy of `value` into slot `index` and releases what the slot held.
+    ///
+    /// The store is needed only when `value` or the slot's old value is a heap reference; it
+    /// retains the new value before releasing the old one, so writing a slot's own value back
+    /// frees nothing.
+    ///
+    /// # Errors
+    ///
+    /// `TableOutOfBounds` when `index >= size`; [`GcTableError::GcStoreRequired`] when a heap
+    /// reference is involved and `store` is `None`. Nothing is written on error.
+    pub fn set(
+        &mut self,
+        index: u64,
+        value: Option<&VMGcRef>,
+        store: Option<&mut dyn GcStore>,
+    ) -> Result<(), GcTableError> {
+        let slot = self.storage.get_mut(index)?;
+        let written = value.is_some_and(VMGcRef::is_heap).then_some(0);
+        let overwritten = || slot.holds_heap().then_some(0);
+        match WritePlan::decide(store, GcOperation::Set, index, written, overwritten)? {
+            WritePlan::Bits => *slot = GcRefSlot::unchecked_from(value),
+            WritePlan::Barrier(store) => write_through(slot, value, store),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,28 @@
+//! Root enumeration: the table's heap references as a collector sees them.
+
+use super::GcRefTable;
+use crate::VMGcRef;
+
+impl GcRefTable {
+    /// Every heap reference in the table, in slot order; nulls and `i31ref`s are skipped.
+    ///
+    /// A tracing collector marks from these.
+    pub fn gc_roots(&self) -> impl Iterator<Item = &VMGcRef> {
+        self.storage
+            .as_slice()
+            .iter()
+            .filter_map(|slot| slot.as_gc_ref().filter(|gc_ref| gc_ref.is_heap()))
+    }
+
+    /// Every heap reference in the table, mutably, in slot order; nulls and `i31ref`s are skipped.
+    ///
+    /// A moving collector rewrites each to the object's new location. The table's ownership of
+    /// the reference carries over to whatever is written: no clone or drop happens here.
+    pub fn gc_roots_mut(&mut self) -> impl Iterator<Item = &mut VMGcRef> {
+        self.storage.as_mut_slice().iter_mut().filter_map(|slot| {
+            slot.as_gc_ref_mut()
+                .as_mut()
+                .filter(|gc_ref| gc_ref.is_heap())
+        })
+    }
+}

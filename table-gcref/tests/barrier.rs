@@ -1,0 +1,251 @@
+//! The write barrier of `set` and `get_cloned`: every {null, i31, heap} value overwritten by every
+//! {null, i31, heap} value, with and without a store, and self-assignment.
+
+mod common;
+
+use common::{
+    CLASSES, Class, STORAGES, TestTable, assert_counts, raw, raw_slots, release_all, value_of,
+};
+use table_core::wasmtime_environ::Trap;
+use table_gcref::testing::CountingStore;
+use table_gcref::{GcOperation, GcStore, GcTableError, StoreNeed, VMGcRef};
+
+#[test]
+fn set_with_a_store_clones_the_new_value_and_drops_the_old_in_every_case() {
+    for storage in STORAGES {
+        for old_class in CLASSES {
+            for new_class in CLASSES {
+                let case = format!("{storage:?}: {old_class:?} overwritten by {new_class:?}");
+                let mut store = CountingStore::new();
+                let mut fixture = TestTable::new(storage, 1, 1);
+                let old = value_of(old_class, &mut store);
+                let new = value_of(new_class, &mut store);
+                fixture
+                    .table
+                    .set(0, old.as_ref(), Some(&mut store))
+                    .unwrap();
+                let (clones, drops) = (store.clones(), store.drops());
+
+                fixture
+                    .table
+                    .set(0, new.as_ref(), Some(&mut store))
+                    .unwrap();
+
+                assert_eq!(raw_slots(&fixture.table), [raw(new.as_ref())], "{case}");
+                let expected_clones = u64::from(new_class == Class::Heap);
+                let expected_drops = u64::from(old_class == Class::Heap);
+                assert_eq!(store.clones() - clones, expected_clones, "{case}");
+                assert_eq!(store.drops() - drops, expected_drops, "{case}");
+                let held: Vec<&VMGcRef> = old.iter().chain(new.iter()).collect();
+                assert_counts(&store, &held, &[&fixture.table]);
+                release_all(
+                    &mut store,
+                    old.into_iter().chain(new).collect(),
+                    &mut [&mut fixture.table],
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn set_without_a_store_fails_exactly_when_a_heap_reference_is_involved() {
+    for storage in STORAGES {
+        for old_class in CLASSES {
+            for new_class in CLASSES {
+                let case = format!("{storage:?}: {old_class:?} overwritten by {new_class:?}");
+                let mut store = CountingStore::new();
+                let mut fixture = TestTable::new(storage, 3, 3);
+                let old = value_of(old_class, &mut store);
+                let new = value_of(new_class, &mut store);
+                fixture
+                    .table
+                    .set(2, old.as_ref(), Some(&mut store))
+                    .unwrap();
+                let (clones, drops) = (store.clones(), store.drops());
+
+                let result = fixture.table.set(2, new.as_ref(), None);
+
+                let expected_need = match (old_class, new_class) {
+                    (_, Class::Heap) => Some(StoreNeed::Write),
+                    (Class::Heap, _) => Some(StoreNeed::Overwrite),
+                    _ => None,
+                };
+                match expected_need {
+                    None => {
+                        result.unwrap_or_else(|error| panic!("{case}: {error}"));
+                        assert_eq!(raw_slots(&fixture.table)[2], raw(new.as_ref()), "{case}");
+                    }
+                    Some(need) => {
+                        let error = result.expect_err(&case);
+                        assert!(
+                            matches!(
+                                error,
+                                GcTableError::GcStoreRequired {
+                                    operation: GcOperation::Set,
+                                    need: actual,
+                                    index: 2,
+                                } if actual == need
+                            ),
+                            "{case}: {error:?}"
+                        );
+                        assert_eq!(raw_slots(&fixture.table)[2], raw(old.as_ref()), "{case}");
+                    }
+                }
+                assert_eq!((store.clones(), store.drops()), (clones, drops), "{case}");
+                release_all(
+                    &mut store,
+                    old.into_iter().chain(new).collect(),
+                    &mut [&mut fixture.table],
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn missing_store_error_names_the_operation_the_situation_and_the_slot() {
+    let mut store = CountingStore::new();
+    let mut fixture = TestTable::new(common::Storage::Dynamic, 8, 8);
+    let heap = store.allocate();
+
+    let error = fixture.table.set(5, Some(&heap), None).unwrap_err();
+
+    assert_eq!(
+        error.to_string(),
+        "table.set writes a heap reference in table slot 5, which needs a GC store, but none was given"
+    );
+    assert_eq!(error.as_trap(), None);
+    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+}
+
+#[test]
+fn writing_a_slot_its_own_value_frees_nothing() {
+    for storage in STORAGES {
+        let mut store = CountingStore::new();
+        let mut fixture = TestTable::new(storage, 2, 2);
+        let heap = store.allocate();
+        fixture.table.set(0, Some(&heap), Some(&mut store)).unwrap();
+        // The table is now the object's only owner.
+        store.drop_gc_ref(heap);
+        let own_value = fixture.table.get(0).unwrap().map(VMGcRef::unchecked_copy);
+
+        fixture
+            .table
+            .set(0, own_value.as_ref(), Some(&mut store))
+            .unwrap();
+
+        let in_table = fixture.table.get(0).unwrap().unwrap();
+        assert_eq!(store.live_count(in_table), 1, "{storage:?}");
+        assert!(store.violations().is_empty(), "{:?}", store.violations());
+        release_all(&mut store, Vec::new(), &mut [&mut fixture.table]);
+    }
+}
+
+#[test]
+fn copying_a_slot_onto_itself_frees_nothing() {
+    for storage in STORAGES {
+        let mut store = CountingStore::new();
+        let mut fixture = TestTable::new(storage, 3, 3);
+        let heap = store.allocate();
+        fixture
+            .table
+            .fill(0, Some(&heap), 3, Some(&mut store))
+            .unwrap();
+        store.drop_gc_ref(heap);
+
+        fixture
+            .table
+            .copy_within(0, 0, 3, Some(&mut store))
+            .unwrap();
+
+        let in_table = fixture.table.get(1).unwrap().unwrap();
+        assert_eq!(store.live_count(in_table), 3, "{storage:?}");
+        assert!(store.violations().is_empty(), "{:?}", store.violations());
+        release_all(&mut store, Vec::new(), &mut [&mut fixture.table]);
+    }
+}
+
+#[test]
+fn get_borrows_without_touching_counts() {
+    let mut store = CountingStore::new();
+    let mut fixture = TestTable::new(common::Storage::Static, 1, 1);
+    let heap = store.allocate();
+    fixture.table.set(0, Some(&heap), Some(&mut store)).unwrap();
+
+    let got = fixture.table.get(0).unwrap();
+
+    assert_eq!(got, Some(&heap));
+    assert_eq!(store.live_count(&heap), 2);
+    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+}
+
+#[test]
+fn get_cloned_clones_heap_references_through_the_store() {
+    let mut store = CountingStore::new();
+    let mut fixture = TestTable::new(common::Storage::Dynamic, 1, 1);
+    let heap = store.allocate();
+    fixture.table.set(0, Some(&heap), Some(&mut store)).unwrap();
+
+    let cloned = fixture.table.get_cloned(0, Some(&mut store)).unwrap();
+
+    assert_eq!(cloned.as_ref(), Some(&heap));
+    assert_eq!(store.live_count(&heap), 3);
+    release_all(
+        &mut store,
+        vec![heap, cloned.unwrap()],
+        &mut [&mut fixture.table],
+    );
+}
+
+#[test]
+fn get_cloned_needs_no_store_for_null_and_i31() {
+    for class in [Class::Null, Class::I31] {
+        let mut store = CountingStore::new();
+        let mut fixture = TestTable::new(common::Storage::Dynamic, 1, 1);
+        let value = value_of(class, &mut store);
+        fixture.table.set(0, value.as_ref(), None).unwrap();
+
+        let cloned = fixture.table.get_cloned(0, None).unwrap();
+
+        assert_eq!(cloned, value, "{class:?}");
+        assert_eq!(store.clones(), 0);
+    }
+}
+
+#[test]
+fn get_cloned_of_a_heap_reference_without_a_store_is_an_error() {
+    let mut store = CountingStore::new();
+    let mut fixture = TestTable::new(common::Storage::Dynamic, 4, 4);
+    let heap = store.allocate();
+    fixture.table.set(3, Some(&heap), Some(&mut store)).unwrap();
+
+    let error = fixture.table.get_cloned(3, None).unwrap_err();
+
+    assert!(matches!(
+        error,
+        GcTableError::GcStoreRequired {
+            operation: GcOperation::Get,
+            need: StoreNeed::Clone,
+            index: 3
+        }
+    ));
+    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+}
+
+#[test]
+fn out_of_bounds_get_and_set_trap_without_calling_the_store() {
+    let mut store = CountingStore::new();
+    let mut fixture = TestTable::new(common::Storage::Static, 2, 4);
+    let heap = store.allocate();
+
+    let set = fixture.table.set(2, Some(&heap), Some(&mut store));
+    let get = fixture.table.get(u64::MAX).map(|_| ());
+    let cloned = fixture.table.get_cloned(2, Some(&mut store)).map(|_| ());
+
+    for result in [set, get, cloned] {
+        assert_eq!(result.unwrap_err().as_trap(), Some(Trap::TableOutOfBounds));
+    }
+    assert_eq!((store.clones(), store.drops()), (0, 0));
+    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+}

@@ -1,0 +1,144 @@
+//! Helpers shared by this crate's integration tests: tables over either storage, values of each
+//! barrier class, and reference-count checks against a `CountingStore`.
+
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use table_core::testing::StaticMemory;
+use table_core::wasmtime_environ::{IndexType, Limits, Table, WasmRefType};
+use table_gcref::testing::CountingStore;
+use table_gcref::{GcRefTable, GcStore, I31, VMGcRef};
+
+/// Which storage a test table lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// Static memory from a [`StaticMemory`] block.
+    Static,
+    /// Owned, growable memory.
+    Dynamic,
+}
+
+/// Both storages, for tests that run on each.
+pub const STORAGES: [Storage; 2] = [Storage::Static, Storage::Dynamic];
+
+/// An `externref` table type.
+pub fn externref_table(min: u64, max: Option<u64>) -> Table {
+    Table {
+        idx_type: IndexType::I32,
+        limits: Limits { min, max },
+        ref_type: WasmRefType::EXTERNREF,
+    }
+}
+
+/// A GC-reference table with the static memory it may live in.
+pub struct TestTable {
+    /// The table under test (declared first, so it is dropped before the memory it borrows).
+    pub table: GcRefTable,
+    /// The storage it lives in.
+    pub storage: Storage,
+    _memory: Option<StaticMemory>,
+}
+
+impl TestTable {
+    /// A table of `min` null slots that can grow to `max` (the static capacity, for static
+    /// storage).
+    pub fn new(storage: Storage, min: u64, max: u64) -> Self {
+        let ty = externref_table(min, Some(max));
+        match storage {
+            Storage::Dynamic => TestTable {
+                table: GcRefTable::new_dynamic(&ty, None).expect("dynamic GC table"),
+                storage,
+                _memory: None,
+            },
+            Storage::Static => {
+                let memory = StaticMemory::new(max as usize * 4, 4);
+                // SAFETY: the block is zeroed, outlives the table (it is dropped after it) and
+                // is not touched by anything else.
+                let table = unsafe { GcRefTable::new_static(&ty, memory.memory(), None) }
+                    .expect("static GC table");
+                TestTable {
+                    table,
+                    storage,
+                    _memory: Some(memory),
+                }
+            }
+        }
+    }
+}
+
+/// The three classes of value the barrier distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// The null reference.
+    Null,
+    /// An unboxed `i31ref`.
+    I31,
+    /// A reference to a heap object.
+    Heap,
+}
+
+/// Every class, for table-driven barrier tests.
+pub const CLASSES: [Class; 3] = [Class::Null, Class::I31, Class::Heap];
+
+/// A value of `class`; a heap value is freshly allocated, with its one count owned by the test.
+pub fn value_of(class: Class, store: &mut CountingStore) -> Option<VMGcRef> {
+    match class {
+        Class::Null => None,
+        Class::I31 => Some(VMGcRef::from_i31(I31::wrapping_u32(42))),
+        Class::Heap => Some(store.allocate()),
+    }
+}
+
+/// The raw bits of every slot (0 is null).
+pub fn raw_slots(table: &GcRefTable) -> Vec<u32> {
+    (0..table.size() as u64)
+        .map(|index| raw(table.get(index).expect("in bounds")))
+        .collect()
+}
+
+/// The raw bits of a value (0 is null).
+pub fn raw(value: Option<&VMGcRef>) -> u32 {
+    value.map_or(0, VMGcRef::as_raw_u32)
+}
+
+/// Fills `table` with `values` through the store.
+pub fn load(table: &mut GcRefTable, values: &[Option<&VMGcRef>], store: &mut CountingStore) {
+    for (index, value) in values.iter().enumerate() {
+        table
+            .set(index as u64, *value, Some(store))
+            .expect("set in bounds with a store");
+    }
+}
+
+/// Asserts that each heap reference in `held` (references the test owns one count of) has a live
+/// count of one plus the number of slots of `tables` holding it.
+pub fn assert_counts(store: &CountingStore, held: &[&VMGcRef], tables: &[&GcRefTable]) {
+    for gc_ref in held.iter().filter(|gc_ref| gc_ref.is_heap()) {
+        let in_tables = tables
+            .iter()
+            .flat_map(|table| raw_slots(table))
+            .filter(|&bits| bits == gc_ref.as_raw_u32())
+            .count() as u64;
+        assert_eq!(
+            store.live_count(gc_ref),
+            1 + in_tables,
+            "count of {gc_ref:?} (held once, in {in_tables} slots)"
+        );
+    }
+    assert!(store.violations().is_empty(), "{:?}", store.violations());
+}
+
+/// Empties `tables` through the store, releases `held`, and checks that nothing leaked and no
+/// reference was dropped twice.
+pub fn release_all(store: &mut CountingStore, held: Vec<VMGcRef>, tables: &mut [&mut GcRefTable]) {
+    for table in tables.iter_mut() {
+        let size = table.size() as u64;
+        table
+            .fill(0, None, size, Some(store))
+            .expect("clearing a table with a store");
+    }
+    for gc_ref in held.into_iter().filter(VMGcRef::is_heap) {
+        store.drop_gc_ref(gc_ref);
+    }
+    store.verify().expect("no leaks and no double drops");
+}
