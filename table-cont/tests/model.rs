@@ -13,14 +13,6 @@ const MAXIMUM: usize = 24;
 /// The size of the source table of `CopyFrom`.
 const SOURCE_SIZE: usize = 12;
 
-/// Runs `PROPTEST_CASES` cases when set (CI lowers it under valgrind), 1,000 otherwise.
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(1_000)
-}
-
 #[derive(Debug, Clone)]
 enum Op {
     Get(u64),
@@ -164,7 +156,7 @@ fn apply(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(ProptestConfig::with_cases(table_core::testing::proptest_cases(1_000)))]
 
     #[test]
     fn continuation_table_matches_a_vec_model(

@@ -298,3 +298,12 @@ impl<T: crate::TableElement> StorageFixture<T> {
         ]
     }
 }
+
+/// The number of property-test cases to run: `PROPTEST_CASES` when set (CI lowers it under
+/// valgrind), `default` otherwise.
+pub fn proptest_cases(default: u32) -> u32 {
+    match std::env::var("PROPTEST_CASES") {
+        Ok(cases) => cases.parse().expect("PROPTEST_CASES is a number of cases"),
+        Err(_) => default,
+    }
+}

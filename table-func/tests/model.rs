@@ -12,14 +12,6 @@ use wasmtime_environ::{FUNCREF_INIT_BIT, Trap};
 /// How many distinct functions the operations use.
 const FUNCS: usize = 4;
 
-/// The number of cases: `PROPTEST_CASES` when set (CI lowers it under valgrind), else 1,000.
-fn cases() -> u32 {
-    match std::env::var("PROPTEST_CASES") {
-        Ok(cases) => cases.parse().expect("PROPTEST_CASES is a number of cases"),
-        Err(_) => 1_000,
-    }
-}
-
 /// What a slot holds, independent of encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
@@ -459,7 +451,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(ProptestConfig::with_cases(table_core::testing::proptest_cases(1_000)))]
 
     #[test]
     fn func_tables_agree_with_the_vec_model(

@@ -21,14 +21,6 @@ const MAXIMUM: u64 = 12;
 /// The static storage's capacity (below the declared maximum, so static growth stops earlier).
 const STATIC_CAPACITY: u64 = 10;
 
-/// The issue asks for at least 1,000 cases; CI may lower them with `PROPTEST_CASES`.
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(1_000)
-}
-
 /// A value as the generator chooses it.
 #[derive(Debug, Clone, Copy)]
 enum Value {
@@ -493,7 +485,7 @@ fn check_sequence(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(ProptestConfig::with_cases(table_core::testing::proptest_cases(1_000)))]
 
     #[test]
     fn random_sequences_match_the_model_and_release_every_reference(
