@@ -6,6 +6,8 @@
 //! thread while armed. The limiter and GC store used here suspend injection while they run, so
 //! only the tables' own allocations are failed.
 
+mod support;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ptr::NonNull;
@@ -250,22 +252,6 @@ fn some_value(table: &Table, anchor: &mut [usize; 4], store: &mut ShieldedStore)
     }
 }
 
-/// The table's contents, read without allocating through the table (GC refs by raw bits).
-fn snapshot(table: &Table) -> Vec<u64> {
-    unfailing(|| match table {
-        Table::Func(t) => (0..t.size() as u64)
-            .map(|i| t.read_raw(i).unwrap().into_raw().addr() as u64)
-            .collect(),
-        Table::GcRef(t) => (0..t.size() as u64)
-            .map(|i| t.get(i).unwrap().map_or(0, |r| u64::from(r.as_raw_u32())))
-            .collect(),
-        Table::Cont(t) => t
-            .elements()
-            .map(|e| e.map_or(0, |c| c.contref.addr().get() as u64 ^ c.revision as u64))
-            .collect(),
-    })
-}
-
 fn release(value: TableValue, store: &mut ShieldedStore) {
     if let TableValue::GcRef(Some(gc_ref)) = value {
         store.drop_gc_ref(gc_ref);
@@ -337,7 +323,7 @@ fn every_allocation_point_fails_cleanly() {
                     let mut cx = TableContext::new().with_gc_store(&mut store);
                     table.fill(0, &init, 10, &mut cx).unwrap();
                 }
-                let before = snapshot(&table);
+                let before = unfailing(|| support::snapshot(&table));
                 let baseline = live_bytes();
                 let mut limiter = ShieldedLimiter(RecordingLimiter::new(LimiterPolicy::Allow));
                 let (result, injected) = with_failure_at(n, mode, || {
@@ -358,7 +344,11 @@ fn every_allocation_point_fails_cleanly() {
                     Some(old_size) => {
                         assert_eq!(old_size, 1000, "{name}");
                         assert_eq!(table.size(), 1000 + delta as usize, "{name}");
-                        assert_eq!(snapshot(&table)[..1000], before[..], "{name}");
+                        assert_eq!(
+                            unfailing(|| support::snapshot(&table))[..before.len()],
+                            before[..],
+                            "{name}"
+                        );
                         assert!(
                             calls
                                 .iter()
@@ -373,7 +363,7 @@ fn every_allocation_point_fails_cleanly() {
                         );
                         drop(calls);
                         assert_eq!(
-                            snapshot(&table),
+                            unfailing(|| support::snapshot(&table)),
                             before,
                             "{name}: a failed grow changed the table"
                         );
