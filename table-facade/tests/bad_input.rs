@@ -196,7 +196,7 @@ fn grow_by_edge_deltas_grows_or_reports_no_growth() {
 }
 
 /// What a bad-input case expects of the error.
-type ErrorCheck = dyn Fn(&TableError) -> bool;
+type ErrorCheck<'a> = dyn Fn(&TableError) -> bool + 'a;
 
 #[test]
 fn bad_static_memory_is_a_typed_error_naming_the_numbers() {
@@ -204,7 +204,7 @@ fn bad_static_memory_is_a_typed_error_naming_the_numbers() {
         let ty = table_type(heap_type, IndexType::I32, 4, None);
         let size = TableElementType::of(&ty.ref_type).element_size();
         let align = if size == 4 { 4 } else { 8 };
-        let cases: [(StaticMemory, &ErrorCheck); 4] = [
+        let cases: [(StaticMemory, &ErrorCheck<'_>); 4] = [
             (
                 StaticMemory::with_offset(8 * size, 16, align / 2),
                 &|e| matches!(e, TableError::StaticMemoryMisaligned { align: a, .. } if *a == align),
