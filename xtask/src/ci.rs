@@ -30,6 +30,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         &mut cargo(&["test", "--workspace", "--all-features"]),
     )?;
     facade_feature_matrix()?;
+    run_step("spec", &mut cargo(&["xtask", "spec"]))?;
     println!("ci: all steps passed");
     Ok(())
 }

@@ -3,8 +3,10 @@
 //! Every job is Rust calling cargo (and, where a job says so, other tools the repository installs),
 //! so the same command works on a developer machine and in CI.
 
+mod bench;
 mod ci;
 mod command;
+mod spec;
 
 use std::process::ExitCode;
 
@@ -12,13 +14,17 @@ const USAGE: &str = "\
 usage: cargo xtask <job>
 
 jobs:
+  bench   table benchmarks vs baselines and Wasmtime -> target/bench-report.md (`--quick`: smoke test)
   ci      formatting, clippy (-D warnings), rustdoc (-D warnings) and the workspace tests
+  spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("bench") => bench::run(&args[1..]),
         Some("ci") => ci::run(&args[1..]),
+        Some("spec") => spec::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
