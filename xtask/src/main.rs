@@ -6,7 +6,9 @@
 mod bench;
 mod ci;
 mod command;
+mod fuzz;
 mod spec;
+mod valgrind;
 
 use std::process::ExitCode;
 
@@ -16,7 +18,9 @@ usage: cargo xtask <job>
 jobs:
   bench   table benchmarks vs baselines and Wasmtime -> target/bench-report.md (`--quick`: smoke test)
   ci      formatting, clippy (-D warnings), rustdoc (-D warnings) and the workspace tests
+  fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay)
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
+  valgrind every crate's tests under valgrind memcheck
 ";
 
 fn main() -> ExitCode {
@@ -24,7 +28,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..]),
         Some("ci") => ci::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("spec") => spec::run(&args[1..]),
+        Some("valgrind") => valgrind::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
