@@ -5,7 +5,7 @@ use core::mem::size_of;
 use core::ptr::NonNull;
 use static_assertions::assert_impl_all;
 use table_core::wasmtime_environ::{Table, WasmHeapTopType};
-use table_core::{AsyncTableLimiter, TableLimiter, TableStorage, VMTableDefinition};
+use table_core::{AsyncTableLimiter, TableLimiter, TableStorage};
 
 /// A WebAssembly table of continuation references (`contref`), in dynamic or static storage.
 ///
@@ -21,6 +21,8 @@ pub struct ContTable {
 assert_impl_all!(ContTable: Send, Sync);
 
 impl ContTable {
+    table_core::storage_queries!(storage);
+
     /// Wraps existing storage, for embedders that build [`TableStorage`] themselves.
     pub fn from_storage(storage: TableStorage<ContSlot>) -> Self {
         ContTable { storage }
@@ -114,35 +116,6 @@ impl ContTable {
     /// Unwraps the underlying storage.
     pub fn into_storage(self) -> TableStorage<ContSlot> {
         self.storage
-    }
-
-    /// The number of slots in the table.
-    #[inline]
-    pub fn size(&self) -> usize {
-        self.storage.size()
-    }
-
-    /// The most slots the table may hold: the capacity of static storage, the type's maximum for
-    /// dynamic storage (`None` when it does not fit in `usize`).
-    #[inline]
-    pub fn maximum(&self) -> Option<usize> {
-        self.storage.maximum()
-    }
-
-    /// Whether the table lives in caller-provided static memory.
-    #[inline]
-    pub fn is_static(&self) -> bool {
-        self.storage.is_static()
-    }
-
-    /// The bytes of memory the table holds: its capacity times [`ContTable::element_size`].
-    pub fn bytes_held(&self) -> usize {
-        self.storage.bytes_held()
-    }
-
-    /// The definition compiled code reads. Re-read it after every grow: dynamic storage may move.
-    pub fn vmtable(&mut self) -> VMTableDefinition {
-        self.storage.vmtable()
     }
 
     /// All slots, in order, as stored.

@@ -18,6 +18,7 @@ extern crate std;
 mod block_on;
 mod element;
 mod error;
+mod forward;
 mod limiter;
 mod limits;
 mod range;

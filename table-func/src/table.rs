@@ -2,7 +2,7 @@
 
 use crate::{FuncSlot, FuncTableError};
 use core::ptr::NonNull;
-use table_core::{AsyncTableLimiter, TableLimiter, TableStorage, VMTableDefinition};
+use table_core::{AsyncTableLimiter, TableLimiter, TableStorage};
 use wasmtime_environ::{Table, WasmHeapTopType};
 
 /// A WebAssembly table of function references, eager or lazily initialised, over static or
@@ -20,6 +20,8 @@ static_assertions::assert_impl_all!(FuncTable: Send, Sync);
 static_assertions::assert_impl_all!(FuncSlot: Send, Sync);
 
 impl FuncTable {
+    table_core::storage_queries!(storage);
+
     /// A table over `storage`, whose slots are read in the given lazy-initialisation mode.
     ///
     /// Fresh storage is all zero: every slot of an eager table is null, every slot of a lazy
@@ -110,35 +112,6 @@ impl FuncTable {
     #[inline]
     pub fn is_lazy(&self) -> bool {
         self.lazy_init
-    }
-
-    /// The number of slots in the table.
-    #[inline]
-    pub fn size(&self) -> usize {
-        self.storage.size()
-    }
-
-    /// The most slots the table can ever hold: the capacity for static storage, the type's
-    /// maximum for dynamic storage (`None` when it does not fit in `usize`).
-    #[inline]
-    pub fn maximum(&self) -> Option<usize> {
-        self.storage.maximum()
-    }
-
-    /// Whether the table lives in static memory.
-    #[inline]
-    pub fn is_static(&self) -> bool {
-        self.storage.is_static()
-    }
-
-    /// The bytes of memory the table holds (capacity times [`element_size`](crate::element_size)).
-    pub fn bytes_held(&self) -> usize {
-        self.storage.bytes_held()
-    }
-
-    /// The definition compiled code reads. Re-read it after every grow: dynamic storage may move.
-    pub fn vmtable(&mut self) -> VMTableDefinition {
-        self.storage.vmtable()
     }
 }
 

@@ -9,7 +9,7 @@ mod roots;
 use crate::{GcRefSlot, GcTableError};
 use core::ptr::NonNull;
 use static_assertions::assert_impl_all;
-use table_core::{AsyncTableLimiter, TableLimiter, TableStorage, VMTableDefinition};
+use table_core::{AsyncTableLimiter, TableLimiter, TableStorage};
 use wasmtime_environ::{Table, WasmHeapTopType};
 
 /// A WebAssembly table whose elements are GC references (`anyref`, `externref`, `exnref` and
@@ -28,6 +28,8 @@ pub struct GcRefTable {
 assert_impl_all!(GcRefTable: Send, Sync);
 
 impl GcRefTable {
+    table_core::storage_queries!(storage);
+
     /// Wraps storage created by `table-core`.
     ///
     /// Storage holds only null slots until a table writes to it (the only [`GcRefSlot`] a user
@@ -107,35 +109,6 @@ impl GcRefTable {
         // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
         let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) }.await?;
         Ok(Self::from_storage(storage))
-    }
-
-    /// The number of slots in the table.
-    #[inline]
-    pub fn size(&self) -> usize {
-        self.storage.size()
-    }
-
-    /// The most slots the table can ever hold (see [`TableStorage::maximum`]).
-    #[inline]
-    pub fn maximum(&self) -> Option<usize> {
-        self.storage.maximum()
-    }
-
-    /// Whether the table lives in static memory.
-    #[inline]
-    pub fn is_static(&self) -> bool {
-        self.storage.is_static()
-    }
-
-    /// The bytes of memory the table holds: its capacity times the 4-byte slot size.
-    pub fn bytes_held(&self) -> usize {
-        self.storage.bytes_held()
-    }
-
-    /// The definition compiled code reads; re-read it after every grow, since dynamic storage
-    /// may move. Code that writes slots through it must apply the collector's barriers itself.
-    pub fn vmtable(&mut self) -> VMTableDefinition {
-        self.storage.vmtable()
     }
 }
 
