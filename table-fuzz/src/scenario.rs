@@ -158,7 +158,7 @@ impl Values {
 
 /// The module's initial element at `index` that lazy tables resolve to.
 fn initial_element(index: u64) -> Element {
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         Element::Null
     } else {
         Element::Value((index % u64::from(VALUES)) as u32)
@@ -360,10 +360,10 @@ impl<'v> Scenario<'v> {
                 }
                 let value = result.map_err(|e| format!("get({i}): {e}"))?;
                 let read = values.element(&value);
-                if let TableValue::GcRef(Some(gc_ref)) = value {
-                    if gc_ref.is_heap() {
-                        store.drop_gc_ref(gc_ref);
-                    }
+                if let TableValue::GcRef(Some(gc_ref)) = value
+                    && gc_ref.is_heap()
+                {
+                    store.drop_gc_ref(gc_ref);
                 }
                 if read != model.elements[i as usize] {
                     return Err(format!(
