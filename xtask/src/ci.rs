@@ -31,6 +31,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     )?;
     facade_feature_matrix()?;
     run_step("spec", &mut cargo(&["xtask", "spec"]))?;
+    crate::valgrind::run(&[])?;
+    crate::fuzz::run(&["--seconds".to_string(), "60".to_string()])?;
     println!("ci: all steps passed");
     Ok(())
 }

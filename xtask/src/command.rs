@@ -39,7 +39,11 @@ fn describe(command: &Command) -> String {
     let mut text = String::new();
     for (key, value) in command.get_envs() {
         if let Some(value) = value {
-            text.push_str(&format!("{}={} ", key.to_string_lossy(), value.to_string_lossy()));
+            text.push_str(&format!(
+                "{}={} ",
+                key.to_string_lossy(),
+                value.to_string_lossy()
+            ));
         }
     }
     text.push_str(&command.get_program().to_string_lossy());

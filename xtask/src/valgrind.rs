@@ -40,7 +40,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "--error-exitcode=1",
                 "--leak-check=full",
                 "--errors-for-leak-kinds=definite,indirect",
-                "--quiet",
                 binary,
                 "--test-threads=2",
             ])
@@ -49,10 +48,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         for test in SKIPPED_TESTS {
             command.args(["--skip", test]);
         }
+        // valgrind prints its own `ERROR SUMMARY` line per binary; `--error-exitcode` turns any
+        // error (or definite leak) into a failed step.
         if run_step(&format!("valgrind {package}/{name}"), &mut command).is_err() {
             failed.push(format!("{package}/{name}"));
-        } else {
-            println!("ERROR SUMMARY: 0 errors ({package}/{name})");
         }
     }
     if failed.is_empty() {
