@@ -1,1 +1,24 @@
-//! Placeholder: the benchmarks land with their issue.
+//! Benchmarks of wasm-tables: every table operation in nanoseconds per element, next to the
+//! memory operation under it and to Wasmtime 44, all measured in one run.
+//!
+//! The criterion benchmarks live in `benches/tables/`; `cargo xtask bench` runs them and writes
+//! `target/bench-report.md` and `target/bench-plot.svg`. This library holds what the benchmarks
+//! and the report share:
+//!
+//! - [`id`]: the names of operations, element kinds, storages and variants, and where criterion
+//!   keeps each benchmark's estimates;
+//! - [`report`]: pairing our measurements with their baseline and Wasmtime, and the Markdown;
+//! - [`targets`]: the issue's speed targets, checked against a report;
+//! - [`plot`]: the SVG plot;
+//! - [`output`]: writing both files;
+//! - [`number`]: number formatting.
+
+pub mod id;
+pub mod number;
+pub mod output;
+pub mod plot;
+pub mod report;
+pub mod targets;
+
+pub use id::{BenchId, Kind, Op, Storage, Variant};
+pub use report::{Measurement, Report, Row};

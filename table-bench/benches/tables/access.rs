@@ -1,0 +1,181 @@
+//! Single-element access: `table.get` and `table.set` of every element in index order, through
+//! the per-kind tables a runtime's hot path uses, against a bounds-checked slice access.
+
+use crate::fixtures::{
+    OursTable, Plain, SIZES, cont_obj, func_ref, i31_ref, indices, plain_vec, with_plain,
+};
+use crate::harness::{Group, Harness, time};
+use crate::wasmtime_peer::Wasmtime;
+use std::hint::black_box;
+use table_bench::{Kind, Op, Storage, Variant};
+use table_facade::Table;
+use wasmtime::WasmResults;
+
+/// Registers the get and set benchmarks.
+pub fn register(harness: &mut Harness, peer: &Wasmtime) {
+    get(&mut harness.group(Op::Get), peer);
+    set(&mut harness.group(Op::Set), peer);
+}
+
+/// The value returned when an access fails, so a failure shows up in the result.
+const FAILED: usize = usize::MAX;
+
+fn get(group: &mut Group<'_>, peer: &Wasmtime) {
+    for size in SIZES {
+        let indices = indices(size);
+        for kind in Kind::ALL {
+            for storage in Storage::ALL {
+                let ours = OursTable::filled(kind, storage, size);
+                group.bench(kind, size, Variant::Ours(storage), |iters| {
+                    time(iters, || {
+                        black_box(ours_get(&ours.table, &indices));
+                    })
+                });
+            }
+            with_plain!(kind, P => {
+                let plain = plain_vec::<P>(size);
+                group.bench(kind, size, Variant::Baseline, |iters| {
+                    time(iters, || {
+                        black_box(plain_get(&plain, &indices));
+                    })
+                });
+            });
+            // Wasmtime's funcref tables are lazy; its peer is measured once, with the lazy kind.
+            if matches!(kind, Kind::FuncLazy | Kind::Gc) {
+                bench_wasm_loop::<i32>(group, peer, kind, size, "get");
+            }
+        }
+    }
+}
+
+fn set(group: &mut Group<'_>, peer: &Wasmtime) {
+    for size in SIZES {
+        let indices = indices(size);
+        for kind in Kind::ALL {
+            for storage in Storage::ALL {
+                let mut ours = OursTable::filled(kind, storage, size);
+                group.bench(kind, size, Variant::Ours(storage), |iters| {
+                    time(iters, || {
+                        black_box(ours_set(&mut ours.table, &indices));
+                    })
+                });
+            }
+            with_plain!(kind, P => {
+                let mut plain = plain_vec::<P>(size);
+                group.bench(kind, size, Variant::Baseline, |iters| {
+                    time(iters, || {
+                        black_box(plain_set(&mut plain, &indices));
+                    })
+                });
+            });
+            if matches!(kind, Kind::FuncLazy | Kind::Gc) {
+                bench_wasm_loop::<()>(group, peer, kind, size, "set");
+            }
+        }
+    }
+}
+
+/// Wasmtime running the exported loop `name` over `size` elements.
+fn bench_wasm_loop<R: WasmResults>(
+    group: &mut Group<'_>,
+    peer: &Wasmtime,
+    kind: Kind,
+    size: u64,
+    name: &str,
+) {
+    let Some(peer_kind) = kind.peer() else {
+        return;
+    };
+    let mut instance = peer.instance(peer_kind);
+    instance.prepare(size);
+    let function = instance.func::<u32, R>(name);
+    group.bench(peer_kind, size, Variant::WasmtimeWasm, |iters| {
+        time(iters, || {
+            black_box(function.call(&mut instance.store, size as u32).expect(name));
+        })
+    });
+}
+
+/// Reads every index through the per-kind table and folds the values.
+#[inline(never)]
+fn ours_get(table: &Table, indices: &[u64]) -> usize {
+    let mut acc = 0usize;
+    match table {
+        Table::Func(table) => {
+            for &index in indices {
+                let Ok(value) = table.get(index) else {
+                    return FAILED;
+                };
+                acc = acc.wrapping_add(value.map_or(0, |func| func.as_ptr().addr()));
+            }
+        }
+        Table::GcRef(table) => {
+            for &index in indices {
+                let Ok(value) = table.get(index) else {
+                    return FAILED;
+                };
+                acc = acc.wrapping_add(value.map_or(0, |gc_ref| gc_ref.as_raw_u32() as usize));
+            }
+        }
+        Table::Cont(table) => {
+            for &index in indices {
+                let Ok(value) = table.get(index) else {
+                    return FAILED;
+                };
+                acc = acc.wrapping_add(value.map_or(0, |cont| {
+                    cont.contref.as_ptr().addr().wrapping_add(cont.revision)
+                }));
+            }
+        }
+    }
+    acc
+}
+
+/// Reads every index of a slice with a bounds check and folds the values.
+#[inline(never)]
+fn plain_get<P: Plain>(slice: &[P], indices: &[u64]) -> usize {
+    let mut acc = 0usize;
+    for &index in indices {
+        let Some(value) = slice.get(index as usize) else {
+            return FAILED;
+        };
+        acc = acc.wrapping_add(value.weight());
+    }
+    acc
+}
+
+/// Writes every index through the per-kind table; false if a write failed.
+#[inline(never)]
+fn ours_set(table: &mut Table, indices: &[u64]) -> bool {
+    match table {
+        Table::Func(table) => {
+            let func = black_box(Some(func_ref()));
+            indices.iter().all(|&index| table.set(index, func).is_ok())
+        }
+        Table::GcRef(table) => {
+            let value = black_box(i31_ref());
+            indices
+                .iter()
+                .all(|&index| table.set(index, Some(&value), None).is_ok())
+        }
+        Table::Cont(table) => {
+            let cont = black_box(Some(cont_obj()));
+            indices.iter().all(|&index| table.set(index, cont).is_ok())
+        }
+    }
+}
+
+/// Writes every index of a slice with a bounds check; false if an index was out of bounds.
+#[inline(never)]
+fn plain_set<P: Plain>(slice: &mut [P], indices: &[u64]) -> bool {
+    let value = black_box(P::VALUE);
+    indices
+        .iter()
+        .all(|&index| match slice.get_mut(index as usize) {
+            Some(slot) => {
+                *slot = value;
+                true
+            }
+            None => false,
+        })
+}

@@ -1,0 +1,228 @@
+//! The bulk operations on null/i31 values: `table.fill`, `table.copy` within and between tables,
+//! and `table.init`.
+
+use crate::fixtures::{KINDS, OursTable, Plain, SIZES, Segment, plain_vec, value, with_plain};
+use crate::harness::{Group, Harness, time};
+use crate::wasmtime_peer::{PeerInstance, Wasmtime};
+use std::hint::black_box;
+use std::time::Duration;
+use table_bench::{Kind, Op, Storage, Variant};
+use table_facade::{Table, TableContext};
+use wasmtime::Table as PeerTable;
+
+/// Registers the fill, copy_within, copy and init benchmarks.
+pub fn register(harness: &mut Harness, peer: &Wasmtime) {
+    fill(&mut harness.group(Op::Fill), peer);
+    copy_within(&mut harness.group(Op::CopyWithin), peer);
+    copy(&mut harness.group(Op::Copy), peer);
+    init(&mut harness.group(Op::Init));
+}
+
+fn fill(group: &mut Group<'_>, peer: &Wasmtime) {
+    for size in SIZES {
+        for kind in KINDS {
+            let value = value(kind);
+            bench_ours(
+                group,
+                kind,
+                size,
+                |storage| OursTable::new(kind, storage, size, size),
+                |ours, cx| ours.table.fill(0, &value, size, cx).expect("fill"),
+            );
+            with_plain!(kind, P => bench_plain(
+                group,
+                kind,
+                size,
+                plain_vec::<P>(size),
+                |plain| plain.fill(black_box(P::VALUE)),
+            ));
+            let wasm = |instance: &mut PeerInstance| {
+                let fill = instance.func::<u32, ()>("fill");
+                move |instance: &mut PeerInstance, iters| {
+                    time(iters, || {
+                        fill.call(&mut instance.store, size as u32).expect("fill")
+                    })
+                }
+            };
+            let host = |instance: &mut PeerInstance, iters| {
+                let value = instance.value.clone();
+                time(iters, || {
+                    let table = instance.t;
+                    table
+                        .fill(&mut instance.store, 0, value.clone(), size)
+                        .expect("fill")
+                })
+            };
+            bench_peer(group, peer, kind, size, wasm, host);
+        }
+    }
+}
+
+fn copy_within(group: &mut Group<'_>, peer: &Wasmtime) {
+    for size in SIZES {
+        let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
+        for kind in KINDS {
+            bench_ours(
+                group,
+                kind,
+                size,
+                |storage| OursTable::filled(kind, storage, size),
+                |ours, cx| {
+                    ours.table
+                        .copy_within(dst, src, len, cx)
+                        .expect("copy_within")
+                },
+            );
+            with_plain!(kind, P => bench_plain(
+                group,
+                kind,
+                size,
+                plain_vec::<P>(size),
+                |plain| plain.copy_within(src as usize..(src + len) as usize, dst as usize),
+            ));
+            let wasm = |instance: &mut PeerInstance| {
+                let copy = instance.func::<(u32, u32, u32), ()>("copy_within");
+                move |instance: &mut PeerInstance, iters| {
+                    let args = (dst as u32, src as u32, len as u32);
+                    time(iters, || {
+                        copy.call(&mut instance.store, args).expect("copy_within")
+                    })
+                }
+            };
+            let host = |instance: &mut PeerInstance, iters| {
+                let t = instance.t;
+                time(iters, || {
+                    PeerTable::copy(&mut instance.store, &t, dst, &t, src, len).expect("copy")
+                })
+            };
+            bench_peer(group, peer, kind, size, wasm, host);
+        }
+    }
+}
+
+fn copy(group: &mut Group<'_>, peer: &Wasmtime) {
+    for size in SIZES {
+        for kind in KINDS {
+            bench_ours(
+                group,
+                kind,
+                size,
+                |storage| {
+                    let src = OursTable::filled(kind, storage, size);
+                    (src, OursTable::new(kind, storage, size, size))
+                },
+                |(src, dst), cx| {
+                    Table::copy(&mut dst.table, &mut src.table, 0, 0, size, cx).expect("copy")
+                },
+            );
+            with_plain!(kind, P => bench_plain(
+                group,
+                kind,
+                size,
+                (plain_vec::<P>(size), vec![P::default(); size as usize]),
+                |(src, dst)| dst.copy_from_slice(black_box(src)),
+            ));
+            let wasm = |instance: &mut PeerInstance| {
+                let copy = instance.func::<u32, ()>("copy");
+                move |instance: &mut PeerInstance, iters| {
+                    time(iters, || {
+                        copy.call(&mut instance.store, size as u32).expect("copy")
+                    })
+                }
+            };
+            let host = |instance: &mut PeerInstance, iters| {
+                let (t, u) = (instance.t, instance.u);
+                time(iters, || {
+                    PeerTable::copy(&mut instance.store, &u, 0, &t, 0, size).expect("copy")
+                })
+            };
+            bench_peer(group, peer, kind, size, wasm, host);
+        }
+    }
+}
+
+fn init(group: &mut Group<'_>) {
+    for size in SIZES {
+        for kind in KINDS {
+            let segment = Segment::new(kind, size);
+            bench_ours(
+                group,
+                kind,
+                size,
+                |storage| OursTable::new(kind, storage, size, size),
+                |ours, cx| ours.table.init(0, segment.as_segment(), cx).expect("init"),
+            );
+            with_plain!(kind, P => bench_plain(
+                group,
+                kind,
+                size,
+                (plain_vec::<P>(size), vec![P::default(); size as usize]),
+                |(segment, dst)| dst.copy_from_slice(black_box(segment)),
+            ));
+        }
+    }
+}
+
+/// Registers our table in both storages: `prepare` builds the state of one storage (untimed),
+/// `op` is one timed iteration on it.
+fn bench_ours<S>(
+    group: &mut Group<'_>,
+    kind: Kind,
+    size: u64,
+    mut prepare: impl FnMut(Storage) -> S,
+    mut op: impl FnMut(&mut S, &mut TableContext<'_>),
+) {
+    for storage in Storage::ALL {
+        let mut state = prepare(storage);
+        group.bench(kind, size, Variant::Ours(storage), |iters| {
+            let mut cx = TableContext::new();
+            time(iters, || {
+                op(&mut state, &mut cx);
+                black_box(&mut state);
+            })
+        });
+    }
+}
+
+/// Registers the baseline: `op` is one timed iteration on `state`.
+fn bench_plain<S>(
+    group: &mut Group<'_>,
+    kind: Kind,
+    size: u64,
+    mut state: S,
+    mut op: impl FnMut(&mut S),
+) {
+    group.bench(kind, size, Variant::Baseline, |iters| {
+        time(iters, || {
+            op(&mut state);
+            black_box(&mut state);
+        })
+    });
+}
+
+/// Registers Wasmtime's wasm and host variants of one operation on a prepared instance of
+/// `kind`'s peer (tables of `size`, `$t` filled). `wasm` looks up its export and returns the
+/// timed routine; `host` is the timed routine of the host API.
+fn bench_peer<W>(
+    group: &mut Group<'_>,
+    peer: &Wasmtime,
+    kind: Kind,
+    size: u64,
+    wasm: impl FnOnce(&mut PeerInstance) -> W,
+    mut host: impl FnMut(&mut PeerInstance, u64) -> Duration,
+) where
+    W: FnMut(&mut PeerInstance, u64) -> Duration,
+{
+    let Some(peer_kind) = kind.peer() else {
+        return;
+    };
+    let mut instance = peer.instance(peer_kind);
+    instance.prepare(size);
+    let mut routine = wasm(&mut instance);
+    group.bench(peer_kind, size, Variant::WasmtimeWasm, |iters| {
+        routine(&mut instance, iters)
+    });
+    group.bench(peer_kind, size, Variant::WasmtimeHost, |iters| {
+        host(&mut instance, iters)
+    });
+}

@@ -1,0 +1,64 @@
+//! The criterion benchmarks of wasm-tables, with their baselines and Wasmtime, in one binary so
+//! that every comparison is measured in the same run.
+//!
+//! `cargo xtask bench` runs this and writes `target/bench-report.md` and `target/bench-plot.svg`
+//! at the end; `cargo test -p table-bench --benches` (`cargo xtask bench --quick`) runs every
+//! benchmark once as a smoke test.
+
+mod access;
+mod bulk;
+mod create;
+mod fixtures;
+mod grow;
+mod harness;
+mod heap;
+mod lazy;
+mod results;
+mod wasmtime_peer;
+
+use criterion::Criterion;
+use harness::Harness;
+use std::path::PathBuf;
+use std::time::Duration;
+use wasmtime_peer::Wasmtime;
+
+/// Where the report goes and criterion writes: `TABLE_BENCH_TARGET_DIR` (set by
+/// `cargo xtask bench`), else `CARGO_TARGET_DIR`, else the workspace's `target`.
+fn target_dir() -> PathBuf {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::env::var_os("TABLE_BENCH_TARGET_DIR")
+        .or_else(|| std::env::var_os("CARGO_TARGET_DIR"))
+        .map_or_else(|| workspace.join("target"), |dir| workspace.join(dir))
+}
+
+/// Whether criterion will measure (rather than test, list or profile) the benchmarks.
+fn measuring() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|arg| arg == flag);
+    has("--bench") && !has("--test") && !has("--list") && !has("--profile-time")
+}
+
+fn main() {
+    let target = target_dir();
+    let criterion_root = target.join("criterion");
+    let criterion = Criterion::default()
+        .output_directory(&criterion_root)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(900))
+        .nresamples(10_000)
+        .configure_from_args();
+    let mut harness = Harness::new(criterion);
+    let peer = Wasmtime::new();
+
+    create::register(&mut harness, &peer);
+    grow::register(&mut harness, &peer);
+    bulk::register(&mut harness, &peer);
+    access::register(&mut harness, &peer);
+    lazy::register(&mut harness);
+    heap::register(&mut harness, &peer);
+
+    harness.final_summary();
+    if measuring() {
+        results::write_report(harness.registered(), &criterion_root, &target);
+    }
+}

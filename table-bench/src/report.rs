@@ -1,0 +1,234 @@
+//! From criterion's per-benchmark medians to the rows of the report: ours against the baseline
+//! and Wasmtime measured in the same run, per element.
+
+use crate::id::{BenchId, Kind, Op, Storage, Variant};
+use crate::number::{format_ns, format_ratio};
+use crate::targets::{self, TargetCheck};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// One benchmark's result: the median time of one iteration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measurement {
+    /// The benchmark.
+    pub id: BenchId,
+    /// Median nanoseconds per iteration (criterion's `median.point_estimate`).
+    pub ns_per_iter: f64,
+}
+
+impl Measurement {
+    /// Nanoseconds per element touched.
+    pub fn ns_per_element(&self) -> f64 {
+        self.ns_per_iter / self.id.elements() as f64
+    }
+}
+
+/// One line of the report: our table against its baseline and Wasmtime, all in nanoseconds per
+/// element.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Row {
+    /// The operation.
+    pub op: Op,
+    /// The element kind.
+    pub kind: Kind,
+    /// Our table's storage.
+    pub storage: Storage,
+    /// The table size in elements.
+    pub size: u64,
+    /// Our table.
+    pub ours: f64,
+    /// The plain-memory baseline, if measured.
+    pub baseline: Option<f64>,
+    /// Wasmtime running compiled wasm, if measured.
+    pub wasmtime_wasm: Option<f64>,
+    /// Wasmtime's host API, if measured.
+    pub wasmtime_host: Option<f64>,
+}
+
+impl Row {
+    /// Ours divided by the baseline (lower is better; 1.0 is memory speed).
+    pub fn baseline_ratio(&self) -> Option<f64> {
+        self.baseline.map(|baseline| self.ours / baseline)
+    }
+
+    /// The Wasmtime figure ours is compared with: the compiled-wasm one where measured, else the
+    /// host API's.
+    pub fn wasmtime(&self) -> Option<(f64, Variant)> {
+        self.wasmtime_wasm
+            .map(|ns| (ns, Variant::WasmtimeWasm))
+            .or(self.wasmtime_host.map(|ns| (ns, Variant::WasmtimeHost)))
+    }
+
+    /// Ours divided by Wasmtime (below 1.0: ours is faster).
+    pub fn wasmtime_ratio(&self) -> Option<f64> {
+        self.wasmtime().map(|(ns, _)| self.ours / ns)
+    }
+
+    /// `op kind storage size`, for target lines.
+    pub fn label(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.op,
+            self.kind,
+            self.storage.name(),
+            size_label(self.size)
+        )
+    }
+}
+
+/// The rows of one run, in operation, kind, size and storage order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    rows: Vec<Row>,
+}
+
+impl Report {
+    /// Pairs every measurement of our tables with the baseline of the same operation, kind and
+    /// size, and with Wasmtime's measurement of the peer operation (see [`Op::peer_op`]) for the
+    /// peer kind (see [`Kind::peer`]).
+    pub fn from_measurements(measurements: &[Measurement]) -> Self {
+        let per_element: BTreeMap<BenchId, f64> = measurements
+            .iter()
+            .map(|measurement| (measurement.id, measurement.ns_per_element()))
+            .collect();
+        let lookup = |op: Op, kind: Kind, size: u64, variant: Variant| {
+            per_element
+                .get(&BenchId {
+                    op,
+                    kind,
+                    size,
+                    variant,
+                })
+                .copied()
+        };
+        let mut rows: Vec<Row> = per_element
+            .iter()
+            .filter_map(|(id, &ours)| {
+                let Variant::Ours(storage) = id.variant else {
+                    return None;
+                };
+                let peer = |variant| {
+                    let kind = id.kind.peer()?;
+                    lookup(id.op.peer_op(), kind, id.size, variant)
+                };
+                Some(Row {
+                    op: id.op,
+                    kind: id.kind,
+                    storage,
+                    size: id.size,
+                    ours,
+                    baseline: lookup(id.op, id.kind, id.size, Variant::Baseline),
+                    wasmtime_wasm: peer(Variant::WasmtimeWasm),
+                    wasmtime_host: peer(Variant::WasmtimeHost),
+                })
+            })
+            .collect();
+        rows.sort_by_key(|row| (row.op, row.kind, row.size, row.storage));
+        Report { rows }
+    }
+
+    /// Every row.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The row of one operation, kind, storage and size, if it was measured.
+    pub fn row(&self, op: Op, kind: Kind, storage: Storage, size: u64) -> Option<&Row> {
+        self.rows.iter().find(|row| {
+            row.op == op && row.kind == kind && row.storage == storage && row.size == size
+        })
+    }
+
+    /// The report as Markdown: the targets and whether each is met, every row, and what each
+    /// operation, baseline and peer does.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        out.push_str("# wasm-tables benchmarks\n\n");
+        out.push_str(
+            "Medians of criterion samples (release build), in nanoseconds per element touched. \
+             Baselines and Wasmtime 44.0.3 are measured in the same run, next to each of our \
+             measurements; a ratio below 1 means ours is faster. Wasmtime's tables are its \
+             default (on-demand, dynamic) tables, shown against both of our storages; it has no \
+             continuation tables in this build.\n\n",
+        );
+        out.push_str("## Targets\n\n");
+        out.push_str(&targets_markdown(&targets::check(self)));
+        out.push_str("\n## Results\n\n");
+        out.push_str(
+            "| op | kind | storage | size | ours ns/elem | baseline ns/elem | ours/baseline \
+             | Wasmtime wasm ns/elem | Wasmtime host ns/elem | ours/Wasmtime |\n",
+        );
+        out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for row in &self.rows {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                row.op,
+                row.kind,
+                row.storage.name(),
+                size_label(row.size),
+                format_ns(row.ours),
+                optional(row.baseline, format_ns),
+                optional(row.baseline_ratio(), format_ratio),
+                optional(row.wasmtime_wasm, format_ns),
+                optional(row.wasmtime_host, format_ns),
+                optional(row.wasmtime_ratio(), format_ratio),
+            );
+        }
+        out.push_str("\n## What each operation measures\n\n");
+        out.push_str("| op | one iteration | baseline | Wasmtime |\n|---|---|---|---|\n");
+        for op in Op::ALL {
+            if self.rows.iter().any(|row| row.op == op) {
+                let _ = writeln!(
+                    out,
+                    "| {op} | {} | {} | {} |",
+                    op.description(),
+                    op.baseline(),
+                    op.wasmtime()
+                );
+            }
+        }
+        out
+    }
+}
+
+/// The targets as a Markdown table.
+fn targets_markdown(checks: &[TargetCheck]) -> String {
+    let mut out =
+        String::from("| target | subject | measured | limit | met |\n|---|---|---:|---:|---|\n");
+    for check in checks {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            check.target,
+            check.subject,
+            optional(check.measured, |value| check.unit.format(value)),
+            check.bound,
+            match check.met() {
+                Some(true) => "yes",
+                Some(false) => "**NO**",
+                None => "not measured",
+            }
+        );
+    }
+    out
+}
+
+fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
+    value.map_or_else(|| "—".to_string(), format)
+}
+
+/// `1e3`, `1e6`, `1e8` for powers of ten, the number otherwise.
+pub fn size_label(size: u64) -> String {
+    let mut power = 0;
+    let mut rest = size;
+    while rest >= 10 && rest.is_multiple_of(10) {
+        rest /= 10;
+        power += 1;
+    }
+    if rest == 1 && power > 0 {
+        format!("1e{power}")
+    } else {
+        size.to_string()
+    }
+}

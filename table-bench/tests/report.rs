@@ -1,0 +1,268 @@
+//! The report pairs each measurement of ours with the baseline and Wasmtime of the same run,
+//! checks the targets, and writes Markdown and SVG.
+
+use std::path::Path;
+use table_bench::number::{format_ratio, significant};
+use table_bench::report::size_label;
+use table_bench::targets::{self, Bound};
+use table_bench::{BenchId, Kind, Measurement, Op, Report, Storage, Variant, output, plot};
+
+const MILLION: u64 = 1_000_000;
+
+fn measured(op: Op, kind: Kind, size: u64, variant: Variant, ns_per_iter: f64) -> Measurement {
+    Measurement {
+        id: BenchId {
+            op,
+            kind,
+            size,
+            variant,
+        },
+        ns_per_iter,
+    }
+}
+
+fn fill_func_million() -> Vec<Measurement> {
+    vec![
+        measured(
+            Op::Fill,
+            Kind::Func,
+            MILLION,
+            Variant::Ours(Storage::Dynamic),
+            1.0e6,
+        ),
+        measured(
+            Op::Fill,
+            Kind::Func,
+            MILLION,
+            Variant::Ours(Storage::Static),
+            1.5e6,
+        ),
+        measured(Op::Fill, Kind::Func, MILLION, Variant::Baseline, 0.5e6),
+        measured(Op::Fill, Kind::Func, MILLION, Variant::WasmtimeWasm, 2.0e6),
+        measured(Op::Fill, Kind::Func, MILLION, Variant::WasmtimeHost, 4.0e6),
+    ]
+}
+
+#[test]
+fn a_row_pairs_ours_with_the_baseline_and_wasmtime_of_the_same_op_kind_and_size() {
+    let report = Report::from_measurements(&fill_func_million());
+    let row = report
+        .row(Op::Fill, Kind::Func, Storage::Dynamic, MILLION)
+        .expect("row for ours, dynamic");
+    assert_eq!(row.ours, 1.0);
+    assert_eq!(row.baseline, Some(0.5));
+    assert_eq!(row.baseline_ratio(), Some(2.0));
+    assert_eq!(row.wasmtime_wasm, Some(2.0));
+    assert_eq!(row.wasmtime_host, Some(4.0));
+    assert_eq!(row.wasmtime(), Some((2.0, Variant::WasmtimeWasm)));
+    assert_eq!(row.wasmtime_ratio(), Some(0.5));
+    assert_eq!(report.rows().len(), 2, "one row per storage of ours");
+}
+
+#[test]
+fn rows_without_a_wasm_peer_compare_with_the_host_api() {
+    let report = Report::from_measurements(&[
+        measured(
+            Op::Create,
+            Kind::Gc,
+            1_000,
+            Variant::Ours(Storage::Static),
+            100.0,
+        ),
+        measured(Op::Create, Kind::Gc, 1_000, Variant::WasmtimeHost, 1000.0),
+    ]);
+    let row = report.rows()[0];
+    assert_eq!(row.wasmtime(), Some((1.0, Variant::WasmtimeHost)));
+    assert_eq!(row.wasmtime_ratio(), Some(0.1));
+    assert_eq!(row.baseline_ratio(), None);
+}
+
+#[test]
+fn lazy_copies_are_compared_with_wasmtimes_funcref_copy() {
+    let report = Report::from_measurements(&[
+        measured(
+            Op::CopyLazyInitialized,
+            Kind::FuncLazy,
+            MILLION,
+            Variant::Ours(Storage::Dynamic),
+            0.5e6,
+        ),
+        measured(Op::Copy, Kind::Func, MILLION, Variant::WasmtimeWasm, 2.5e6),
+    ]);
+    let row = report.rows()[0];
+    assert_eq!(row.wasmtime_wasm, Some(2.5));
+}
+
+#[test]
+fn continuation_rows_have_no_wasmtime_peer() {
+    let report = Report::from_measurements(&[
+        measured(
+            Op::Fill,
+            Kind::Cont,
+            MILLION,
+            Variant::Ours(Storage::Dynamic),
+            1.0e6,
+        ),
+        measured(Op::Fill, Kind::Func, MILLION, Variant::WasmtimeWasm, 2.0e6),
+    ]);
+    assert_eq!(report.rows()[0].wasmtime(), None);
+}
+
+#[test]
+fn copy_within_is_measured_per_element_moved() {
+    let measurement = measured(
+        Op::CopyWithin,
+        Kind::Func,
+        1_000,
+        Variant::Ours(Storage::Dynamic),
+        750.0,
+    );
+    assert_eq!(measurement.id.elements(), 750);
+    assert_eq!(measurement.ns_per_element(), 1.0);
+}
+
+#[test]
+fn a_ratio_above_its_limit_misses_the_target_and_one_at_the_limit_meets_it() {
+    let mut measurements = fill_func_million();
+    // Static: 1.5 / 0.5 = 3x the baseline; dynamic: 2x. Both miss 1.15x.
+    let checks = targets::check(&Report::from_measurements(&measurements));
+    let fill = |storage: &str| {
+        checks
+            .iter()
+            .find(|check| check.subject == format!("fill func {storage} 1e6"))
+            .expect("fill func is covered by the first target")
+            .met()
+    };
+    assert_eq!(fill("dynamic"), Some(false));
+    assert_eq!(fill("static"), Some(false));
+
+    measurements[0].ns_per_iter = 0.575e6; // exactly 1.15x
+    let checks = targets::check(&Report::from_measurements(&measurements));
+    let dynamic = checks
+        .iter()
+        .find(|check| check.subject == "fill func dynamic 1e6")
+        .expect("covered");
+    assert_eq!(dynamic.met(), Some(true));
+    assert!(Bound::AtMost(1.15).admits(1.15));
+    assert!(!Bound::AtLeast(5.0).admits(4.99));
+}
+
+#[test]
+fn a_covered_row_that_was_not_measured_is_reported_as_such() {
+    let checks = targets::check(&Report::default());
+    assert!(!checks.is_empty());
+    assert!(checks.iter().all(|check| check.met().is_none()));
+    assert!(
+        checks
+            .iter()
+            .any(|check| check.subject == "create func static 1e8")
+    );
+}
+
+#[test]
+fn speedup_targets_divide_wasmtime_by_ours() {
+    let report = Report::from_measurements(&[
+        measured(
+            Op::Create,
+            Kind::Func,
+            100_000_000,
+            Variant::Ours(Storage::Dynamic),
+            1.0e4,
+        ),
+        measured(
+            Op::Create,
+            Kind::Func,
+            100_000_000,
+            Variant::Baseline,
+            1.0e4,
+        ),
+        measured(
+            Op::Create,
+            Kind::Func,
+            100_000_000,
+            Variant::WasmtimeHost,
+            2.6e8,
+        ),
+    ]);
+    let checks = targets::check(&report);
+    let speedup = checks
+        .iter()
+        .find(|check| check.target.contains("100x") && check.subject.contains("dynamic"))
+        .expect("creation speedup target");
+    assert_eq!(speedup.measured, Some(26_000.0));
+    assert_eq!(speedup.met(), Some(true));
+}
+
+#[test]
+fn markdown_lists_every_row_and_marks_missed_targets() {
+    let report = Report::from_measurements(&fill_func_million());
+    let markdown = report.markdown();
+    assert!(
+        markdown.contains(
+            "| fill | func | dynamic | 1e6 | 1.00 | 0.500 | 2.00x | 2.00 | 4.00 | 0.500x |"
+        )
+    );
+    assert!(markdown.contains("| fill | func | static | 1e6 | 1.50 |"));
+    assert!(markdown.contains("**NO**"));
+    assert!(markdown.contains("`slice::fill`"));
+}
+
+#[test]
+fn the_plot_has_one_panel_per_operation_and_kind() {
+    let mut measurements = fill_func_million();
+    measurements.push(measured(
+        Op::Get,
+        Kind::Gc,
+        1_000,
+        Variant::Ours(Storage::Dynamic),
+        1000.0,
+    ));
+    let svg = plot::svg(&Report::from_measurements(&measurements));
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains(">fill · func</text>"));
+    assert!(svg.contains(">get · gc</text>"));
+    // Ours (two storages), baseline and both Wasmtime variants at 1e6 for fill; ours for get.
+    assert_eq!(svg.matches("<circle").count(), 6);
+}
+
+#[test]
+fn writing_the_report_creates_the_markdown_and_the_plot() {
+    let dir = std::env::temp_dir().join(format!("table-bench-report-{}", std::process::id()));
+    let files = output::write(&dir, &Report::from_measurements(&fill_func_million()))
+        .expect("write report");
+    let markdown = std::fs::read_to_string(&files.report).expect("report written");
+    assert!(markdown.contains("![ns per element against size](bench-plot.svg)"));
+    assert!(
+        std::fs::read_to_string(&files.plot)
+            .expect("plot written")
+            .starts_with("<svg")
+    );
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn estimates_live_where_criterion_writes_them() {
+    let id = BenchId {
+        op: Op::CopyWithin,
+        kind: Kind::FuncLazy,
+        size: 1_000,
+        variant: Variant::Ours(Storage::Static),
+    };
+    assert_eq!(
+        id.estimates_path(Path::new("/t/criterion")),
+        Path::new("/t/criterion/copy_within/func-lazy-ours-static/1000/new/estimates.json")
+    );
+}
+
+#[test]
+fn numbers_keep_three_significant_digits() {
+    assert_eq!(significant(0.000123456, 3), "0.000123");
+    assert_eq!(significant(1.23456, 3), "1.23");
+    assert_eq!(significant(123.456, 3), "123");
+    assert_eq!(significant(26_000.4, 3), "26000");
+    assert_eq!(format_ratio(1.0), "1.00x");
+    assert_eq!(size_label(1_000), "1e3");
+    assert_eq!(size_label(100_000_000), "1e8");
+    assert_eq!(size_label(750), "750");
+}
