@@ -13,6 +13,7 @@ use core::task::{Context, Poll, Waker};
 ///
 /// Only called on futures built from [`SyncLimiterAdapter`](crate::limiter::SyncLimiterAdapter),
 /// whose every await point is an already-completed future.
+#[inline(always)]
 pub(crate) fn complete_now<F: Future>(future: F) -> F::Output {
     let mut context = Context::from_waker(Waker::noop());
     match pin!(future).poll(&mut context) {

@@ -2,15 +2,16 @@
 
 use crate::element::assert_element_contract;
 use crate::{TableElement, TableError, TableLimits};
-use alloc::alloc::{Layout, alloc_zeroed, dealloc};
+use alloc::alloc::{Layout, alloc_zeroed, dealloc, realloc};
 use core::mem::size_of;
 use core::ptr::NonNull;
 
 /// Table slots in memory the table owns.
 ///
 /// Creation is one zeroing allocation (none at all for zero slots), so a huge table costs no
-/// per-slot writes and, for large sizes, no touched pages. Growth allocates a larger zeroed block
-/// and moves the existing slots; the spare capacity is zero and never exceeds the maximum.
+/// per-slot writes and, for large sizes, no touched pages. Growth reallocates, zeroing only the
+/// added room (or takes a fresh zeroed block when the table more than doubles); the spare
+/// capacity is zero and never exceeds the maximum.
 /// All allocation is fallible.
 pub struct DynamicStorage<T> {
     base: NonNull<T>,
@@ -105,19 +106,55 @@ impl<T: TableElement> DynamicStorage<T> {
             .capacity
             .saturating_mul(2)
             .min(self.maximum.unwrap_or(usize::MAX));
-        let (base, capacity) = match allocate_zeroed::<T>(doubled.max(new_size)) {
-            Ok(base) => (base, doubled.max(new_size)),
+        let wanted = doubled.max(new_size);
+        let capacity = match self.reserve(wanted) {
+            Ok(()) => wanted,
             // The spare room is a nicety; retry with exactly what was asked for.
-            Err(_) if doubled > new_size => (allocate_zeroed::<T>(new_size)?, new_size),
+            Err(_) if wanted > new_size => {
+                self.reserve(new_size)?;
+                new_size
+            }
             Err(error) => return Err(error),
         };
-        // SAFETY: both blocks hold at least `size` slots and are distinct allocations; slots
-        // move bitwise by the `TableElement` contract.
-        unsafe { core::ptr::copy_nonoverlapping(self.base.as_ptr(), base.as_ptr(), self.size) };
-        self.release();
-        self.base = base;
-        self.capacity = capacity;
+        debug_assert_eq!(self.capacity, capacity);
         self.size = new_size;
+        Ok(())
+    }
+
+    /// Moves the slots to a block of `capacity` slots whose tail past the old capacity is zero.
+    /// On failure the storage is unchanged.
+    fn reserve(&mut self, capacity: usize) -> Result<(), TableError> {
+        let added = capacity - self.capacity;
+        if self.capacity == 0 || added > self.size {
+            // Mostly new room: a fresh zeroing allocation (for large blocks, untouched zero pages)
+            // plus copying the few live slots beats zeroing the tail by hand.
+            let base = allocate_zeroed::<T>(capacity)?;
+            // SAFETY: both blocks hold at least `size` slots and are distinct allocations; slots
+            // move bitwise by the `TableElement` contract.
+            unsafe { core::ptr::copy_nonoverlapping(self.base.as_ptr(), base.as_ptr(), self.size) };
+            self.release();
+            self.base = base;
+        } else {
+            // Mostly live slots: `realloc` may extend in place or remap pages instead of copying;
+            // only the added tail needs zeroing.
+            let new_layout = array_layout::<T>(capacity)?;
+            // SAFETY: `base` was allocated with `Layout::array::<T>(self.capacity)` (non-zero
+            // capacity here), and the new size is non-zero and a valid layout size.
+            let block = unsafe {
+                realloc(
+                    self.base.as_ptr().cast(),
+                    Layout::array::<T>(self.capacity).unwrap_unchecked(),
+                    new_layout.size(),
+                )
+            };
+            let base = NonNull::new(block.cast::<T>()).ok_or(TableError::OutOfMemory {
+                bytes: new_layout.size(),
+            })?;
+            // SAFETY: the block holds `capacity` slots; `[self.capacity, capacity)` is inside it.
+            unsafe { base.as_ptr().add(self.capacity).write_bytes(0, added) };
+            self.base = base;
+        }
+        self.capacity = capacity;
         Ok(())
     }
 }
@@ -145,15 +182,20 @@ impl<T> Drop for DynamicStorage<T> {
     }
 }
 
+/// The layout of `count` slots.
+fn array_layout<T>(count: usize) -> Result<Layout, TableError> {
+    Layout::array::<T>(count).map_err(|_| TableError::ElementBytesOverflow {
+        elements: count,
+        element_size: size_of::<T>(),
+    })
+}
+
 /// One zeroing allocation of `count` slots; a dangling, aligned pointer for zero.
 fn allocate_zeroed<T>(count: usize) -> Result<NonNull<T>, TableError> {
     if count == 0 {
         return Ok(NonNull::dangling());
     }
-    let layout = Layout::array::<T>(count).map_err(|_| TableError::ElementBytesOverflow {
-        elements: count,
-        element_size: size_of::<T>(),
-    })?;
+    let layout = array_layout::<T>(count)?;
     // SAFETY: `count != 0` and elements are not zero-sized (`assert_element_contract`), so the
     // layout has a non-zero size.
     let block = unsafe { alloc_zeroed(layout) };
