@@ -174,6 +174,7 @@ impl ContTable {
     /// # Errors
     ///
     /// The limiter's own error, as a [`table_core::TableError::Limiter`].
+    #[inline]
     pub fn grow(
         &mut self,
         delta: u64,

@@ -20,6 +20,7 @@ impl Table {
     ///
     /// A `TableOutOfBounds` trap when `index >= size`; a missing GC store or resolver where one
     /// is needed.
+    #[inline]
     pub fn get(
         &mut self,
         index: u64,
@@ -53,6 +54,7 @@ impl Table {
     /// [`FacadeError::WrongValueKind`]; a `TableOutOfBounds` trap when `index >= size`; a
     /// missing GC store where a heap reference is written or overwritten. Nothing is written on
     /// error.
+    #[inline]
     pub fn set(
         &mut self,
         index: u64,
@@ -80,6 +82,7 @@ impl Table {
     /// # Errors
     ///
     /// As for [`Table::set`], for the whole range.
+    #[inline]
     pub fn fill(
         &mut self,
         dst: u64,
@@ -113,6 +116,7 @@ impl Table {
     ///
     /// [`FacadeError::WrongValueKind`]; the limiter's own error; a missing GC store for a heap
     /// reference `init`. A failed grow changes nothing.
+    #[inline]
     pub fn grow(
         &mut self,
         delta: u64,
@@ -174,6 +178,7 @@ impl Table {
     ///
     /// [`FacadeError::WrongValueKind`]; a `TableOutOfBounds` trap when the range is out of bounds;
     /// a missing GC store for heap references. Nothing is written on error.
+    #[inline]
     pub fn init(
         &mut self,
         dst: u64,
@@ -203,6 +208,7 @@ impl Table {
     ///
     /// A `TableOutOfBounds` trap when either range is out of bounds; a missing GC store or
     /// funcref resolver where one is needed. Nothing is written on error.
+    #[inline]
     pub fn copy_within(
         &mut self,
         dst: u64,
@@ -233,6 +239,7 @@ impl Table {
     /// # Errors
     ///
     /// [`FacadeError::CopyBetweenKinds`]; otherwise as for [`Table::copy_within`].
+    #[inline]
     pub fn copy(
         dst: &mut Table,
         src: &mut Table,

@@ -64,6 +64,7 @@ impl FuncTable {
     /// # Errors
     ///
     /// A limiter's own error, passed through.
+    #[inline]
     pub fn grow(
         &mut self,
         delta: u64,
