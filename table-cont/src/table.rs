@@ -203,14 +203,32 @@ impl ContTable {
             .await?)
     }
 
-    /// Writes an element segment's `values` into the slots starting at `dst` (`table.init`).
+    /// Writes an element segment's pre-encoded `slots` into the table starting at `dst`
+    /// (`table.init`): one slice copy. A runtime encodes a segment once, at instantiation, with
+    /// `ContSlot::from`, so each `table.init` moves memory at `memcpy` speed.
     ///
     /// # Errors
     ///
-    /// A `TableOutOfBounds` trap when `[dst, dst + values.len())` is out of bounds; nothing is
+    /// A `TableOutOfBounds` trap when `[dst, dst + slots.len())` is out of bounds; nothing is
     /// written.
     #[inline]
-    pub fn init(&mut self, dst: u64, values: &[Option<VMContObj>]) -> Result<(), ContTableError> {
+    pub fn init(&mut self, dst: u64, slots: &[ContSlot]) -> Result<(), ContTableError> {
+        self.storage
+            .range_mut(dst, slots.len() as u64)?
+            .copy_from_slice(slots);
+        Ok(())
+    }
+
+    /// [`ContTable::init`] from element values, encoding each on the way.
+    ///
+    /// # Errors
+    ///
+    /// As for [`ContTable::init`].
+    pub fn init_elements(
+        &mut self,
+        dst: u64,
+        values: &[Option<VMContObj>],
+    ) -> Result<(), ContTableError> {
         Ok(self
             .storage
             .init(dst, values, |value| ContSlot::from(*value))?)

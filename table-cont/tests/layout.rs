@@ -93,7 +93,7 @@ fn null_written_over_a_reference_zeroes_both_words() {
         fixture.table.fill(0, Some(cont(3, 9)), 3).unwrap();
         fixture.table.set(0, None).unwrap();
         fixture.table.fill(1, None, 1).unwrap();
-        fixture.table.init(2, &[None]).unwrap();
+        fixture.table.init_elements(2, &[None]).unwrap();
         let words = fixture.table.vmtable().base.cast::<[usize; 2]>();
         for slot in 0..3 {
             // SAFETY: the table has 3 slots of two initialised words each at `base`.

@@ -113,10 +113,10 @@ fn apply(
         }
         Op::Init(dst, values) => match model_range(model.len(), *dst, values.len() as u64) {
             Some(range) => {
-                table.init(*dst, values).unwrap();
+                table.init_elements(*dst, values).unwrap();
                 model[range].copy_from_slice(values);
             }
-            None => prop_assert!(out_of_bounds(table.init(*dst, values))),
+            None => prop_assert!(out_of_bounds(table.init_elements(*dst, values))),
         },
         Op::CopyWithin(dst, src, len) => {
             let ranges = (

@@ -131,7 +131,7 @@ fn empty_ranges_at_the_end_are_in_bounds() {
         let other = populated(storage);
         let before = contents(&fixture.table);
         fixture.table.fill(8, Some(cont(1, 1)), 0).unwrap();
-        fixture.table.init(8, &[]).unwrap();
+        fixture.table.init_elements(8, &[]).unwrap();
         fixture.table.copy_within(8, 8, 0).unwrap();
         fixture.table.copy_from(&other.table, 8, 8, 0).unwrap();
         assert_eq!(contents(&fixture.table), before, "{storage:?}");
@@ -143,7 +143,7 @@ fn init_writes_segment_values_in_order() {
     for storage in BOTH {
         let mut fixture = populated(storage);
         let segment = [Some(cont(20, usize::MAX)), None, Some(cont(21, 0))];
-        fixture.table.init(4, &segment).unwrap();
+        fixture.table.init_elements(4, &segment).unwrap();
         let slots = contents(&fixture.table);
         assert_eq!(slots[4..7], segment, "{storage:?}");
         assert_eq!(slots[3], Some(cont(3, REVISIONS[3])), "{storage:?}");
@@ -158,7 +158,7 @@ fn init_out_of_bounds_traps_and_changes_nothing() {
         let before = contents(&fixture.table);
         let segment = [Some(cont(20, 1)); 3];
         for dst in [6, 8, 9, u64::MAX] {
-            assert_out_of_bounds(fixture.table.init(dst, &segment));
+            assert_out_of_bounds(fixture.table.init_elements(dst, &segment));
         }
         assert_eq!(contents(&fixture.table), before, "{storage:?}");
     }

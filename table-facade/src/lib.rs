@@ -30,7 +30,7 @@ pub use table::Table;
 pub use value::{ElementSegment, TableValue};
 
 #[cfg(feature = "cont")]
-pub use table_cont::{self, ContTable, VMContObj, VMContRef};
+pub use table_cont::{self, ContSlot, ContTable, VMContObj, VMContRef};
 pub use table_core::{
     self, AsyncTableLimiter, NoLimiter, TableLimiter, VMTableDefinition, wasmtime_environ,
 };

@@ -2,7 +2,7 @@
 
 use crate::TableElementType;
 #[cfg(feature = "cont")]
-use table_cont::VMContObj;
+use table_cont::{ContSlot, VMContObj};
 #[cfg(feature = "func")]
 use table_func::FuncRef;
 #[cfg(feature = "gc")]
@@ -74,9 +74,10 @@ pub enum ElementSegment<'a> {
     /// GC references (cloned into the table through the GC store).
     #[cfg(feature = "gc")]
     GcRef(&'a [Option<VMGcRef>]),
-    /// Continuation references.
+    /// Continuation references, pre-encoded as slots (`ContSlot::from` each value once, when
+    /// the segment is instantiated) so `table.init` is one slice copy.
     #[cfg(feature = "cont")]
-    Cont(&'a [Option<VMContObj>]),
+    Cont(&'a [ContSlot]),
 }
 
 impl ElementSegment<'_> {

@@ -163,9 +163,11 @@ fn init_traps_when_the_segment_overruns_the_table() {
                             let values: Vec<_> = (0..len).map(|_| None).collect();
                             table.init(dst, ElementSegment::GcRef(&values), &mut cx)
                         }
-                        TableElementType::Cont => {
-                            table.init(dst, ElementSegment::Cont(&vec![None; len]), &mut cx)
-                        }
+                        TableElementType::Cont => table.init(
+                            dst,
+                            ElementSegment::Cont(&vec![table_facade::ContSlot::NULL; len]),
+                            &mut cx,
+                        ),
                     }
                 },
             );

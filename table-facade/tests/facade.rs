@@ -230,7 +230,11 @@ mod func {
             assert!(table.grow(1, &cont, None, &mut cx).is_err());
             assert!(
                 table
-                    .init(0, ElementSegment::Cont(&[None]), &mut cx)
+                    .init(
+                        0,
+                        ElementSegment::Cont(&[table_facade::ContSlot::NULL]),
+                        &mut cx
+                    )
                     .is_err()
             );
             assert_eq!(table.size(), 2);

@@ -477,7 +477,7 @@ impl<'v> Scenario<'v> {
                         let conts: Vec<_> = segment
                             .iter()
                             .map(|e| match values.value(*e) {
-                                TableValue::Cont(c) => c,
+                                TableValue::Cont(c) => table_facade::ContSlot::from(c),
                                 _ => unreachable!(),
                             })
                             .collect();

@@ -10,7 +10,9 @@ use table_facade::table_gcref::I31;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, VMSharedTypeIndex, WasmHeapType, WasmRefType,
 };
-use table_facade::{ElementSegment, FuncRef, Table, TableValue, VMContObj, VMFuncRef, VMGcRef};
+use table_facade::{
+    ContSlot, ElementSegment, FuncRef, Table, TableValue, VMContObj, VMFuncRef, VMGcRef,
+};
 
 /// The sizes of the per-element operations.
 pub const SIZES: [u64; 2] = [1_000, 1_000_000];
@@ -162,7 +164,7 @@ pub enum Segment {
     /// GC references.
     Gc(Vec<Option<VMGcRef>>),
     /// Continuations.
-    Cont(Vec<Option<VMContObj>>),
+    Cont(Vec<ContSlot>),
 }
 
 impl Segment {
@@ -172,7 +174,7 @@ impl Segment {
         match kind {
             Kind::Func | Kind::FuncLazy => Segment::Func(vec![Some(func_ref()); len]),
             Kind::Gc => Segment::Gc((0..len).map(|_| Some(i31_ref())).collect()),
-            Kind::Cont => Segment::Cont(vec![Some(cont_obj()); len]),
+            Kind::Cont => Segment::Cont(vec![ContSlot::from(Some(cont_obj())); len]),
         }
     }
 
