@@ -29,6 +29,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "test",
         &mut cargo(&["test", "--workspace", "--all-features"]),
     )?;
+    crate::bench::run(&["--quick".to_string()])?;
     facade_feature_matrix()?;
     run_step("spec", &mut cargo(&["xtask", "spec"]))?;
     crate::valgrind::run(&[])?;
