@@ -22,6 +22,7 @@ mod forward;
 mod limiter;
 mod limits;
 mod range;
+mod scan;
 mod storage;
 mod vmtable;
 
@@ -33,6 +34,7 @@ pub use error::TableError;
 pub use limiter::{AsyncTableLimiter, NoLimiter, TableLimiter};
 pub use limits::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW, TableLimits};
 pub use range::{check_index, check_range};
+pub use scan::first_matching;
 pub use storage::{DynamicStorage, StaticStorage, TableStorage};
 pub use vmtable::VMTableDefinition;
 

@@ -38,6 +38,7 @@ impl FuncTable {
     #[inline]
     pub fn set(&mut self, index: u64, value: Option<FuncRef>) -> Result<(), FuncTableError> {
         *self.storage.get_mut(index)? = FuncSlot::encode(value, self.lazy_init);
+        self.mark_initialized(index, 1);
         Ok(())
     }
 
@@ -54,7 +55,9 @@ impl FuncTable {
         len: u64,
     ) -> Result<(), FuncTableError> {
         let slot = FuncSlot::encode(value, self.lazy_init);
-        Ok(self.storage.fill(dst, len, slot)?)
+        self.storage.fill(dst, len, slot)?;
+        self.mark_initialized(dst, len);
+        Ok(())
     }
 
     /// Grows the table by `delta` slots holding `init`, consulting `limiter`.
@@ -100,6 +103,7 @@ impl FuncTable {
         let lazy_init = self.lazy_init;
         self.storage
             .init(dst, values, |value| FuncSlot::encode(*value, lazy_init))?;
+        self.mark_initialized(dst, values.len() as u64);
         Ok(())
     }
 
@@ -116,7 +120,10 @@ impl FuncTable {
 
     /// Stores `slot` into slot `index` exactly as given, tag bit included.
     ///
-    /// The word is read back in this table's mode: a zero word is uninitialised in a lazy table.
+    /// The word is read back in this table's mode: a zero word is uninitialised in a lazy table,
+    /// and the next copy out of a range holding it resolves it. This is the way to make a slot
+    /// uninitialised again (a zero word stored through [`vmtable`](FuncTable::vmtable) is not
+    /// seen, see [`FuncTable`]).
     ///
     /// # Errors
     ///
@@ -124,6 +131,12 @@ impl FuncTable {
     #[inline]
     pub fn write_raw(&mut self, index: u64, slot: FuncSlot) -> Result<(), FuncTableError> {
         *self.storage.get_mut(index)? = slot;
+        if !slot.is_empty() {
+            self.mark_initialized(index, 1);
+        } else if self.lazy_init {
+            // `get_mut` checked `index < size`, so it fits in `usize`.
+            self.maybe_uninitialized.uninitialized(index as usize);
+        }
         Ok(())
     }
 }

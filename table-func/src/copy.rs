@@ -28,7 +28,10 @@ impl FuncTable {
         // nothing at all.
         self.storage.range(dst, len)?;
         self.resolve_range(src, len, resolve)?;
-        Ok(self.storage.copy_within(dst, src, len)?)
+        self.storage.copy_within(dst, src, len)?;
+        // Only initialised words moved, so the destination is initialised now.
+        self.mark_initialized(dst, len);
+        Ok(())
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table.
@@ -52,14 +55,17 @@ impl FuncTable {
         self.storage.range(dst, len)?;
         src.resolve_range(src_index, len, resolve)?;
         if self.lazy_init == src.lazy_init {
-            return Ok(self.storage.copy_from(&src.storage, dst, src_index, len)?);
+            self.storage.copy_from(&src.storage, dst, src_index, len)?;
+        } else {
+            let from = src.storage.range(src_index, len)?;
+            let to = self.storage.range_mut(dst, len)?;
+            let lazy_init = self.lazy_init;
+            for (to, from) in to.iter_mut().zip(from) {
+                *to = from.reencode(lazy_init);
+            }
         }
-        let from = src.storage.range(src_index, len)?;
-        let to = self.storage.range_mut(dst, len)?;
-        let lazy_init = self.lazy_init;
-        for (to, from) in to.iter_mut().zip(from) {
-            *to = from.reencode(lazy_init);
-        }
+        // Resolved or re-encoded words are all initialised in this table's mode.
+        self.mark_initialized(dst, len);
         Ok(())
     }
 }

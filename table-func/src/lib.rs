@@ -19,6 +19,7 @@ mod error;
 mod lazy;
 mod slot;
 mod table;
+mod uninitialized;
 mod vm_func_ref;
 
 pub use error::FuncTableError;

@@ -1,5 +1,6 @@
 //! The funcref table: creation and the questions a runtime asks about it.
 
+use crate::uninitialized::UninitializedBound;
 use crate::{FuncSlot, FuncTableError};
 use core::ptr::NonNull;
 use table_core::{AsyncTableLimiter, TableLimiter, TableStorage};
@@ -10,10 +11,24 @@ use wasmtime_environ::{Table, WasmHeapTopType};
 ///
 /// Indices and lengths are `u64` (table64 ready); every operation checks its whole range before
 /// writing, so a failing operation changes nothing.
+///
+/// # Writes through `vmtable()`
+///
+/// A lazy table keeps a conservative bound on where its uninitialised (all-zero) slots can be, so
+/// a copy out of an initialised range skips the scan for them and runs at `memmove` speed. The
+/// table's own writes keep the bound; a [`write_raw`](FuncTable::write_raw) of the empty word
+/// widens it. Compiled code (or anyone else) writing through the [`vmtable`](FuncTable::vmtable)
+/// definition of a lazy table must store tagged words only, as Wasmtime's compiled code does
+/// (`table.set`, `table.fill` and lazy initialisation all store `FUNCREF_INIT_BIT`-tagged words).
+/// A zero word stored behind the table's back is not known to be uninitialised: a copy may move
+/// it as it is, and [`first_uninitialized`](FuncTable::first_uninitialized) may not report it.
+/// Store it with [`write_raw`](FuncTable::write_raw) instead.
 #[derive(Debug)]
 pub struct FuncTable {
     pub(crate) storage: TableStorage<FuncSlot>,
     pub(crate) lazy_init: bool,
+    /// Every uninitialised slot of a lazy table lies in this bound; always empty when eager.
+    pub(crate) maybe_uninitialized: UninitializedBound,
 }
 
 static_assertions::assert_impl_all!(FuncTable: Send, Sync);
@@ -25,9 +40,19 @@ impl FuncTable {
     /// A table over `storage`, whose slots are read in the given lazy-initialisation mode.
     ///
     /// Fresh storage is all zero: every slot of an eager table is null, every slot of a lazy
-    /// table uninitialised.
+    /// table uninitialised. Storage that already holds words may be handed in too: a lazy table
+    /// treats each of its zero slots as uninitialised.
     pub fn from_storage(storage: TableStorage<FuncSlot>, lazy_init: bool) -> Self {
-        FuncTable { storage, lazy_init }
+        let maybe_uninitialized = if lazy_init {
+            UninitializedBound::all(storage.size())
+        } else {
+            UninitializedBound::none()
+        };
+        FuncTable {
+            storage,
+            lazy_init,
+            maybe_uninitialized,
+        }
     }
 
     /// Creates a table of type `ty` in owned memory, asking `limiter` to approve its minimum.

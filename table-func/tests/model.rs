@@ -6,7 +6,7 @@ mod common;
 use common::{Funcs, Storage, TestTable};
 use proptest::prelude::*;
 use std::ops::Range;
-use table_func::{FuncRef, FuncSlotValue, FuncTable, FuncTableError};
+use table_func::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
 use wasmtime_environ::{FUNCREF_INIT_BIT, Trap};
 
 /// How many distinct functions the operations use.
@@ -56,6 +56,8 @@ enum Op {
     FirstUninitialized(Which, u64, u64),
     WriteResolved(Which, u64, Option<usize>),
     ResolveRange(Which, u64, u64),
+    /// `write_raw` of the empty word (`None`) or of a value encoded in the table's own mode.
+    WriteRaw(Which, u64, Option<Option<usize>>),
 }
 
 /// What an operation returned, in encoding-free terms.
@@ -236,6 +238,16 @@ impl Model {
                 let range = table.range(start, len)?;
                 Ok(Answer::Resolved(table.resolve(which, range, calls)))
             }
+            Op::WriteRaw(which, index, word) => {
+                let table = self.table(which);
+                let range = table.range(index, 1)?;
+                table.slots[range.start] = match word {
+                    Some(value) => Slot::from_value(value),
+                    None if table.lazy => Slot::Uninitialized,
+                    None => Slot::Null,
+                };
+                Ok(Answer::Done)
+            }
         }
     }
 }
@@ -358,6 +370,14 @@ impl Real<'_> {
                     .resolve_range(start, len, &mut resolve)
                     .map(Answer::Resolved)
             }
+            Op::WriteRaw(which, index, word) => {
+                let (table, _) = self.tables(which);
+                let slot = match word {
+                    Some(value) => FuncSlot::encode(to_func(value), table.is_lazy()),
+                    None => FuncSlot::EMPTY,
+                };
+                table.write_raw(index, slot).map(|()| Answer::Done)
+            }
         };
         result.map_err(failure)
     }
@@ -397,12 +417,14 @@ struct Config {
     maximum: usize,
 }
 
+/// Tables are mostly small, so random indices hit them; one in four spans a few scan blocks
+/// (64 slots), so long fills and copies cross block edges.
 fn config() -> impl Strategy<Value = Config> {
     (
         prop_oneof![Just(Storage::Dynamic), Just(Storage::Static)],
         any::<bool>(),
-        0usize..8,
-        0usize..8,
+        prop_oneof![3 => 0usize..8, 1 => 60usize..200],
+        prop_oneof![3 => 0usize..8, 1 => 0usize..80],
     )
         .prop_map(|(storage, lazy, min, extra)| Config {
             storage,
@@ -417,36 +439,48 @@ fn which() -> impl Strategy<Value = Which> {
 }
 
 fn index() -> impl Strategy<Value = u64> {
-    prop_oneof![10 => 0u64..16, 1 => Just(u64::MAX), 1 => Just(u64::MAX - 1)]
+    prop_oneof![
+        10 => 0u64..16,
+        4 => 0u64..280,
+        1 => Just(u64::MAX),
+        1 => Just(u64::MAX - 1)
+    ]
 }
 
 fn len() -> impl Strategy<Value = u64> {
-    prop_oneof![10 => 0u64..10, 1 => Just(u64::MAX)]
+    prop_oneof![10 => 0u64..10, 4 => 0u64..280, 1 => Just(u64::MAX)]
 }
 
 fn value() -> impl Strategy<Value = Option<usize>> {
     prop_oneof![1 => Just(None), 3 => (0..FUNCS).prop_map(Some)]
 }
 
+/// Operations, weighted towards the writes that move a lazy table's bound on uninitialised
+/// slots (long fills from the start, raw empty words) and the scans that rely on it.
 fn op() -> impl Strategy<Value = Op> {
+    let start = || prop_oneof![3 => index(), 1 => Just(0u64)];
+    let long = || prop_oneof![3 => len(), 1 => 64u64..200];
     prop_oneof![
-        (which(), index()).prop_map(|(w, i)| Op::Read(w, i)),
-        (which(), index()).prop_map(|(w, i)| Op::Get(w, i)),
-        (which(), index(), value()).prop_map(|(w, i, v)| Op::Set(w, i, v)),
-        (which(), index(), value(), len()).prop_map(|(w, d, v, n)| Op::Fill(w, d, v, n)),
-        (
+        1 => (which(), index()).prop_map(|(w, i)| Op::Read(w, i)),
+        1 => (which(), index()).prop_map(|(w, i)| Op::Get(w, i)),
+        2 => (which(), index(), value()).prop_map(|(w, i, v)| Op::Set(w, i, v)),
+        3 => (which(), start(), value(), long()).prop_map(|(w, d, v, n)| Op::Fill(w, d, v, n)),
+        1 => (
             which(),
-            prop_oneof![4 => 0u64..5, 1 => Just(u64::MAX)],
+            prop_oneof![4 => 0u64..5, 1 => 0u64..100, 1 => Just(u64::MAX)],
             value()
         )
             .prop_map(|(w, n, v)| Op::Grow(w, n, v)),
-        (which(), index(), prop::collection::vec(value(), 0..6))
+        1 => (which(), index(), prop::collection::vec(value(), 0..6))
             .prop_map(|(w, d, values)| Op::Init(w, d, values)),
-        (which(), index(), index(), len()).prop_map(|(w, d, s, n)| Op::CopyWithin(w, d, s, n)),
-        (which(), index(), index(), len()).prop_map(|(w, d, s, n)| Op::CopyFrom(w, d, s, n)),
-        (which(), index(), len()).prop_map(|(w, s, n)| Op::FirstUninitialized(w, s, n)),
-        (which(), index(), value()).prop_map(|(w, i, v)| Op::WriteResolved(w, i, v)),
-        (which(), index(), len()).prop_map(|(w, s, n)| Op::ResolveRange(w, s, n)),
+        2 => (which(), index(), start(), len())
+            .prop_map(|(w, d, s, n)| Op::CopyWithin(w, d, s, n)),
+        2 => (which(), index(), start(), len()).prop_map(|(w, d, s, n)| Op::CopyFrom(w, d, s, n)),
+        2 => (which(), start(), len()).prop_map(|(w, s, n)| Op::FirstUninitialized(w, s, n)),
+        1 => (which(), index(), value()).prop_map(|(w, i, v)| Op::WriteResolved(w, i, v)),
+        2 => (which(), start(), len()).prop_map(|(w, s, n)| Op::ResolveRange(w, s, n)),
+        3 => (which(), index(), prop_oneof![2 => Just(None), 1 => value().prop_map(Some)])
+            .prop_map(|(w, i, word)| Op::WriteRaw(w, i, word)),
     ]
 }
 
