@@ -5,7 +5,8 @@
 //! reference into a slot, or overwriting one, goes through the runtime's collector, which this
 //! crate reaches through the [`GcStore`] trait: the new value is retained before the old one is
 //! released. Every operation takes the store as an `Option`; when neither the old nor the new
-//! values are heap references the store is not needed and bits move with plain slice operations.
+//! values are heap references the store is not needed and bits move with plain slice operations
+//! (with a store, range operations do so a block at a time, so one pass both checks and moves).
 //!
 //! Storage, bounds checks, creation limits and growth come from `table-core`; this crate adds only
 //! the reference representation ([`VMGcRef`], [`I31`], [`GcRefSlot`]) and the barriers
@@ -18,6 +19,7 @@
 extern crate alloc;
 
 mod barrier;
+mod blocks;
 mod error;
 mod gc_ref;
 mod i31;

@@ -61,24 +61,47 @@ impl GcRefSlot {
     }
 
     /// Whether the slot holds a heap reference (non-zero and even).
+    ///
+    /// One comparison on the raw bits, for `set`'s fast path: rotating the `i31ref` tag bit to
+    /// the top maps null to 0, every `i31ref` to `2^31` or more, and every heap reference to
+    /// `1..2^31`.
     #[inline]
     pub(crate) fn holds_heap(self) -> bool {
-        self.as_gc_ref().is_some_and(VMGcRef::is_heap)
+        self.raw().rotate_right(1).wrapping_sub(1) < u32::MAX >> 1
+    }
+
+    /// The raw bits (zero for null).
+    #[inline]
+    fn raw(self) -> u32 {
+        self.0.map_or(0, NonZeroU32::get)
     }
 }
 
-/// The offset of the first slot holding a heap reference, scanning a block at a time so the
-/// common all-null/`i31ref` case runs as a vectorised loop without a branch per slot.
+/// Whether any of `slots` holds a heap reference.
+///
+/// The lowest set bit of a slot's raw bits is bit 0 for an `i31ref`, absent for null, and a
+/// higher bit for a heap reference (even and non-zero). So the slots hold a heap reference
+/// exactly when the OR of their lowest set bits is above 1. That is three vector operations per
+/// group of slots (negate, and, or) with no branch, about half the work of testing each slot
+/// with [`GcRefSlot::holds_heap`]; callers keep `slots` short (a block) when they want to stop
+/// early.
+#[inline]
+pub(crate) fn any_heap(slots: &[GcRefSlot]) -> bool {
+    let lowest_bits = slots.iter().fold(0u32, |bits, slot| {
+        let raw = slot.raw();
+        bits | (raw & raw.wrapping_neg())
+    });
+    lowest_bits > 1
+}
+
+/// The offset of the first slot holding a heap reference, scanning a block at a time with
+/// [`any_heap`] so the common all-null/`i31ref` case runs as a vectorised loop.
 pub(crate) fn first_heap_ref(slots: &[GcRefSlot]) -> Option<usize> {
     const BLOCK: usize = 64;
     slots
         .chunks(BLOCK)
         .enumerate()
-        .find(|(_, block)| {
-            block
-                .iter()
-                .fold(false, |any, slot| any | slot.holds_heap())
-        })
+        .find(|(_, block)| any_heap(block))
         .and_then(|(index, block)| {
             let offset = block.iter().position(|slot| slot.holds_heap())?;
             Some(index * BLOCK + offset)

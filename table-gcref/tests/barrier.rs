@@ -8,7 +8,7 @@ use common::{
 };
 use table_core::wasmtime_environ::Trap;
 use table_gcref::testing::CountingStore;
-use table_gcref::{GcOperation, GcStore, GcTableError, StoreNeed, VMGcRef};
+use table_gcref::{GcOperation, GcStore, GcTableError, I31, StoreNeed, VMGcRef};
 
 #[test]
 fn set_with_a_store_clones_the_new_value_and_drops_the_old_in_every_case() {
@@ -248,4 +248,98 @@ fn out_of_bounds_get_and_set_trap_without_calling_the_store() {
     }
     assert_eq!((store.clones(), store.drops()), (0, 0));
     release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+}
+
+/// A store that keeps no counts and records every call, for heap indices the counting store
+/// never hands out.
+#[derive(Default)]
+struct RecordingStore {
+    cloned: Vec<u32>,
+    dropped: Vec<u32>,
+}
+
+impl GcStore for RecordingStore {
+    fn clone_gc_ref(&mut self, gc_ref: &VMGcRef) -> VMGcRef {
+        self.cloned.push(gc_ref.as_raw_u32());
+        gc_ref.unchecked_copy()
+    }
+
+    fn drop_gc_ref(&mut self, gc_ref: VMGcRef) {
+        self.dropped.push(gc_ref.as_raw_u32());
+    }
+}
+
+#[test]
+fn extreme_bit_patterns_are_told_apart_as_heap_references_or_i31refs() {
+    let heaps = [2, 4, 0x8000_0000, 0xFFFF_FFFC, 0xFFFF_FFFE]
+        .map(|index| VMGcRef::from_heap_index(index).unwrap());
+    for heap in &heaps {
+        let case = format!("{heap:?}");
+        let mut store = RecordingStore::default();
+        let mut fixture = TestTable::new(common::Storage::Dynamic, 40, 40);
+
+        let write = fixture.table.set(1, Some(heap), None).unwrap_err();
+        fixture.table.set(1, Some(heap), Some(&mut store)).unwrap();
+        let overwrite = fixture.table.set(1, None, None).unwrap_err();
+        let fill = fixture.table.fill(0, None, 40, None).unwrap_err();
+        let copy = fixture.table.copy_within(5, 0, 35, None).unwrap_err();
+
+        for (error, operation, need, index) in [
+            (write, GcOperation::Set, StoreNeed::Write, 1),
+            (overwrite, GcOperation::Set, StoreNeed::Overwrite, 1),
+            (fill, GcOperation::Fill, StoreNeed::Overwrite, 1),
+            (copy, GcOperation::Copy, StoreNeed::Write, 6),
+        ] {
+            assert!(
+                matches!(
+                    error,
+                    GcTableError::GcStoreRequired { operation: o, need: n, index: i }
+                        if o == operation && n == need && i == index
+                ),
+                "{case}: {error:?}"
+            );
+        }
+        // With a store, the range operations see the reference too: the copy clones it into
+        // slot 6 and the fill releases both copies.
+        fixture
+            .table
+            .copy_within(5, 0, 35, Some(&mut store))
+            .unwrap();
+        fixture.table.fill(0, None, 40, Some(&mut store)).unwrap();
+        let r = heap.as_raw_u32();
+        assert_eq!(
+            (store.cloned, store.dropped),
+            (vec![r, r], vec![r, r]),
+            "{case}"
+        );
+        assert_eq!(raw_slots(&fixture.table), [0; 40], "{case}");
+    }
+}
+
+#[test]
+fn extreme_i31_payloads_never_reach_the_store() {
+    for payload in [0, 1, 0x4000_0000, I31::MAX_U32] {
+        let small = VMGcRef::from_i31(I31::wrapping_u32(payload));
+        let mut store = RecordingStore::default();
+        let mut fixture = TestTable::new(common::Storage::Static, 40, 40);
+
+        fixture.table.set(1, Some(&small), None).unwrap();
+        fixture.table.fill(3, Some(&small), 30, None).unwrap();
+        fixture.table.copy_within(5, 0, 35, None).unwrap();
+        fixture
+            .table
+            .set(2, Some(&small), Some(&mut store))
+            .unwrap();
+        fixture
+            .table
+            .copy_within(0, 5, 35, Some(&mut store))
+            .unwrap();
+        fixture.table.fill(0, None, 40, Some(&mut store)).unwrap();
+
+        assert!(
+            store.cloned.is_empty() && store.dropped.is_empty(),
+            "{payload:#x}"
+        );
+        assert_eq!(raw_slots(&fixture.table), [0; 40]);
+    }
 }

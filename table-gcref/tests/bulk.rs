@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{STORAGES, Storage, TestTable, assert_counts, load, raw, raw_slots, release_all};
+use common::{
+    STORAGES, Storage, TestTable, assert_counts, check_copy_within_like_memmove, load, raw,
+    raw_slots, release_all,
+};
 use table_core::wasmtime_environ::Trap;
 use table_gcref::testing::CountingStore;
 use table_gcref::{GcOperation, GcTableError, I31, StoreNeed, VMGcRef};
@@ -123,7 +126,7 @@ fn out_of_bounds_fill_traps_before_writing() {
 }
 
 /// Runs `copy_within(dst, src, len)` over a table holding heap references, `i31ref`s and nulls,
-/// and checks the result against `memmove` on the raw bits.
+/// and checks the result against `memmove` on the raw bits and the counts against the store.
 fn check_overlapping_copy(dst: u64, src: u64, len: u64) {
     for storage in STORAGES {
         let mut store = CountingStore::new();
@@ -144,18 +147,13 @@ fn check_overlapping_copy(dst: u64, src: u64, len: u64) {
             ],
             &mut store,
         );
-        let mut expected = raw_slots(&fixture.table);
-        expected.copy_within(src as usize..(src + len) as usize, dst as usize);
-
-        fixture
-            .table
-            .copy_within(dst, src, len, Some(&mut store))
-            .unwrap();
-
-        assert_eq!(raw_slots(&fixture.table), expected, "{storage:?}");
-        let held: Vec<&VMGcRef> = heaps.iter().collect();
-        assert_counts(&store, &held, &[&fixture.table]);
-        release_all(&mut store, heaps, &mut [&mut fixture.table]);
+        check_copy_within_like_memmove(
+            &mut fixture.table,
+            &mut store,
+            heaps,
+            [dst, src, len],
+            &format!("{storage:?}"),
+        );
     }
 }
 

@@ -4,6 +4,8 @@
 //! The test starts out owning one count of each pool reference and may give it up mid-sequence,
 //! so that tables become the only owners and self-assignments and overlapping copies of sole
 //! references are exercised (a release-before-retain barrier would show up as a violation).
+//! Tables are sometimes a few hundred slots long and ranges sometimes span many blocks, so the
+//! block-wise range operations cross block edges with heap references on either side.
 
 mod common;
 
@@ -16,10 +18,10 @@ use table_gcref::{GcRefTable, GcStore, GcTableError, I31, VMGcRef};
 
 /// Heap references the test allocates (and owns one count of until it releases them).
 const POOL: usize = 4;
-/// Each table's declared maximum.
-const MAXIMUM: u64 = 12;
+/// Each table's declared maximum: room for long ranges.
+const MAXIMUM: u64 = 400;
 /// The static storage's capacity (below the declared maximum, so static growth stops earlier).
-const STATIC_CAPACITY: u64 = 10;
+const STATIC_CAPACITY: u64 = 360;
 
 /// A value as the generator chooses it.
 #[derive(Debug, Clone, Copy)]
@@ -98,10 +100,36 @@ fn value() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// Values for long segments: mostly null and `i31ref`, so that some blocks move bits and the
+/// few heap references make others go through the barrier.
+fn sparse_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        4 => Just(Value::Null),
+        4 => any::<u32>().prop_map(Value::I31),
+        1 => (0..POOL).prop_map(Value::Heap),
+    ]
+}
+
+/// Table sizes: mostly a few slots, sometimes many blocks' worth.
+fn size() -> impl Strategy<Value = u64> {
+    prop_oneof![3 => 0..6u64, 1 => 100..300u64]
+}
+
+/// Slot indices: mostly near the start, sometimes anywhere in (or past) a long table.
+fn index() -> impl Strategy<Value = u64> + Clone {
+    prop_oneof![4 => 0..14u64, 1 => 0..MAXIMUM + 20]
+}
+
+/// Range lengths: mostly short, sometimes long ranges of well over two blocks (range operations
+/// with a store work a block of a few cache lines at a time).
+fn len() -> impl Strategy<Value = u64> + Clone {
+    prop_oneof![4 => 0..6u64, 1 => 65..300u64]
+}
+
 fn op() -> impl Strategy<Value = (Op, bool)> {
     let table = 0..2usize;
-    let index = 0..14u64;
-    let len = 0..6u64;
+    let index = index();
+    let len = len();
     let op = prop_oneof![
         (table.clone(), index.clone(), value()).prop_map(|(table, index, value)| Op::Set {
             table,
@@ -120,7 +148,10 @@ fn op() -> impl Strategy<Value = (Op, bool)> {
         (
             table.clone(),
             index.clone(),
-            prop::collection::vec(value(), 0..5)
+            prop_oneof![
+                4 => prop::collection::vec(value(), 0..5),
+                1 => prop::collection::vec(sparse_value(), 65..200),
+            ]
         )
             .prop_map(|(table, dst, values)| Op::Init { table, dst, values }),
         (table.clone(), index.clone(), index.clone(), len.clone()).prop_map(
@@ -141,7 +172,7 @@ fn op() -> impl Strategy<Value = (Op, bool)> {
         }),
         (
             table,
-            prop_oneof![8 => 0..5u64, 1 => Just(u64::MAX)],
+            prop_oneof![8 => 0..5u64, 1 => 100..300u64, 1 => Just(u64::MAX)],
             value()
         )
             .prop_map(|(table, delta, init)| Op::Grow { table, delta, init }),
@@ -490,7 +521,7 @@ proptest! {
     #[test]
     fn random_sequences_match_the_model_and_release_every_reference(
         storages in [storage(), storage()],
-        sizes in [0..6u64, 0..6u64],
+        sizes in [size(), size()],
         ops in prop::collection::vec(op(), 1..40),
     ) {
         check_sequence(storages, sizes, ops)?;

@@ -1,7 +1,7 @@
 //! Single-slot access: `table.get` and `table.set`.
 
 use super::GcRefTable;
-use crate::barrier::{WritePlan, write_through};
+use crate::barrier::{require_no_heap, write_through};
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, StoreNeed, VMGcRef};
 
 impl GcRefTable {
@@ -53,6 +53,7 @@ impl GcRefTable {
     ///
     /// `TableOutOfBounds` when `index >= size`; [`GcTableError::GcStoreRequired`] when a heap
     /// reference is involved and `store` is `None`. Nothing is written on error.
+    #[inline]
     pub fn set(
         &mut self,
         index: u64,
@@ -60,12 +61,36 @@ impl GcRefTable {
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
         let slot = self.storage.get_mut(index)?;
-        let written = value.is_some_and(VMGcRef::is_heap).then_some(0);
-        let overwritten = || slot.holds_heap().then_some(0);
-        match WritePlan::decide(store, GcOperation::Set, index, written, overwritten)? {
-            WritePlan::Bits => *slot = GcRefSlot::unchecked_from(value),
-            WritePlan::Barrier(store) => write_through(slot, value, store),
+        let new = GcRefSlot::unchecked_from(value);
+        // The common case, kept small enough to inline into a runtime's `table.set`: no heap
+        // reference is written or overwritten, so the bits are the whole write.
+        if !(new.holds_heap() | slot.holds_heap()) {
+            *slot = new;
+            return Ok(());
         }
-        Ok(())
+        set_through_barrier(slot, value, store, index)
     }
+}
+
+/// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the write goes
+/// through `store`, or fails without one.
+#[cold]
+#[inline(never)]
+fn set_through_barrier(
+    slot: &mut GcRefSlot,
+    value: Option<&VMGcRef>,
+    store: Option<&mut dyn GcStore>,
+    index: u64,
+) -> Result<(), GcTableError> {
+    match store {
+        Some(store) => write_through(slot, value, store),
+        None => {
+            let written = value.is_some_and(VMGcRef::is_heap).then_some(0);
+            require_no_heap(GcOperation::Set, index, written, || {
+                slot.holds_heap().then_some(0)
+            })?;
+            *slot = GcRefSlot::unchecked_from(value);
+        }
+    }
+    Ok(())
 }

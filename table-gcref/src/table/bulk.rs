@@ -1,12 +1,14 @@
 //! Range operations: `table.fill`, `table.init` and `table.copy`.
 //!
-//! Each checks its ranges through table-core first, then scans the values it writes and the slots
-//! it overwrites for heap references. With none (the common case: tables of nulls and `i31ref`s)
-//! it moves bits with one slice operation; otherwise it writes element by element through the
-//! store.
+//! Each checks its ranges through table-core first. With a GC store, the range is written a
+//! block at a time ([`crate::blocks`]): blocks without heap references (the common case: tables
+//! of nulls and `i31ref`s) move with slice operations, the others go through the barrier.
+//! Without a store, the whole range is scanned first and then moved with one slice operation, so
+//! a heap reference is reported before anything is written.
 
 use super::GcRefTable;
-use crate::barrier::{WritePlan, write_slots, write_through};
+use crate::barrier::require_no_heap;
+use crate::blocks;
 use crate::slot::first_heap_ref;
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, VMGcRef};
 use table_core::check_range;
@@ -28,14 +30,13 @@ impl GcRefTable {
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
         let slots = self.storage.range_mut(dst, len)?;
-        let written = (value.is_some_and(VMGcRef::is_heap) && !slots.is_empty()).then_some(0);
-        let overwritten = || first_heap_ref(slots);
-        match WritePlan::decide(store, GcOperation::Fill, dst, written, overwritten)? {
-            WritePlan::Bits => slots.fill(GcRefSlot::unchecked_from(value)),
-            WritePlan::Barrier(store) => {
-                for slot in slots {
-                    write_through(slot, value, store);
-                }
+        match store {
+            Some(store) => blocks::fill(slots, value, store),
+            None => {
+                let written =
+                    (value.is_some_and(VMGcRef::is_heap) && !slots.is_empty()).then_some(0);
+                require_no_heap(GcOperation::Fill, dst, written, || first_heap_ref(slots))?;
+                slots.fill(GcRefSlot::unchecked_from(value));
             }
         }
         Ok(())
@@ -82,23 +83,21 @@ impl GcRefTable {
         let slots = self.storage.as_mut_slice();
         let src_range = check_range(slots.len(), src, len)?;
         let dst_range = check_range(slots.len(), dst, len)?;
-        let written = first_heap_ref(&slots[src_range.clone()]);
-        let overwritten = || first_heap_ref(&slots[dst_range.clone()]);
-        match WritePlan::decide(store, GcOperation::Copy, dst, written, overwritten)? {
-            WritePlan::Bits => slots.copy_within(src_range, dst_range.start),
-            WritePlan::Barrier(store) => {
-                let pairs = dst_range.zip(src_range);
-                // Like `memmove`: when the destination starts after the source, copy from the
-                // end, so no source slot is overwritten before it is read.
-                if dst > src {
-                    for (to, from) in pairs.rev() {
-                        copy_slot(slots, to, from, store);
-                    }
-                } else {
-                    for (to, from) in pairs {
-                        copy_slot(slots, to, from, store);
-                    }
-                }
+        match store {
+            Some(store) => {
+                blocks::copy_within(
+                    slots,
+                    src_range.start,
+                    dst_range.start,
+                    src_range.len(),
+                    store,
+                );
+            }
+            None => {
+                let written = first_heap_ref(&slots[src_range.clone()]);
+                let overwritten = || first_heap_ref(&slots[dst_range.clone()]);
+                require_no_heap(GcOperation::Copy, dst, written, overwritten)?;
+                slots.copy_within(src_range, dst_range.start);
             }
         }
         Ok(())
@@ -126,10 +125,27 @@ impl GcRefTable {
     }
 }
 
-/// Copies slot `from` to slot `to` of `slots` through the barrier.
-#[inline]
-fn copy_slot(slots: &mut [GcRefSlot], to: usize, from: usize, store: &mut dyn GcStore) {
-    // The value stays owned by slot `from`; the barrier clones it before `to`'s old value goes.
-    let value = slots[from];
-    write_through(&mut slots[to], value.as_gc_ref(), store);
+/// Writes each of `values` into the slot at the same position of `slots` (table index
+/// `first_slot` on); the slices do not overlap. With a store, block by block; without one, after
+/// checking that no heap reference is involved, with one slice copy.
+///
+/// # Errors
+///
+/// As for [`require_no_heap`]; nothing is written on error.
+fn write_slots(
+    slots: &mut [GcRefSlot],
+    values: &[GcRefSlot],
+    store: Option<&mut dyn GcStore>,
+    operation: GcOperation,
+    first_slot: u64,
+) -> Result<(), GcTableError> {
+    match store {
+        Some(store) => blocks::copy(slots, values, store),
+        None => {
+            let overwritten = || first_heap_ref(slots);
+            require_no_heap(operation, first_slot, first_heap_ref(values), overwritten)?;
+            slots.copy_from_slice(values);
+        }
+    }
+    Ok(())
 }

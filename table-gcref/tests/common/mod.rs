@@ -142,3 +142,25 @@ pub fn release_all(store: &mut CountingStore, held: Vec<VMGcRef>, tables: &mut [
     }
     store.verify().expect("no leaks and no double drops");
 }
+
+/// Runs `copy_within(dst, src, len)` with the store on `table`, whose heap references are all
+/// among `heaps` (the test owns one count of each), and checks the bits against `memmove`, every
+/// count against the store, and that emptying the table then leaks nothing and drops nothing
+/// twice. `case` names the situation in failure messages.
+pub fn check_copy_within_like_memmove(
+    table: &mut GcRefTable,
+    store: &mut CountingStore,
+    heaps: Vec<VMGcRef>,
+    [dst, src, len]: [u64; 3],
+    case: &str,
+) {
+    let mut expected = raw_slots(table);
+    expected.copy_within(src as usize..(src + len) as usize, dst as usize);
+
+    table.copy_within(dst, src, len, Some(store)).unwrap();
+
+    assert_eq!(raw_slots(table), expected, "{case}");
+    let held: Vec<&VMGcRef> = heaps.iter().collect();
+    assert_counts(store, &held, &[table]);
+    release_all(store, heaps, &mut [table]);
+}
