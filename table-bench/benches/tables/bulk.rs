@@ -8,6 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 use table_bench::{Kind, Op, Storage, Variant};
 use table_facade::{Table, TableContext};
+use table_gcref::testing::CountingStore;
 use wasmtime::Table as PeerTable;
 
 /// Registers the fill, copy_within, copy and init benchmarks.
@@ -175,7 +176,9 @@ fn bench_ours<S>(
     for storage in Storage::ALL {
         let mut state = prepare(storage);
         group.bench(kind, size, Variant::Ours(storage), |iters| {
-            let mut cx = TableContext::new();
+            // A runtime always lends its GC store; tables of nulls and i31s never call it.
+            let mut store = CountingStore::new();
+            let mut cx = TableContext::new().with_gc_store(&mut store);
             time(iters, || {
                 op(&mut state, &mut cx);
                 black_box(&mut state);

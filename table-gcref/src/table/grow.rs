@@ -19,6 +19,7 @@ impl GcRefTable {
     ///
     /// [`GcTableError::GcStoreRequired`] when `init` is a heap reference, `delta > 0` and `store`
     /// is `None`; a limiter's own error, as for [`table_core::TableStorage::grow`].
+    #[inline]
     pub fn grow(
         &mut self,
         delta: u64,
