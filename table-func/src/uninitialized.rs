@@ -3,8 +3,10 @@
 //!
 //! The bound is conservative: every uninitialised slot lies inside it, but a slot inside it may be
 //! initialised. Keeping it exact would cost a scan or a per-slot record on every write; a single
-//! range costs two comparisons and still shrinks to nothing in the case that matters, a table
-//! whose elements were written front to back, in bulk, or all at once.
+//! range costs two comparisons per bulk write and still shrinks to nothing in the cases that
+//! matter: a table filled, initialised from segments or copied into in bulk, or resolved once.
+//! `table.set` leaves it alone (the bookkeeping doubled its cost); a range written by single
+//! sets is found initialised by the first copy's scan, which then trims the bound.
 
 use crate::FuncTable;
 use core::ops::Range;
