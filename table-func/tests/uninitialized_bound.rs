@@ -141,8 +141,6 @@ const WHOLE_TABLE_WRITES: [&str; 5] = [
 fn initialise_whole(table: &mut FuncTable, how: &str, func: FuncRef, size: u64) {
     match how {
         "fill" => table.fill(0, Some(func), size).unwrap(),
-            .rev()
-            .for_each(|index| table.set(index, Some(func)).unwrap()),
         "init" => table.init(0, &vec![Some(func); size as usize]).unwrap(),
         "grow from empty" => {
             let grown = table.size() as u64;
