@@ -9,6 +9,9 @@ use table_core::{AsyncTableLimiter, TableLimiter};
 #[cfg(feature = "func")]
 use table_func::{FuncRef, FuncSlotValue, FuncTable, FuncTableError};
 
+// Which operations use the context depends on the kinds compiled in: GC writes need the store,
+// lazy funcref reads and copies the resolver.
+#[cfg_attr(not(all(feature = "func", feature = "gc")), allow(unused_variables))]
 impl Table {
     /// Reads element `index` (`table.get`).
     ///
@@ -26,7 +29,6 @@ impl Table {
         index: u64,
         cx: &mut TableContext<'_>,
     ) -> Result<TableValue, FacadeError> {
-        let _ = &cx;
         Ok(match self {
             #[cfg(feature = "func")]
             Table::Func(table) => TableValue::Func(match table.read(index)? {
@@ -61,7 +63,6 @@ impl Table {
         value: &TableValue,
         cx: &mut TableContext<'_>,
     ) -> Result<(), FacadeError> {
-        let _ = &cx;
         match (self, value) {
             #[cfg(feature = "func")]
             (Table::Func(table), TableValue::Func(value)) => table.set(index, *value)?,
@@ -90,7 +91,6 @@ impl Table {
         len: u64,
         cx: &mut TableContext<'_>,
     ) -> Result<(), FacadeError> {
-        let _ = &cx;
         match (self, value) {
             #[cfg(feature = "func")]
             (Table::Func(table), TableValue::Func(value)) => table.fill(dst, *value, len)?,
@@ -124,7 +124,6 @@ impl Table {
         limiter: Option<&mut dyn TableLimiter>,
         cx: &mut TableContext<'_>,
     ) -> Result<Option<usize>, FacadeError> {
-        let _ = &cx;
         Ok(match (self, init) {
             #[cfg(feature = "func")]
             (Table::Func(table), TableValue::Func(init)) => table.grow(delta, *init, limiter)?,
@@ -151,7 +150,6 @@ impl Table {
         limiter: Option<&mut L>,
         cx: &mut TableContext<'_>,
     ) -> Result<Option<usize>, FacadeError> {
-        let _ = &cx;
         Ok(match (self, init) {
             #[cfg(feature = "func")]
             (Table::Func(table), TableValue::Func(init)) => {
@@ -185,7 +183,6 @@ impl Table {
         segment: ElementSegment<'_>,
         cx: &mut TableContext<'_>,
     ) -> Result<(), FacadeError> {
-        let _ = &cx;
         match (self, segment) {
             #[cfg(feature = "func")]
             (Table::Func(table), ElementSegment::Func(values)) => table.init(dst, values)?,
@@ -216,7 +213,6 @@ impl Table {
         len: u64,
         cx: &mut TableContext<'_>,
     ) -> Result<(), FacadeError> {
-        let _ = &cx;
         match self {
             #[cfg(feature = "func")]
             Table::Func(table) => {
@@ -248,7 +244,6 @@ impl Table {
         len: u64,
         cx: &mut TableContext<'_>,
     ) -> Result<(), FacadeError> {
-        let _ = &cx;
         match (dst, src) {
             #[cfg(feature = "func")]
             (Table::Func(dst), Table::Func(src)) => {

@@ -142,13 +142,13 @@ impl Table {
     /// # Safety
     ///
     /// For `Placement::Static(memory)`, `memory` meets [`Table::new_static`]'s contract.
+    #[cfg_attr(not(feature = "func"), allow(unused_variables))]
     unsafe fn place(
         kind: TableElementType,
         tunables: &Tunables,
         placement: Placement,
         limits: TableLimits,
     ) -> Result<Self, FacadeError> {
-        let _ = tunables;
         Ok(match kind {
             #[cfg(feature = "func")]
             TableElementType::Func => Table::Func(FuncTable::from_storage(
@@ -291,7 +291,6 @@ fn disabled(kind: TableElementType) -> FacadeError {
 /// # Safety
 ///
 /// For `Placement::Static(memory)`, `memory` meets [`Table::new_static`]'s contract.
-#[allow(dead_code, reason = "unused when every kind is compiled out but one")]
 unsafe fn storage<T: TableElement>(
     placement: Placement,
     limits: TableLimits,
