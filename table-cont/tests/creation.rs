@@ -181,6 +181,20 @@ fn static_maximum_is_the_capacity_capped_by_the_type() {
     assert_eq!(table.maximum(), Some(10));
 }
 
+/// A pool whose slots are sized for 8-byte elements (5 of them here) holds a continuation table
+/// of 16-byte elements with half the count; the trailing 8 bytes are never used.
+#[test]
+fn memory_sized_for_eight_byte_slots_holds_half_as_many_continuations() {
+    let memory = StaticMemory::new(5 * 8, align_of::<VMContObj>());
+    // SAFETY: zeroed memory used by no one else that outlives the table.
+    let mut table =
+        unsafe { ContTable::new_static(&cont_type(1, None), memory.memory(), None) }.unwrap();
+    assert_eq!(table.maximum(), Some(2));
+    assert_eq!(table.bytes_held(), 2 * ContTable::element_size());
+    assert_eq!(table.grow(1, None, None).unwrap(), Some(1));
+    assert_eq!(table.grow(1, None, None).unwrap(), None);
+}
+
 #[test]
 fn unbounded_dynamic_tables_report_the_index_type_maximum() {
     let table = ContTable::new_dynamic(&cont_type(0, None), None).unwrap();

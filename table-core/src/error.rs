@@ -34,17 +34,6 @@ pub enum TableError {
         align: usize,
     },
 
-    /// Static memory's length is not a whole number of elements.
-    #[error(
-        "static table memory of {bytes} bytes is not a whole number of {element_size}-byte elements"
-    )]
-    StaticMemoryOddLength {
-        /// The length of the memory handed in, in bytes.
-        bytes: usize,
-        /// The size of one element, in bytes.
-        element_size: usize,
-    },
-
     /// Static memory is too small to hold the table type's minimum.
     #[error(
         "static table memory of {bytes} bytes is too small for the minimum of {minimum} elements ({required} bytes)"
@@ -56,16 +45,6 @@ pub enum TableError {
         minimum: usize,
         /// The bytes the minimum needs.
         required: usize,
-    },
-
-    /// The table type's minimum exceeds what the static storage may hold once capped by the
-    /// type's maximum.
-    #[error("initial table size of {minimum} exceeds the static capacity of {capacity} elements")]
-    MinimumExceedsStaticCapacity {
-        /// The table type's minimum, in elements.
-        minimum: usize,
-        /// The capacity of the static storage, in elements.
-        capacity: usize,
     },
 
     /// The allocator could not provide memory for the table.
@@ -96,6 +75,21 @@ impl TableError {
             TableError::Trap(trap) => Some(*trap),
             _ => None,
         }
+    }
+
+    /// The [`OutOfMemory`] error a runtime built on Wasmtime recognises for a storage that
+    /// could not grow: the bytes of [`TableError::OutOfMemory`], or of the oversized request of
+    /// [`TableError::ElementBytesOverflow`] (saturated). The grow procedure asks this only of
+    /// storage failures; anything else would be a request of 0 bytes.
+    pub(crate) fn out_of_memory(&self) -> OutOfMemory {
+        OutOfMemory::new(match self {
+            TableError::OutOfMemory { bytes } => *bytes,
+            TableError::ElementBytesOverflow {
+                elements,
+                element_size,
+            } => elements.saturating_mul(*element_size),
+            _ => 0,
+        })
     }
 
     /// The limiter's own error, if this error came from a limiter.

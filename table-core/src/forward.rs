@@ -48,9 +48,10 @@ macro_rules! storage_queries {
         }
 
         /// The definition compiled code reads. Re-read it after every grow, failed or not:
-        /// dynamic storage may move.
+        /// dynamic storage may move. Accesses through it follow the aliasing contract of
+        /// [`VMTableDefinition`]($crate::VMTableDefinition).
         #[inline]
-        pub fn vmtable(&mut self) -> $crate::VMTableDefinition {
+        pub fn vmtable(&self) -> $crate::VMTableDefinition {
             self.$storage.vmtable()
         }
     };

@@ -27,6 +27,16 @@ pub trait TableLimiter {
     /// Told why a growth the limiter did not refuse failed anyway (overflow, maximum exceeded,
     /// allocation failure). The default ignores it, and growth then reports "no growth".
     ///
+    /// The three causes are told apart by type and message:
+    /// - the new size overflows: a message error, [`GROW_OVERFLOW`](crate::GROW_OVERFLOW);
+    /// - the new size passes the maximum: [`GROW_MAXIMUM_EXCEEDED`](crate::GROW_MAXIMUM_EXCEEDED);
+    /// - the memory could not be allocated (or its size in bytes does not fit an allocation):
+    ///   a [`wasmtime_environ::error::OutOfMemory`] naming the bytes requested, so
+    ///   `error.is::<OutOfMemory>()` (the check Wasmtime's own code runs) recognises it and
+    ///   [`TableError::from`](crate::TableError#impl-From<OutOfMemory>-for-TableError) turns it
+    ///   back into [`TableError::OutOfMemory`](crate::TableError::OutOfMemory). Building it
+    ///   allocates nothing, which matters when memory has just run out.
+    ///
     /// # Errors
     ///
     /// An error is passed through unchanged to the caller of `grow`.

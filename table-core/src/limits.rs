@@ -28,6 +28,21 @@ impl TableLimits {
         TableLimits { minimum, maximum }
     }
 
+    /// Checks that the limits can describe a table: the minimum may not exceed the maximum.
+    /// Both storages run this check first, so they agree on such limits.
+    ///
+    /// # Errors
+    ///
+    /// [`TableError::MinimumExceedsLimits`] when `minimum > maximum`.
+    pub fn check(&self) -> Result<(), TableError> {
+        match self.maximum {
+            Some(maximum) if self.minimum > maximum => Err(TableError::MinimumExceedsLimits {
+                minimum: self.minimum as u64,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Computes the limits of `ty` and asks `limiter` to approve the minimum.
     ///
     /// # Errors
@@ -75,10 +90,11 @@ impl TableLimits {
                 return Err(exceeds());
             }
         }
-        let minimum = minimum.ok_or_else(exceeds)?;
-        if maximum.is_some_and(|maximum| minimum > maximum) {
-            return Err(exceeds());
-        }
-        Ok(TableLimits { minimum, maximum })
+        let limits = TableLimits {
+            minimum: minimum.ok_or_else(exceeds)?,
+            maximum,
+        };
+        limits.check()?;
+        Ok(limits)
     }
 }

@@ -19,7 +19,7 @@ fn hundred_million_slot_table_is_created_without_touching_its_pages() {
 
 #[test]
 fn zero_minimum_allocates_nothing() {
-    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, None)).unwrap();
+    let storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, None)).unwrap();
     assert_eq!(storage.bytes_held(), 0);
     assert_eq!(storage.vmtable().current_elements, 0);
 }

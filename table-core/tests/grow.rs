@@ -1,10 +1,14 @@
 //! The grow procedure (DESIGN section 5, steps 1-5) on both storages.
 
+use std::mem::size_of;
 use table_core::testing::{
     LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter, StorageFixture, TestSlot,
     block_on,
 };
-use table_core::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW, TableError, TableLimits, TableStorage};
+use table_core::wasmtime_environ::error::{Error, OutOfMemory};
+use table_core::{
+    GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW, TableError, TableLimiter, TableLimits, TableStorage,
+};
 
 fn grow_failed(message: &str) -> LimiterCall {
     LimiterCall::GrowFailed(message.to_string())
@@ -118,33 +122,60 @@ fn limiter_error_from_table_grow_failed_comes_back_unchanged() {
     }
 }
 
+/// A limiter that keeps the errors `table_grow_failed` receives, to check their types.
+#[derive(Default)]
+struct KeepingLimiter {
+    failures: Vec<Error>,
+}
+
+impl TableLimiter for KeepingLimiter {
+    fn table_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> Result<bool, Error> {
+        Ok(true)
+    }
+
+    fn table_grow_failed(&mut self, error: Error) -> Result<(), Error> {
+        self.failures.push(error);
+        Ok(())
+    }
+}
+
 #[test]
-fn allocation_failure_is_no_growth_reported_to_the_limiter() {
+fn allocation_failure_is_no_growth_reported_to_the_limiter_as_out_of_memory() {
     // 2^40 slots of 8 bytes (8 TiB) cannot be allocated on any test machine.
     let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1, None)).unwrap();
     storage.as_mut_slice()[0] = TestSlot(5);
-    let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
+    let mut limiter = KeepingLimiter::default();
     assert_eq!(storage.grow(1 << 40, Some(&mut limiter)).unwrap(), None);
-    assert!(matches!(
-        &limiter.calls[..],
-        [LimiterCall::Growing { .. }, LimiterCall::GrowFailed(message)]
-            if message.contains("failed to allocate")
-    ));
+    let [error] = &limiter.failures[..] else {
+        panic!(
+            "one table_grow_failed call expected: {:?}",
+            limiter.failures
+        );
+    };
+    // Recognisable by type, as Wasmtime's own code checks for it, and convertible back.
+    assert!(error.is::<OutOfMemory>(), "{error:?}");
+    let oom = *error.downcast_ref::<OutOfMemory>().unwrap();
+    let bytes = ((1 << 40) + 1) * size_of::<TestSlot>();
+    assert_eq!(oom.requested_allocation_size(), bytes);
+    assert!(matches!(TableError::from(oom), TableError::OutOfMemory { bytes: b } if b == bytes));
+    assert!(error.to_string().contains("out of memory"), "{error}");
     // Unchanged and still usable.
     assert_eq!(storage.as_slice(), [TestSlot(5)]);
     assert_eq!(storage.grow(1, None).unwrap(), Some(1));
 }
 
 #[test]
-fn slot_count_beyond_any_allocation_is_no_growth_reported_to_the_limiter() {
+fn slot_count_beyond_any_allocation_is_reported_to_the_limiter_as_out_of_memory() {
     let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, None)).unwrap();
-    let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
+    let mut limiter = KeepingLimiter::default();
     assert_eq!(storage.grow(1 << 62, Some(&mut limiter)).unwrap(), None);
-    assert!(matches!(
-        &limiter.calls[..],
-        [LimiterCall::Growing { .. }, LimiterCall::GrowFailed(message)]
-            if message.contains("exceed the largest possible allocation")
-    ));
+    let [error] = &limiter.failures[..] else {
+        panic!(
+            "one table_grow_failed call expected: {:?}",
+            limiter.failures
+        );
+    };
+    assert!(error.is::<OutOfMemory>(), "{error:?}");
     assert_eq!(storage.size(), 0);
 }
 

@@ -66,16 +66,54 @@ fn short_memory_is_rejected_naming_both_sizes() {
 }
 
 #[test]
-fn odd_length_memory_is_rejected() {
+fn trailing_bytes_that_make_no_whole_element_are_not_capacity() {
     let memory = StaticMemory::new(3 * SLOT + 5, 8);
-    let error = place(&memory, TableLimits::new(1, None)).unwrap_err();
+    let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
+    assert_eq!(storage.maximum(), Some(3));
+    assert_eq!(storage.bytes_held(), 3 * SLOT);
+    assert_eq!(storage.grow(2, None).unwrap(), Some(1));
+    assert_eq!(storage.grow(1, None).unwrap(), None);
+}
+
+#[test]
+fn empty_memory_at_any_alignment_holds_a_zero_capacity_table() {
+    for offset in 0..8 {
+        let memory = StaticMemory::with_offset(0, 8, offset);
+        let mut storage = place(&memory, TableLimits::new(0, None)).unwrap();
+        assert_eq!(storage.maximum(), Some(0));
+        assert!(storage.as_slice().is_empty());
+        assert_eq!(storage.vmtable().current_elements, 0);
+        assert_eq!(storage.grow(1, None).unwrap(), None);
+    }
+}
+
+#[test]
+fn misaligned_memory_is_accepted_only_when_no_slot_can_be_addressed() {
+    let memory = StaticMemory::with_offset(4 * SLOT, 8, 3);
+    let storage = place(&memory, TableLimits::new(0, Some(0))).unwrap();
+    assert_eq!(storage.maximum(), Some(0));
     assert!(matches!(
-        error,
-        TableError::StaticMemoryOddLength {
-            bytes: 29,
-            element_size: 8
-        }
+        place(&memory, TableLimits::new(0, Some(1))),
+        Err(TableError::StaticMemoryMisaligned { align: 8, .. })
     ));
+}
+
+#[test]
+fn minimum_above_maximum_is_refused_like_dynamic_storage() {
+    let memory = StaticMemory::new(10 * SLOT, 8);
+    let statically = place(&memory, TableLimits::new(5, Some(2))).unwrap_err();
+    let dynamically =
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(5, Some(2))).unwrap_err();
+    for error in [statically, dynamically] {
+        assert!(
+            matches!(error, TableError::MinimumExceedsLimits { minimum: 5 }),
+            "{error}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "table minimum size of 5 elements exceeds table limits"
+        );
+    }
 }
 
 #[test]
@@ -95,26 +133,9 @@ fn empty_memory_holds_an_empty_table_only() {
 }
 
 #[test]
-fn minimum_beyond_capped_capacity_is_rejected_naming_both() {
-    let memory = StaticMemory::new(10 * SLOT, 8);
-    let error = place(&memory, TableLimits::new(6, Some(5))).unwrap_err();
-    assert!(matches!(
-        error,
-        TableError::MinimumExceedsStaticCapacity {
-            minimum: 6,
-            capacity: 5
-        }
-    ));
-    assert_eq!(
-        error.to_string(),
-        "initial table size of 6 exceeds the static capacity of 5 elements"
-    );
-}
-
-#[test]
 fn creation_and_growth_never_write_to_the_memory() {
     let memory = StaticMemory::new(4 * SLOT, 8);
-    let pattern = [0x11u8; 4 * SLOT];
+    let pattern = [0x11u8; SLOT];
     // SAFETY: the block is 4 slots long and not yet shared with any storage.
     unsafe {
         memory
@@ -125,12 +146,29 @@ fn creation_and_growth_never_write_to_the_memory() {
     };
     let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
     assert_eq!(storage.grow(3, None).unwrap(), Some(1));
-    assert!(
-        storage
-            .as_slice()
-            .iter()
-            .all(|s| s.0 == 0x1111_1111_1111_1111)
-    );
+    let slots: Vec<u64> = storage.as_slice().iter().map(|s| s.0).collect();
+    assert_eq!(slots, [0x1111_1111_1111_1111, 0, 0, 0]);
+}
+
+/// Memory handed back by a pool that forgot to re-zero it: the words growth would expose are
+/// stale, and debug builds stop there instead of handing them to the table.
+#[cfg(debug_assertions)]
+#[test]
+#[should_panic(expected = "static table memory is not zero at slot 2")]
+fn growth_over_memory_that_is_not_zero_panics_in_debug_builds() {
+    let memory = StaticMemory::new(4 * SLOT, 8);
+    // SAFETY: byte 0 of slot 2 is inside the block, which no storage uses yet.
+    unsafe {
+        memory
+            .memory()
+            .cast::<u8>()
+            .as_ptr()
+            .add(2 * SLOT)
+            .write(0x5a)
+    };
+    let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
+    assert_eq!(storage.grow(1, None).unwrap(), Some(1));
+    let _ = storage.grow(2, None);
 }
 
 #[test]

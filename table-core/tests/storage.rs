@@ -142,3 +142,34 @@ fn storage_reports_its_kind() {
     assert!(static_fixture.storage.is_static());
     assert!(!dynamic_fixture.storage.is_static());
 }
+
+/// `vmtable()` hands out the storage's own pointer rather than one reborrowed from a slot slice:
+/// it needs only a shared borrow (so it can be taken while a slice is in use), it is the address
+/// of slot 0, and writes through it after the safe accessors ran land in the table (as compiled
+/// code's do between calls into it).
+#[test]
+fn vmtable_base_is_the_storage_pointer_and_outlives_safe_accesses() {
+    for mut fixture in numbered() {
+        let storage = &mut fixture.storage;
+        let slots = storage.as_slice();
+        let definition = storage.vmtable();
+        assert_eq!(definition.base.cast_const(), slots.as_ptr().cast::<u8>());
+        assert_eq!(definition.current_elements, slots.len());
+
+        storage.as_mut_slice()[0] = TestSlot(10);
+        storage.fill(1, 2, TestSlot(20)).unwrap();
+        storage.copy_within(4, 0, 2).unwrap();
+        assert_eq!(storage.get(5), Ok(&TestSlot(20)));
+        // SAFETY: slot 6 is inside the table, which did not grow since `vmtable()`, and no
+        // reference from the table's API is alive during the write.
+        unsafe {
+            definition
+                .base
+                .cast::<TestSlot>()
+                .add(6)
+                .write(TestSlot(70))
+        };
+        assert_eq!(storage.get(6), Ok(&TestSlot(70)), "{:?}", fixture.kind);
+        assert_eq!(storage.vmtable(), definition);
+    }
+}

@@ -148,8 +148,8 @@ fn main() {
     }
     .expect("static funcref table");
 
-    let mut tables = vec![funcs, externs, conts, pooled];
-    let definitions = tables.iter_mut().map(Table::vmtable).collect();
+    let tables = vec![funcs, externs, conts, pooled];
+    let definitions = tables.iter().map(Table::vmtable).collect();
     let mut instance = Instance {
         tables,
         vmctx: VMContext {

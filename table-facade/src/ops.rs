@@ -1,10 +1,14 @@
 //! The WebAssembly table operations, dispatched by element kind.
 //!
-//! Each operation checks that the values it is given match the table's kind, then forwards to the
-//! per-kind table, which checks bounds before it writes anything.
+//! Errors come in the order the WebAssembly spec gives them, so a program that would trap never
+//! sees an embedder error instead: bounds first (both ranges of a copy), then the kind of the
+//! value or of the other table, then what the context must lend (a GC store, a funcref
+//! resolver). The per-kind tables check bounds before they write anything; where the facade
+//! itself refuses an operation (a value of another kind, a copy without a resolver), it checks
+//! the bounds first.
 
 use crate::{ElementSegment, FacadeError, Table, TableContext, TableElementType, TableValue};
-use table_core::{AsyncTableLimiter, TableLimiter};
+use table_core::{AsyncTableLimiter, TableError, TableLimiter, check_range};
 
 #[cfg(feature = "func")]
 use table_func::{FuncRef, FuncSlotValue, FuncTable, FuncTableError};
@@ -73,7 +77,7 @@ impl Table {
             #[cfg(feature = "cont")]
             (Table::Cont(table), TableValue::Cont(value)) => table.set(index, *value)?,
             #[allow(unreachable_patterns, reason = "reachable with several kinds enabled")]
-            (table, value) => return Err(table.wrong_value(value.element_type())),
+            (table, value) => return Err(table.wrong_value_for(index, 1, value.element_type())),
         }
         Ok(())
     }
@@ -101,7 +105,7 @@ impl Table {
             #[cfg(feature = "cont")]
             (Table::Cont(table), TableValue::Cont(value)) => table.fill(dst, *value, len)?,
             #[allow(unreachable_patterns, reason = "reachable with several kinds enabled")]
-            (table, value) => return Err(table.wrong_value(value.element_type())),
+            (table, value) => return Err(table.wrong_value_for(dst, len, value.element_type())),
         }
         Ok(())
     }
@@ -193,7 +197,10 @@ impl Table {
             #[cfg(feature = "cont")]
             (Table::Cont(table), ElementSegment::Cont(values)) => table.init(dst, values)?,
             #[allow(unreachable_patterns, reason = "reachable with several kinds enabled")]
-            (table, segment) => return Err(table.wrong_value(segment.element_type())),
+            (table, segment) => {
+                let len = segment.len() as u64;
+                return Err(table.wrong_value_for(dst, len, segment.element_type()));
+            }
         }
         Ok(())
     }
@@ -216,7 +223,8 @@ impl Table {
         match self {
             #[cfg(feature = "func")]
             Table::Func(table) => {
-                let mut unresolved = no_uninitialized_slots(table, src, len, cx)?;
+                let mut unresolved =
+                    no_uninitialized_slots(table.size(), dst, table, src, len, cx)?;
                 let resolve = cx.func_resolver().unwrap_or(&mut unresolved);
                 table.copy_within(dst, src, len, resolve)?
             }
@@ -247,7 +255,8 @@ impl Table {
         match (dst, src) {
             #[cfg(feature = "func")]
             (Table::Func(dst), Table::Func(src)) => {
-                let mut unresolved = no_uninitialized_slots(src, src_index, len, cx)?;
+                let mut unresolved =
+                    no_uninitialized_slots(dst.size(), dst_index, src, src_index, len, cx)?;
                 let resolve = cx.func_resolver().unwrap_or(&mut unresolved);
                 dst.copy_from(src, dst_index, src_index, len, resolve)?
             }
@@ -261,6 +270,8 @@ impl Table {
             }
             #[allow(unreachable_patterns, reason = "reachable with several kinds enabled")]
             (dst, src) => {
+                check_range(dst.size(), dst_index, len).map_err(TableError::from)?;
+                check_range(src.size(), src_index, len).map_err(TableError::from)?;
                 return Err(FacadeError::CopyBetweenKinds {
                     dst: dst.element_type(),
                     src: src.element_type(),
@@ -290,21 +301,38 @@ impl Table {
             value,
         }
     }
+
+    /// The error for a `value` of another kind written to `[dst, dst + len)`: the
+    /// out-of-bounds trap if the range is out of bounds (the spec checks bounds first),
+    /// [`FacadeError::WrongValueKind`] otherwise.
+    fn wrong_value_for(&self, dst: u64, len: u64, value: TableElementType) -> FacadeError {
+        match check_range(self.size(), dst, len) {
+            Err(trap) => TableError::from(trap).into(),
+            Ok(_) => self.wrong_value(value),
+        }
+    }
 }
 
 /// When the context lends no funcref resolver, a copy may proceed only if the source range has
 /// no uninitialised slot; returns the stand-in resolver for that case, which is never called.
+///
+/// The missing resolver is an embedder error, which the spec orders after the bounds checks:
+/// the destination range (`[dst, dst + len)` of a table of `dst_size` elements) and the source
+/// range are both checked before the source is searched.
 #[cfg(feature = "func")]
 fn no_uninitialized_slots(
+    dst_size: usize,
+    dst: u64,
     src: &FuncTable,
     start: u64,
     len: u64,
     cx: &mut TableContext<'_>,
 ) -> Result<impl FnMut(u64) -> Option<FuncRef> + use<>, FacadeError> {
-    if cx.func_resolver().is_none()
-        && let Some(index) = src.first_uninitialized(start, len)?
-    {
-        return Err(FuncTableError::Uninitialized { index }.into());
+    if cx.func_resolver().is_none() {
+        check_range(dst_size, dst, len).map_err(TableError::from)?;
+        if let Some(index) = src.first_uninitialized(start, len)? {
+            return Err(FuncTableError::Uninitialized { index }.into());
+        }
     }
     Ok(|_| None)
 }

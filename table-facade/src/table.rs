@@ -97,7 +97,7 @@ impl Table {
     ///
     /// # Errors
     ///
-    /// As for [`Table::new_dynamic`], plus misaligned, odd-length or too small memory.
+    /// As for [`Table::new_dynamic`], plus misaligned or too small memory.
     ///
     /// # Safety
     ///
@@ -206,8 +206,9 @@ impl Table {
     }
 
     /// The definition compiled code reads. Re-read it after every `grow`, failed or not: a
-    /// dynamic table may move.
-    pub fn vmtable(&mut self) -> VMTableDefinition {
+    /// dynamic table may move. Accesses through it follow the aliasing contract of
+    /// [`VMTableDefinition`].
+    pub fn vmtable(&self) -> VMTableDefinition {
         each_kind!(self, table => table.vmtable())
     }
 

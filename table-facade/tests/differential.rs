@@ -28,7 +28,20 @@
 //!   `differential/run.rs` checks exactly that).
 //! - A table type whose minimum exceeds its maximum (invalid WebAssembly that
 //!   `wasmtime::TableType::new` accepts): Wasmtime creates it, the facade refuses it
-//!   (`minimum_above_maximum_is_created_by_wasmtime_and_refused_here`).
+//!   (`minimum_above_maximum_is_created_by_wasmtime_and_refused_here`). Storage built from
+//!   such limits directly (`TableLimits::new(5, Some(2))`) is refused the same way by both of
+//!   table-core's storages.
+//! - Error order when a host call is wrong twice: the facade checks bounds first (as the spec
+//!   orders a trap before anything else), then the value's kind, then what the context must
+//!   lend; Wasmtime's `Table::set`/`fill` convert the value (a type error) before they check
+//!   the index. The random operations here never pass a value of the wrong kind, so the
+//!   comparison does not meet this; `tests/error_order.rs` holds the facade's order.
+//! - Kinds, not types: like Wasmtime's internal table module, the facade checks element kinds
+//!   only. Wasmtime's public API also checks reference types (it refuses copying an
+//!   `externref` table into an `anyref` table, and an `externref` value into a `(ref extern)`
+//!   slot as null); the facade leaves that to the validator and the embedder (see the crate
+//!   docs, "Kinds, not types"). The comparison uses one nullable type per kind, so it does not
+//!   meet this either.
 #![cfg(all(feature = "func", feature = "gc"))]
 
 #[path = "differential/case.rs"]

@@ -28,7 +28,7 @@ fn hundred_million_element_tables_are_created_without_touching_memory() {
     for (flavour, heap_type, lazy) in FLAVOURS {
         let ty = table_type(heap_type, IndexType::I32, ELEMENTS, None);
         let before = resident_bytes();
-        let mut table = Table::new_dynamic(&ty, &tunables(lazy), None).unwrap();
+        let table = Table::new_dynamic(&ty, &tunables(lazy), None).unwrap();
         let grown = resident_bytes().saturating_sub(before);
         assert!(
             grown < 16 << 20,

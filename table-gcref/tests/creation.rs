@@ -62,7 +62,7 @@ fn func_and_cont_tables_are_refused_without_asking_the_limiter() {
 fn dynamic_table_reports_size_maximum_and_bytes_held() {
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
-    let mut table = GcRefTable::new_dynamic(&externref_table(5, None), Some(&mut limiter)).unwrap();
+    let table = GcRefTable::new_dynamic(&externref_table(5, None), Some(&mut limiter)).unwrap();
 
     assert_eq!(table.size(), 5);
     assert_eq!(table.maximum(), Some(u32::MAX as usize));
@@ -85,7 +85,7 @@ fn static_table_lives_in_the_given_memory() {
     let memory = StaticMemory::new(10 * 4, 4);
 
     // SAFETY: zeroed, outlives the table, touched by nothing else.
-    let mut table =
+    let table =
         unsafe { GcRefTable::new_static(&externref_table(2, Some(100)), memory.memory(), None) }
             .unwrap();
 

@@ -42,10 +42,12 @@ impl<T: TableElement> DynamicStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`TableError::ElementBytesOverflow`] when the size in bytes does not fit in an
-    /// allocation; [`TableError::OutOfMemory`] when the allocator fails.
+    /// [`TableError::MinimumExceedsLimits`] when `limits.minimum > limits.maximum` (as for
+    /// static storage); [`TableError::ElementBytesOverflow`] when the size in bytes does not fit
+    /// in an allocation; [`TableError::OutOfMemory`] when the allocator fails.
     pub fn new(limits: TableLimits) -> Result<Self, TableError> {
         const { assert_element_contract::<T>() };
+        limits.check()?;
         let base = allocate_zeroed::<T>(limits.minimum)?;
         Ok(DynamicStorage {
             base,
@@ -74,6 +76,13 @@ impl<T: TableElement> DynamicStorage<T> {
     #[inline]
     pub fn size(&self) -> usize {
         self.size
+    }
+
+    /// The address of slot 0, with the provenance of the allocation itself (not of a borrow of
+    /// `self`), so it stays valid until the storage reallocates or is dropped.
+    #[inline]
+    pub(crate) fn base(&self) -> NonNull<T> {
+        self.base
     }
 
     /// The number of slots allocated.

@@ -184,7 +184,8 @@ enum GrowPlan {
 enum GrowFailure {
     /// The new size is past the table's maximum.
     MaximumExceeded,
-    /// The storage could not grow (allocation failure).
+    /// The storage could not grow (allocation failure, or a size in bytes no allocation can
+    /// have).
     Storage(TableError),
 }
 
@@ -194,8 +195,10 @@ impl GrowFailure {
         match self {
             GrowFailure::MaximumExceeded => Error::msg(GROW_MAXIMUM_EXCEEDED),
             // Running out of memory is "no growth", not a trap or an abort: the spec lets
-            // `table.grow` fail for any reason, and a program must see -1.
-            GrowFailure::Storage(error) => Error::new(error),
+            // `table.grow` fail for any reason, and a program must see -1. The limiter hears it
+            // as the `OutOfMemory` type runtimes built on Wasmtime check for, built without
+            // allocating.
+            GrowFailure::Storage(error) => Error::from(error.out_of_memory()),
         }
     }
 }

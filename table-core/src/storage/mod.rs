@@ -172,11 +172,20 @@ impl<T: TableElement> TableStorage<T> {
     }
 
     /// The definition compiled code reads. Re-read it after every grow: dynamic storage may move.
-    pub fn vmtable(&mut self) -> VMTableDefinition {
-        let slots = self.as_mut_slice();
+    ///
+    /// `base` is the storage's own pointer (the allocation, or the memory handed to
+    /// [`TableStorage::new_static`]), never a pointer derived from a borrow of a slot slice, so
+    /// later calls of the safe accessors do not invalidate it. See [`VMTableDefinition`] for the
+    /// aliasing contract between accesses through `base` and this type's API.
+    #[inline]
+    pub fn vmtable(&self) -> VMTableDefinition {
+        let (base, current_elements) = match self {
+            TableStorage::Static(storage) => (storage.base(), storage.size()),
+            TableStorage::Dynamic(storage) => (storage.base(), storage.size()),
+        };
         VMTableDefinition {
-            base: slots.as_mut_ptr().cast(),
-            current_elements: slots.len(),
+            base: base.as_ptr().cast(),
+            current_elements,
         }
     }
 

@@ -34,53 +34,61 @@ impl<T> core::fmt::Debug for StaticStorage<T> {
 impl<T: TableElement> StaticStorage<T> {
     /// Places a table with `limits` in `memory`, without writing to it.
     ///
+    /// The capacity is the number of whole elements that fit in `memory` (trailing bytes that
+    /// do not make a whole element are never used), capped by `limits.maximum`. So a pool that
+    /// sizes its slots for 8-byte elements can hold a table of 16-byte elements with half the
+    /// count. A table whose capacity is zero never addresses a slot, so its memory may have any
+    /// alignment (including an empty memory at any address).
+    ///
     /// # Errors
     ///
-    /// [`TableError::StaticMemoryMisaligned`], [`TableError::StaticMemoryOddLength`],
-    /// [`TableError::StaticMemoryTooSmall`] or [`TableError::MinimumExceedsStaticCapacity`], each
-    /// naming the numbers that disagree.
+    /// [`TableError::MinimumExceedsLimits`] when `limits.minimum > limits.maximum` (as for
+    /// dynamic storage), [`TableError::StaticMemoryTooSmall`] or
+    /// [`TableError::StaticMemoryMisaligned`], each naming the numbers that disagree.
     ///
     /// # Safety
     ///
     /// `memory` must be valid for reads and writes for as long as the storage lives, must not be
     /// accessed other than through this storage (and the [`VMTableDefinition`](crate::VMTableDefinition)
     /// it hands out) during that time, and every byte of it must be zero.
+    ///
+    /// The zero promise covers the whole memory, not only the minimum: growth exposes slots
+    /// without writing them (creation and growth cost no per-slot work), so a pool that hands
+    /// back memory without re-zeroing it would give the table stale words, which a GC table
+    /// would later release a second time. Debug builds check the bytes each growth exposes and
+    /// panic on a non-zero one; release builds trust the promise.
     pub unsafe fn new(memory: NonNull<[u8]>, limits: TableLimits) -> Result<Self, TableError> {
         const { assert_element_contract::<T>() };
+        limits.check()?;
         let element_size = size_of::<T>();
         let bytes = memory.len();
-        let address = memory.cast::<u8>().as_ptr().addr();
-        if !address.is_multiple_of(align_of::<T>()) {
-            return Err(TableError::StaticMemoryMisaligned {
-                address,
-                align: align_of::<T>(),
-            });
-        }
-        if !bytes.is_multiple_of(element_size) {
-            return Err(TableError::StaticMemoryOddLength {
-                bytes,
-                element_size,
-            });
-        }
         let fits = bytes / element_size;
         if fits < limits.minimum {
             return Err(TableError::StaticMemoryTooSmall {
                 bytes,
                 minimum: limits.minimum,
-                // `fits < minimum` and `fits * element_size == bytes`, so this may exceed
-                // `usize` only for minimums no memory could hold.
+                // `fits < minimum`, so this may exceed `usize` only for minimums no memory
+                // could hold.
                 required: limits.minimum.saturating_mul(element_size),
             });
         }
+        // `minimum <= fits` and (checked above) `minimum <= maximum`, so `minimum <= capacity`.
         let capacity = limits.maximum.map_or(fits, |maximum| fits.min(maximum));
-        if limits.minimum > capacity {
-            return Err(TableError::MinimumExceedsStaticCapacity {
-                minimum: limits.minimum,
-                capacity,
+        let address = memory.cast::<u8>().as_ptr().addr();
+        let base = if address.is_multiple_of(align_of::<T>()) {
+            memory.cast()
+        } else if capacity == 0 {
+            // No slot is ever addressed; an aligned dangling pointer keeps the (empty) slices
+            // this storage hands out valid.
+            NonNull::dangling()
+        } else {
+            return Err(TableError::StaticMemoryMisaligned {
+                address,
+                align: align_of::<T>(),
             });
-        }
+        };
         Ok(StaticStorage {
-            base: memory.cast(),
+            base,
             size: limits.minimum,
             capacity,
         })
@@ -118,17 +126,50 @@ impl<T: TableElement> StaticStorage<T> {
         self.capacity * size_of::<T>()
     }
 
+    /// The address of slot 0, with the provenance of the memory handed to [`StaticStorage::new`]
+    /// (not of a borrow of `self`), so it stays valid for the storage's whole life.
+    #[inline]
+    pub(crate) fn base(&self) -> NonNull<T> {
+        self.base
+    }
+
     /// Raises the size to `new_size` over memory that is already zero.
     pub(crate) fn grow_to(&mut self, new_size: usize) -> Result<(), TableError> {
         if new_size > self.capacity {
             // The grow procedure checks the maximum (our capacity) first, so this is only
             // reachable by a direct caller; report it like any other failed growth.
-            return Err(TableError::MinimumExceedsStaticCapacity {
+            return Err(TableError::StaticMemoryTooSmall {
+                bytes: self.bytes_held(),
                 minimum: new_size,
-                capacity: self.capacity,
+                required: new_size.saturating_mul(size_of::<T>()),
             });
         }
-        self.size = self.size.max(new_size);
+        if new_size > self.size {
+            #[cfg(debug_assertions)]
+            self.assert_zero(self.size..new_size);
+            self.size = new_size;
+        }
         Ok(())
+    }
+
+    /// Panics if any byte of the slots in `range` (all below `capacity`) is not zero: the
+    /// creation contract promised they are, and a GC table would read stale words as owned
+    /// references.
+    #[cfg(debug_assertions)]
+    fn assert_zero(&self, range: core::ops::Range<usize>) {
+        let bytes = (range.end - range.start) * size_of::<T>();
+        // SAFETY: `range.end <= capacity`, so the bytes lie in the memory handed to `new`, which
+        // is valid for reads; no slot past `size` has been handed out, so nothing else accesses
+        // them, and every byte is initialised (the caller handed in initialised memory).
+        let exposed = unsafe {
+            core::slice::from_raw_parts(self.base.as_ptr().add(range.start).cast::<u8>(), bytes)
+        };
+        if let Some(offset) = exposed.iter().position(|&byte| byte != 0) {
+            panic!(
+                "static table memory is not zero at slot {}: the memory handed to \
+                 `StaticStorage::new` must be all zero (was it re-zeroed after its last use?)",
+                range.start + offset / size_of::<T>()
+            );
+        }
     }
 }

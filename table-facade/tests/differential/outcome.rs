@@ -73,10 +73,7 @@ pub fn of_facade_error(error: &FacadeError) -> Outcome {
         Some(TableError::OutOfMemory { .. } | TableError::ElementBytesOverflow { .. }) => {
             Outcome::AllocationFailed
         }
-        Some(
-            TableError::MinimumExceedsStaticCapacity { .. }
-            | TableError::StaticMemoryTooSmall { .. },
-        ) => Outcome::ExceedsStaticCapacity,
+        Some(TableError::StaticMemoryTooSmall { .. }) => Outcome::ExceedsStaticCapacity,
         _ => Outcome::Other(format!("facade: {error}")),
     }
 }
