@@ -205,7 +205,24 @@ fn is_trap(result: &Result<impl Sized, FacadeError>) -> bool {
 ///
 /// A description of the first disagreement with the model (or store violation).
 pub fn run_scenario(seed: u64, operations: u64) -> Result<ScenarioReport, String> {
-    let mut rng = Rng::new(seed);
+    run(Rng::new(seed), operations).map_err(|error| format!("seed {seed:#x} {error}"))
+}
+
+/// The most operations one fuzzer input drives.
+pub const INPUT_OPERATIONS: u64 = 1000;
+
+/// Runs the scenario a coverage-guided fuzzer's `input` describes: its bytes choose the flavour,
+/// storage, table types and each operation with its arguments, until they run out (at most
+/// [`INPUT_OPERATIONS`] operations).
+///
+/// # Errors
+///
+/// As for [`run_scenario`].
+pub fn run_input(input: &[u8]) -> Result<ScenarioReport, String> {
+    run(Rng::from_bytes(input), INPUT_OPERATIONS)
+}
+
+fn run(mut rng: Rng, operations: u64) -> Result<ScenarioReport, String> {
     let flavour = rng.pick(&FLAVOURS);
     let is_static = rng.chance(1, 2);
     let mut store = CountingStore::new();
@@ -218,11 +235,10 @@ pub fn run_scenario(seed: u64, operations: u64) -> Result<ScenarioReport, String
     for gc_ref in values.heap {
         store.drop_gc_ref(gc_ref);
     }
-    let report = result
-        .map_err(|error| format!("seed {seed:#x} ({flavour:?}, static: {is_static}): {error}"))?;
+    let report = result.map_err(|error| format!("({flavour:?}, static: {is_static}): {error}"))?;
     store
         .verify()
-        .map_err(|report| format!("seed {seed:#x} ({flavour:?}): GC store: {report:?}"))?;
+        .map_err(|report| format!("({flavour:?}): GC store: {report:?}"))?;
     Ok(ScenarioReport {
         flavour,
         is_static,
@@ -307,6 +323,9 @@ impl<'v> Scenario<'v> {
         operations: u64,
     ) -> Result<u64, String> {
         for step in 0..operations {
+            if rng.is_exhausted() {
+                return Ok(step);
+            }
             let which = rng.below(2) as usize;
             let description = self.step(rng, store, which)?;
             for t in 0..2 {

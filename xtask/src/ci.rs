@@ -9,6 +9,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     run_step("fmt", &mut cargo(&["fmt", "--all", "--", "--check"]))?;
     run_step(
+        "fmt (fuzz target)",
+        &mut cargo(&["fmt", "--manifest-path", "fuzz/Cargo.toml", "--", "--check"]),
+    )?;
+    run_step(
         "clippy",
         &mut cargo(&[
             "clippy",
@@ -33,7 +37,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     facade_feature_matrix()?;
     run_step("spec", &mut cargo(&["xtask", "spec"]))?;
     crate::valgrind::run(&[])?;
+    crate::asan::run(&[])?;
     crate::fuzz::run(&["--seconds".to_string(), "60".to_string()])?;
+    crate::fuzz::run(&[
+        "--coverage".to_string(),
+        "--seconds".to_string(),
+        "60".to_string(),
+    ])?;
     println!("ci: all steps passed");
     Ok(())
 }

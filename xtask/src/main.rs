@@ -3,6 +3,7 @@
 //! Every job is Rust calling cargo (and, where a job says so, other tools the repository installs),
 //! so the same command works on a developer machine and in CI.
 
+mod asan;
 mod bench;
 mod ci;
 mod command;
@@ -16,9 +17,12 @@ const USAGE: &str = "\
 usage: cargo xtask <job>
 
 jobs:
+  asan    every crate's tests built with AddressSanitizer, leak detection on
   bench   table benchmarks vs baselines and Wasmtime -> target/bench-report.md (`--quick`: smoke test)
-  ci      formatting, clippy (-D warnings), rustdoc (-D warnings) and the workspace tests
-  fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay)
+  ci      everything a change must pass: fmt, clippy, rustdoc, tests, the facade feature matrix,
+          the spec scripts, valgrind, asan and both fuzzers for 60 s each
+  fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay);
+          `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`)
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
   valgrind every crate's tests under valgrind memcheck
 ";
@@ -26,6 +30,7 @@ jobs:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("asan") => asan::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("ci") => ci::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),

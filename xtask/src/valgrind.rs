@@ -6,8 +6,8 @@
 //! memory (resident-set checks of 1e7-1e8-element tables): valgrind's allocator writes every
 //! byte it hands out. Property tests run with fewer cases (`PROPTEST_CASES`).
 
-use crate::command::{cargo, run_step, workspace_root};
-use std::process::{Command, Stdio};
+use crate::command::{cargo, run_step, test_binaries, workspace_root};
+use std::process::Command;
 
 /// Test binaries not run under valgrind, by name prefix.
 const EXCEPTED_BINARIES: [&str; 1] = ["differential"];
@@ -28,11 +28,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err("valgrind is not installed (Debian: apt-get install valgrind)".into());
     }
 
-    let binaries = test_binaries()?;
+    let binaries = test_binaries(
+        &mut cargo(&[
+            "test",
+            "--workspace",
+            "--all-features",
+            "--no-run",
+            "--message-format=json",
+        ]),
+        &EXCEPTED_PACKAGES,
+        &EXCEPTED_BINARIES,
+    )?;
     println!("valgrind: {} test binaries", binaries.len());
     let mut failed = Vec::new();
-    for (package, binary) in &binaries {
-        let name = binary.rsplit('/').next().unwrap_or(binary);
+    for binary in &binaries {
+        let (package, name) = (&binary.package, binary.name());
         let mut command = Command::new("valgrind");
         command
             .args([
@@ -40,7 +50,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "--error-exitcode=1",
                 "--leak-check=full",
                 "--errors-for-leak-kinds=definite,indirect",
-                binary,
+                &binary.path,
                 "--test-threads=2",
             ])
             .current_dir(workspace_root().join(package))
@@ -60,55 +70,4 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("valgrind found errors in: {}", failed.join(", ")))
     }
-}
-
-/// The workspace's test executables as (package directory, path), from cargo's JSON messages.
-fn test_binaries() -> Result<Vec<(String, String)>, String> {
-    let output = cargo(&[
-        "test",
-        "--workspace",
-        "--all-features",
-        "--no-run",
-        "--message-format=json",
-    ])
-    .stderr(Stdio::inherit())
-    .output()
-    .map_err(|error| format!("could not run cargo: {error}"))?;
-    if !output.status.success() {
-        return Err("building the tests failed".into());
-    }
-    let mut binaries = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let (Some(executable), Some(manifest)) = (
-            json_string(line, "executable"),
-            json_string(line, "manifest_path"),
-        ) else {
-            continue;
-        };
-        let package_dir = manifest
-            .trim_end_matches("/Cargo.toml")
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let name = executable.rsplit('/').next().unwrap_or_default();
-        if EXCEPTED_PACKAGES.contains(&package_dir.as_str())
-            || EXCEPTED_BINARIES
-                .iter()
-                .any(|prefix| name.starts_with(prefix))
-        {
-            continue;
-        }
-        binaries.push((package_dir, executable));
-    }
-    binaries.sort();
-    binaries.dedup();
-    Ok(binaries)
-}
-
-/// The string value of `"key":"..."` in one line of cargo's JSON (paths hold no quotes).
-fn json_string(line: &str, key: &str) -> Option<String> {
-    let start = line.find(&format!("\"{key}\":\""))? + key.len() + 4;
-    let end = start + line[start..].find('"')?;
-    Some(line[start..end].to_string())
 }
