@@ -45,10 +45,17 @@ impl UninitializedBound {
     /// `index + 1` cannot overflow: `index` addresses a slot of an allocated slice.
     #[inline]
     pub(crate) fn uninitialized(&mut self, index: usize) {
+        self.may_be_uninitialized(index..index + 1);
+    }
+
+    /// Records that any slot of `written` (a non-empty range of slots) may now be
+    /// uninitialised: the bound grows to cover it.
+    #[inline]
+    pub(crate) fn may_be_uninitialized(&mut self, written: Range<usize>) {
         self.0 = if self.0.is_empty() {
-            index..index + 1
+            written
         } else {
-            self.0.start.min(index)..self.0.end.max(index + 1)
+            self.0.start.min(written.start)..self.0.end.max(written.end)
         };
     }
 

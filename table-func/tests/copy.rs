@@ -161,3 +161,90 @@ fn resolve_range_in_an_eager_table_resolves_nothing() {
         assert!(table.resolve_range(2, 3, &mut no_resolve).is_err());
     }
 }
+
+/// The state of every slot, read without resolving anything.
+fn states(table: &TestTable) -> Vec<FuncSlotValue> {
+    (0..table.size() as u64)
+        .map(|index| table.read(index).unwrap())
+        .collect()
+}
+
+/// Slot copies out of a borrowed source move the words as they are: uninitialised slots stay
+/// uninitialised (and the destination's bound knows it), nothing is resolved.
+#[test]
+fn copy_slots_from_a_borrowed_source_keeps_uninitialised_slots() {
+    let funcs = Funcs::new(2);
+    for storage in STORAGES {
+        let src = partly_initialised(storage, &funcs);
+        let mut dst = TestTable::new(storage, true, 8, 8);
+        dst.fill(0, Some(funcs.get(0)), 8).unwrap();
+
+        dst.copy_slots_from(&src, 2, 0, 6).unwrap();
+        let mut expected = vec![FuncSlotValue::Func(funcs.get(0)); 2];
+        expected.extend(states(&src)[..6].iter().copied());
+        assert_eq!(states(&dst), expected, "{storage:?}");
+        // The copied uninitialised slots are found again by the destination's bound.
+        assert_eq!(dst.first_uninitialized(0, 8).unwrap(), Some(2));
+        assert_eq!(dst.first_uninitialized(4, 4).unwrap(), Some(4));
+    }
+}
+
+#[test]
+fn copy_slots_within_moves_words_as_memmove_does() {
+    let funcs = Funcs::new(2);
+    for storage in STORAGES {
+        let mut table = partly_initialised(storage, &funcs);
+        let before = states(&table);
+        table.copy_slots_within(3, 0, 5).unwrap();
+        let mut expected = before.clone();
+        expected[3..8].copy_from_slice(&before[0..5]);
+        assert_eq!(states(&table), expected, "{storage:?}");
+        assert_eq!(table.first_uninitialized(3, 5).unwrap(), Some(3));
+    }
+}
+
+/// An initialised source range copies out of a lazy table into an eager one (re-encoded); an
+/// uninitialised slot cannot be expressed there and is refused, writing nothing.
+#[test]
+fn copy_slots_between_modes_needs_an_initialised_source_range() {
+    let funcs = Funcs::new(2);
+    for storage in STORAGES {
+        let src = partly_initialised(storage, &funcs);
+        let mut eager = TestTable::new(storage, false, 8, 8);
+        eager.copy_slots_from(&src, 0, 4, 2).unwrap();
+        assert_eq!(eager.get(0).unwrap(), None);
+        eager.copy_slots_from(&src, 2, 1, 1).unwrap();
+        assert_eq!(eager.get(2).unwrap(), Some(funcs.get(1)));
+
+        let before = states(&eager);
+        let error = eager.copy_slots_from(&src, 0, 0, 2).unwrap_err();
+        assert!(matches!(
+            error,
+            table_func::FuncTableError::Uninitialized { index: 0 }
+        ));
+        assert_eq!(states(&eager), before);
+    }
+}
+
+#[test]
+fn copy_slots_out_of_bounds_traps_and_writes_nothing() {
+    let funcs = Funcs::new(2);
+    for storage in STORAGES {
+        let src = partly_initialised(storage, &funcs);
+        let mut dst = TestTable::new(storage, true, 4, 8);
+        for (dst_index, src_index, len) in
+            [(3, 0, 2), (0, 7, 2), (0, u64::MAX, 2), (u64::MAX, 0, 1)]
+        {
+            let error = dst
+                .copy_slots_from(&src, dst_index, src_index, len)
+                .unwrap_err();
+            assert_eq!(
+                error.as_trap(),
+                Some(table_func::table_core::wasmtime_environ::Trap::TableOutOfBounds)
+            );
+        }
+        assert_eq!(states(&dst), vec![FuncSlotValue::Uninitialized; 4]);
+        let error = dst.copy_slots_within(2, 0, 3).unwrap_err();
+        assert!(error.as_trap().is_some());
+    }
+}

@@ -51,6 +51,15 @@ impl GcRefSlot {
         unsafe { &mut *(&raw mut self.0).cast::<Option<VMGcRef>>() }
     }
 
+    /// Views slots as the references they hold, mutably.
+    #[inline]
+    pub(crate) fn as_gc_refs_mut(slots: &mut [GcRefSlot]) -> &mut [Option<VMGcRef>] {
+        // SAFETY: as in `slice_of`, in the other direction: the slices have the same layout and
+        // length, any `Option<VMGcRef>` written through the result is a valid slot, and the
+        // result borrows `slots` exclusively for its whole lifetime.
+        unsafe { &mut *(core::ptr::from_mut(slots) as *mut [Option<VMGcRef>]) }
+    }
+
     /// Views segment values as slots, for a bitwise copy into the table.
     #[inline]
     pub(crate) fn slice_of(values: &[Option<VMGcRef>]) -> &[GcRefSlot] {

@@ -68,3 +68,41 @@ fn a_moving_collector_can_rewrite_every_root() {
         release_all(&mut store, vec![old], &mut [&mut fixture.table]);
     }
 }
+
+/// `gc_refs_mut` views every slot (nulls and `i31ref`s included) in place, and what a moving
+/// collector writes there is what the table holds afterwards, with no barrier run.
+#[test]
+fn gc_refs_mut_views_every_slot_and_takes_rewrites_in_place() {
+    for storage in STORAGES {
+        let mut store = CountingStore::new();
+        let mut fixture = TestTable::new(storage, 3, 3);
+        let (heap, moved) = (store.allocate(), store.allocate());
+        let i31 = VMGcRef::from_i31(I31::wrapping_u32(7));
+        load(
+            &mut fixture.table,
+            &[None, Some(&i31), Some(&heap)],
+            &mut store,
+        );
+
+        let base = fixture.table.vmtable().base;
+        let (clones, drops) = (store.clones(), store.drops());
+        let slots = fixture.table.gc_refs_mut();
+        assert_eq!(slots.len(), 3);
+        assert_eq!(slots.as_ptr().cast::<u8>(), base.cast_const());
+        assert!(slots[0].is_none());
+        assert_eq!(slots[1].as_ref(), Some(&i31));
+        assert_eq!(slots[2].as_ref(), Some(&heap));
+        // The collector moved the object: the slot now names its new location.
+        slots[2] = Some(moved.unchecked_copy());
+        assert_eq!(fixture.table.get(2).unwrap(), Some(&moved));
+        assert_eq!(
+            (store.clones(), store.drops()),
+            (clones, drops),
+            "no barrier ran"
+        );
+
+        // Moved back, so the store's books balance again.
+        fixture.table.gc_refs_mut()[2] = Some(heap.unchecked_copy());
+        release_all(&mut store, vec![heap, moved], &mut [&mut fixture.table]);
+    }
+}

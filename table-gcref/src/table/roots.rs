@@ -1,7 +1,7 @@
 //! Root enumeration: the table's heap references as a collector sees them.
 
 use super::GcRefTable;
-use crate::VMGcRef;
+use crate::{GcRefSlot, VMGcRef};
 
 impl GcRefTable {
     /// Every heap reference in the table, in slot order; nulls and `i31ref`s are skipped.
@@ -24,5 +24,17 @@ impl GcRefTable {
                 .as_mut()
                 .filter(|gc_ref| gc_ref.is_heap())
         })
+    }
+
+    /// Every slot of the table, mutably, as the `Option<VMGcRef>` it holds: nulls, `i31ref`s
+    /// and heap references, in slot order.
+    ///
+    /// For collectors that record where each root lives (a moving collector keeps a pointer to
+    /// the slot and rewrites it later), as Wasmtime's root tracing does. Like
+    /// [`GcRefTable::gc_roots_mut`], writes through the slice bypass the barrier: the table's
+    /// ownership of a reference carries over to whatever is written, and no clone or drop
+    /// happens. The slots stay where they are until the table grows.
+    pub fn gc_refs_mut(&mut self) -> &mut [Option<VMGcRef>] {
+        GcRefSlot::as_gc_refs_mut(self.storage.as_mut_slice())
     }
 }
