@@ -1,6 +1,7 @@
 //! The continuation table: `table-core` storage of [`ContSlot`]s with element-typed operations.
 
 use crate::{ContSlot, ContTableError, VMContObj};
+use core::future::Future;
 use core::mem::size_of;
 use core::ptr::NonNull;
 use static_assertions::assert_impl_all;
@@ -92,15 +93,18 @@ impl ContTable {
     /// # Safety
     ///
     /// As for [`ContTable::new_static`].
-    pub async unsafe fn new_static_async<L: AsyncTableLimiter + ?Sized>(
-        ty: &Table,
+    pub unsafe fn new_static_async<'a, L: AsyncTableLimiter + ?Sized>(
+        ty: &'a Table,
         memory: NonNull<[u8]>,
-        limiter: Option<&mut L>,
-    ) -> Result<Self, ContTableError> {
-        let ty = continuation_type(ty)?;
-        // SAFETY: the caller's promises are exactly `TableStorage::static_for_async`'s.
+        limiter: Option<&'a mut L>,
+    ) -> impl Future<Output = Result<Self, ContTableError>> + 'a {
+        // SAFETY: the caller's promises are exactly `TableStorage::static_for_async`'s. Nothing
+        // runs until the future is polled, so the element type is still checked first.
         let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) };
-        Ok(Self::from_storage(storage.await?))
+        async move {
+            continuation_type(ty)?;
+            Ok(Self::from_storage(storage.await?))
+        }
     }
 
     /// The size of one stored element in bytes (two pointer-sized words).
@@ -188,19 +192,20 @@ impl ContTable {
 
     /// [`ContTable::grow`] with an asynchronous limiter.
     ///
+    /// The future is `Send` when the limiter is: `init` is encoded into a slot before it is
+    /// created, so it holds no raw pointer.
+    ///
     /// # Errors
     ///
     /// As for [`ContTable::grow`].
-    pub async fn grow_async<L: AsyncTableLimiter + ?Sized>(
-        &mut self,
+    pub fn grow_async<'a, L: AsyncTableLimiter + ?Sized>(
+        &'a mut self,
         delta: u64,
         init: Option<VMContObj>,
-        limiter: Option<&mut L>,
-    ) -> Result<Option<usize>, ContTableError> {
-        Ok(self
-            .storage
-            .grow_filled_async(delta, ContSlot::from(init), limiter)
-            .await?)
+        limiter: Option<&'a mut L>,
+    ) -> impl Future<Output = Result<Option<usize>, ContTableError>> + 'a {
+        let slot = ContSlot::from(init);
+        async move { Ok(self.storage.grow_filled_async(delta, slot, limiter).await?) }
     }
 
     /// Writes an element segment's pre-encoded `slots` into the table starting at `dst`

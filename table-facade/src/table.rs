@@ -1,6 +1,7 @@
 //! The uniform table handle: construction, queries and typed access.
 
 use crate::{FacadeError, TableElementType};
+use core::future::Future;
 use core::ptr::NonNull;
 use table_core::{
     AsyncTableLimiter, TableElement, TableLimiter, TableLimits, TableStorage, VMTableDefinition,
@@ -54,6 +55,11 @@ enum Placement {
     /// Caller-provided memory, under `Table::new_static`'s safety contract.
     Static(NonNull<[u8]>),
 }
+
+// SAFETY: `Table::new_static`'s contract gives the table exclusive use of static memory from the
+// call on, so moving a placement to another thread (inside `new_static_async`'s future) moves no
+// access anyone else has; dynamic placement carries nothing.
+unsafe impl Send for Placement {}
 
 impl Table {
     /// Creates a table of type `ty` in owned memory, lazily initialised if it is a funcref table
@@ -125,16 +131,19 @@ impl Table {
     /// # Safety
     ///
     /// As for [`Table::new_static`].
-    pub async unsafe fn new_static_async<L: AsyncTableLimiter + ?Sized>(
-        ty: &TableType,
-        tunables: &Tunables,
+    pub unsafe fn new_static_async<'a, L: AsyncTableLimiter + ?Sized>(
+        ty: &'a TableType,
+        tunables: &'a Tunables,
         memory: NonNull<[u8]>,
-        limiter: Option<&mut L>,
-    ) -> Result<Self, FacadeError> {
-        let kind = enabled_kind(ty)?;
-        let limits = TableLimits::for_table_async(ty, limiter).await?;
-        // SAFETY: the caller's promises about `memory` are `place`'s.
-        unsafe { Self::place(kind, tunables, Placement::Static(memory), limits) }
+        limiter: Option<&'a mut L>,
+    ) -> impl Future<Output = Result<Self, FacadeError>> + 'a {
+        let placement = Placement::Static(memory);
+        async move {
+            let kind = enabled_kind(ty)?;
+            let limits = TableLimits::for_table_async(ty, limiter).await?;
+            // SAFETY: the caller's promises about `memory` are `place`'s.
+            unsafe { Self::place(kind, tunables, placement, limits) }
+        }
     }
 
     /// Builds the per-kind table over storage with approved `limits`.

@@ -4,6 +4,7 @@
 //! which owns the bounds checks and the grow procedure.
 
 use crate::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
+use core::future::Future;
 use table_core::{AsyncTableLimiter, TableLimiter};
 
 impl FuncTable {
@@ -82,17 +83,20 @@ impl FuncTable {
 
     /// [`FuncTable::grow`] with an asynchronous limiter.
     ///
+    /// The future is `Send` when the limiter is: `init` is encoded into a slot word before it is
+    /// created, so it holds no raw pointer.
+    ///
     /// # Errors
     ///
     /// As for [`FuncTable::grow`].
-    pub async fn grow_async<L: AsyncTableLimiter + ?Sized>(
-        &mut self,
+    pub fn grow_async<'a, L: AsyncTableLimiter + ?Sized>(
+        &'a mut self,
         delta: u64,
         init: Option<FuncRef>,
-        limiter: Option<&mut L>,
-    ) -> Result<Option<usize>, FuncTableError> {
+        limiter: Option<&'a mut L>,
+    ) -> impl Future<Output = Result<Option<usize>, FuncTableError>> + 'a {
         let slot = FuncSlot::encode(init, self.lazy_init);
-        Ok(self.storage.grow_filled_async(delta, slot, limiter).await?)
+        async move { Ok(self.storage.grow_filled_async(delta, slot, limiter).await?) }
     }
 
     /// Writes an element segment's `values` into the slots starting at `dst` (`table.init`).

@@ -2,6 +2,7 @@
 
 use crate::uninitialized::UninitializedBound;
 use crate::{FuncSlot, FuncTableError};
+use core::future::Future;
 use core::ptr::NonNull;
 use table_core::{AsyncTableLimiter, TableLimiter, TableStorage};
 use wasmtime_environ::{Table, WasmHeapTopType};
@@ -121,16 +122,19 @@ impl FuncTable {
     /// # Safety
     ///
     /// As for [`FuncTable::new_static`].
-    pub async unsafe fn new_static_async<L: AsyncTableLimiter + ?Sized>(
-        ty: &Table,
+    pub unsafe fn new_static_async<'a, L: AsyncTableLimiter + ?Sized>(
+        ty: &'a Table,
         lazy_init: bool,
         memory: NonNull<[u8]>,
-        limiter: Option<&mut L>,
-    ) -> Result<Self, FuncTableError> {
-        check_element_type(ty)?;
-        // SAFETY: our caller makes `StaticStorage::new`'s promises about `memory`.
-        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) }.await?;
-        Ok(Self::from_storage(storage, lazy_init))
+        limiter: Option<&'a mut L>,
+    ) -> impl Future<Output = Result<Self, FuncTableError>> + 'a {
+        // SAFETY: our caller makes `StaticStorage::new`'s promises about `memory`. Nothing runs
+        // until the future is polled, so the element type is still checked first.
+        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) };
+        async move {
+            check_element_type(ty)?;
+            Ok(Self::from_storage(storage.await?, lazy_init))
+        }
     }
 
     /// Whether slots start uninitialised and written slots carry the init tag.

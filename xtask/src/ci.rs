@@ -1,6 +1,14 @@
 //! `cargo xtask ci`: everything a change must pass before it lands.
 
-use crate::command::{cargo, run_step};
+use crate::command::{cargo, run_step, workspace_root};
+use std::process::Command;
+
+/// The Wasmtime integration's sources, outside the workspace (they build inside Wasmtime's copy
+/// and the generated runner packages), formatted like the rest.
+const WASMTIME_INTEGRATION_SOURCES: [&str; 2] = [
+    "integrations/wasmtime/table.rs",
+    "integrations/wasmtime/runner/main.rs",
+];
 
 /// Runs every CI step in order, stopping at the first failure.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -11,6 +19,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     run_step(
         "fmt (fuzz target)",
         &mut cargo(&["fmt", "--manifest-path", "fuzz/Cargo.toml", "--", "--check"]),
+    )?;
+    run_step(
+        "fmt (Wasmtime integration)",
+        Command::new("rustfmt")
+            .args(["--edition", "2024", "--check"])
+            .args(WASMTIME_INTEGRATION_SOURCES)
+            .current_dir(workspace_root()),
     )?;
     run_step(
         "clippy",
@@ -44,6 +59,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "--seconds".to_string(),
         "60".to_string(),
     ])?;
+    crate::wasmtime::run(&[])?;
     println!("ci: all steps passed");
     Ok(())
 }

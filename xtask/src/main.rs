@@ -10,6 +10,7 @@ mod command;
 mod fuzz;
 mod spec;
 mod valgrind;
+mod wasmtime;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ jobs:
           `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`)
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
   valgrind every crate's tests under valgrind memcheck
+  wasmtime Wasmtime 44 with its table module replaced by wasm-tables: the spec testsuite on stock
+          and ours (`--configs default,eager,pooling,gc`, `--scripts FILTER`)
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("spec") => spec::run(&args[1..]),
         Some("valgrind") => valgrind::run(&args[1..]),
+        Some("wasmtime") => wasmtime::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -12,9 +12,24 @@ use crate::range::{check_index, check_range};
 use crate::{
     AsyncTableLimiter, TableElement, TableError, TableLimiter, TableLimits, VMTableDefinition,
 };
+use core::future::Future;
 use core::ptr::NonNull;
 use wasmtime_environ::Table;
 use wasmtime_environ::Trap;
+
+/// Static memory on its way into a table, carried across the await of an async creation.
+struct ExclusiveMemory(NonNull<[u8]>);
+
+// SAFETY: the creation contract (`StaticStorage::new`) gives the table exclusive use of the
+// memory from the call on, so moving the pointer to another thread with the creation future
+// moves no access anyone else has.
+unsafe impl Send for ExclusiveMemory {}
+
+impl ExclusiveMemory {
+    fn into_inner(self) -> NonNull<[u8]> {
+        self.0
+    }
+}
 
 /// The slots of a table, in either kind of storage.
 ///
@@ -102,6 +117,9 @@ impl<T: TableElement> TableStorage<T> {
 
     /// [`TableStorage::static_for`] with an asynchronous limiter.
     ///
+    /// The future is `Send` when the limiter is, so a runtime can create static tables on an
+    /// async executor that moves tasks between threads.
+    ///
     /// # Errors
     ///
     /// As for [`TableStorage::static_for`].
@@ -109,14 +127,17 @@ impl<T: TableElement> TableStorage<T> {
     /// # Safety
     ///
     /// As for [`StaticStorage::new`].
-    pub async unsafe fn static_for_async<L: AsyncTableLimiter + ?Sized>(
-        ty: &Table,
+    pub unsafe fn static_for_async<'a, L: AsyncTableLimiter + ?Sized>(
+        ty: &'a Table,
         memory: NonNull<[u8]>,
-        limiter: Option<&mut L>,
-    ) -> Result<Self, TableError> {
-        let limits = TableLimits::for_table_async(ty, limiter).await?;
-        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
-        unsafe { Self::new_static(memory, limits) }
+        limiter: Option<&'a mut L>,
+    ) -> impl Future<Output = Result<Self, TableError>> + 'a {
+        let memory = ExclusiveMemory(memory);
+        async move {
+            let limits = TableLimits::for_table_async(ty, limiter).await?;
+            // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
+            unsafe { Self::new_static(memory.into_inner(), limits) }
+        }
     }
 
     /// The slots currently in the table.

@@ -7,6 +7,7 @@ mod grow;
 mod roots;
 
 use crate::{GcRefSlot, GcTableError};
+use core::future::Future;
 use core::ptr::NonNull;
 use static_assertions::assert_impl_all;
 use table_core::{AsyncTableLimiter, TableLimiter, TableStorage};
@@ -100,15 +101,18 @@ impl GcRefTable {
     /// # Safety
     ///
     /// As for [`GcRefTable::new_static`].
-    pub async unsafe fn new_static_async<L: AsyncTableLimiter + ?Sized>(
-        ty: &Table,
+    pub unsafe fn new_static_async<'a, L: AsyncTableLimiter + ?Sized>(
+        ty: &'a Table,
         memory: NonNull<[u8]>,
-        limiter: Option<&mut L>,
-    ) -> Result<Self, GcTableError> {
-        check_element_type(ty)?;
-        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
-        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) }.await?;
-        Ok(Self::from_storage(storage))
+        limiter: Option<&'a mut L>,
+    ) -> impl Future<Output = Result<Self, GcTableError>> + 'a {
+        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s. Nothing runs until
+        // the future is polled, so the element type is still checked first.
+        let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) };
+        async move {
+            check_element_type(ty)?;
+            Ok(Self::from_storage(storage.await?))
+        }
     }
 }
 
