@@ -105,28 +105,33 @@ impl Table {
     }
 
     /// The element kind of this table.
+    #[inline]
     pub fn element_type(&self) -> TableElementType {
         self.0.element_type()
     }
 
     /// Whether this table lives in static (pooling-allocator) memory.
     #[cfg(feature = "pooling-allocator")]
+    #[inline]
     pub(crate) fn is_static(&self) -> bool {
         self.0.is_static()
     }
 
     /// The number of elements.
+    #[inline]
     pub fn size(&self) -> usize {
         self.0.size()
     }
 
     /// The most elements the table can hold at run time: the static capacity, or the type's
     /// maximum (`None` when it does not fit in `usize`).
+    #[inline]
     pub fn maximum(&self) -> Option<usize> {
         self.0.maximum()
     }
 
     /// Writes `val` into `table[dst..dst + len]`.
+    #[inline]
     pub fn fill_func(
         &mut self,
         dst: u64,
@@ -153,6 +158,7 @@ impl Table {
     }
 
     /// Writes `val` into `table[dst..dst + len]`.
+    #[inline]
     pub fn fill_cont(&mut self, dst: u64, val: Option<VMContObj>, len: u64) -> Result<(), Trap> {
         self.conts_mut()
             .fill(dst, val.map(our_cont), len)
@@ -174,12 +180,19 @@ impl Table {
         delta: u64,
         init_value: Option<SendSyncPtr<VMFuncRef>>,
     ) -> Result<Option<usize>, Error> {
-        let mut limiter = limiter.map(Limiter);
         let init = init_value.map(|func| func.as_non_null().cast());
-        self.funcs_mut()
-            .grow_async(delta, init, limiter.as_mut())
-            .await
-            .map_err(|error| into_error(error.into()))
+        let table = self.funcs_mut();
+        let result = match limiter {
+            // Nothing can suspend or be told anything: the synchronous procedure, which runs
+            // its steps inline without building a future.
+            None => table.grow(delta, init, None),
+            Some(limiter) => {
+                table
+                    .grow_async(delta, init, Some(&mut Limiter(limiter)))
+                    .await
+            }
+        };
+        result.map_err(|error| into_error(error.into()))
     }
 
     /// Same as [`Table::grow_func`], for GC references: each new element is written through
@@ -195,17 +208,24 @@ impl Table {
         delta: u64,
         init_value: Option<&VMGcRef>,
     ) -> Result<Option<usize>, Error> {
-        let mut limiter = limiter.map(Limiter);
         let mut store = gc_store.map(Collector);
-        self.gc_refs_table_mut()
-            .grow_async(
-                delta,
-                init_value.map(ours),
-                store.as_mut().map(as_dyn_send_store),
-                limiter.as_mut(),
-            )
-            .await
-            .map_err(|error| into_error(error.into()))
+        let table = self.gc_refs_table_mut();
+        let init = init_value.map(ours);
+        let result = match limiter {
+            // As in `grow_func`: without a limiter, the synchronous procedure.
+            None => table.grow(delta, init, store.as_mut().map(as_dyn_store), None),
+            Some(limiter) => {
+                table
+                    .grow_async(
+                        delta,
+                        init,
+                        store.as_mut().map(as_dyn_send_store),
+                        Some(&mut Limiter(limiter)),
+                    )
+                    .await
+            }
+        };
+        result.map_err(|error| into_error(error.into()))
     }
 
     /// Same as [`Table::grow_func`], for continuations.
@@ -219,11 +239,18 @@ impl Table {
         delta: u64,
         init_value: Option<VMContObj>,
     ) -> Result<Option<usize>, Error> {
-        let mut limiter = limiter.map(Limiter);
-        self.conts_mut()
-            .grow_async(delta, init_value.map(our_cont), limiter.as_mut())
-            .await
-            .map_err(|error| into_error(error.into()))
+        let table = self.conts_mut();
+        let init = init_value.map(our_cont);
+        let result = match limiter {
+            // As in `grow_func`: without a limiter, the synchronous procedure.
+            None => table.grow(delta, init, None),
+            Some(limiter) => {
+                table
+                    .grow_async(delta, init, Some(&mut Limiter(limiter)))
+                    .await
+            }
+        };
+        result.map_err(|error| into_error(error.into()))
     }
 
     /// The function reference at `index`; `None` for null.
@@ -232,6 +259,7 @@ impl Table {
     ///
     /// When the element is uninitialised (lazy tables): callers initialise first, as the stock
     /// module requires too.
+    #[inline]
     pub fn get_func(&self, index: u64) -> Result<Option<NonNull<VMFuncRef>>, Trap> {
         match self.get_func_maybe_init(index)? {
             Some(func) => Ok(func),
@@ -240,6 +268,7 @@ impl Table {
     }
 
     /// The element at `index`: `None` when uninitialised, `Some(None)` for null.
+    #[inline]
     pub fn get_func_maybe_init(
         &self,
         index: u64,
@@ -252,11 +281,13 @@ impl Table {
     }
 
     /// The GC reference at `index`, borrowed from the table.
+    #[inline]
     pub fn get_gc_ref(&self, index: u64) -> Result<Option<&VMGcRef>, Trap> {
         Ok(self.gc_refs_table().get(index).map_err(trap)?.map(theirs))
     }
 
     /// The continuation at `index`.
+    #[inline]
     pub fn get_cont(&self, index: u64) -> Result<Option<VMContObj>, Trap> {
         Ok(self
             .conts()
@@ -266,6 +297,7 @@ impl Table {
     }
 
     /// Writes `elem` into element `index`.
+    #[inline]
     pub fn set_func(&mut self, index: u64, elem: Option<NonNull<VMFuncRef>>) -> Result<(), Trap> {
         self.funcs_mut()
             .set(index, elem.map(NonNull::cast))
@@ -273,6 +305,7 @@ impl Table {
     }
 
     /// Writes `elem` into element `index` through the GC store's write barrier.
+    #[inline]
     pub fn set_gc_ref(
         &mut self,
         store: Option<&mut GcStore>,
@@ -349,6 +382,7 @@ impl Table {
     }
 
     /// The definition compiled code reads. Re-read after every grow: a dynamic table may move.
+    #[inline]
     pub fn vmtable(&mut self) -> VMTableDefinition {
         let definition = self.0.vmtable();
         // The base of a table's storage is never null (an empty table's is dangling).
@@ -372,6 +406,7 @@ impl Table {
         unsafe { &mut *(core::ptr::from_mut(slots) as *mut [Option<VMGcRef>]) }
     }
 
+    #[inline]
     fn funcs(&self) -> &FuncTable {
         match &self.0 {
             table_facade::Table::Func(table) => table,
@@ -382,6 +417,7 @@ impl Table {
         }
     }
 
+    #[inline]
     fn funcs_mut(&mut self) -> &mut FuncTable {
         match &mut self.0 {
             table_facade::Table::Func(table) => table,
@@ -392,6 +428,7 @@ impl Table {
         }
     }
 
+    #[inline]
     fn gc_refs_table(&self) -> &GcRefTable {
         match &self.0 {
             table_facade::Table::GcRef(table) => table,
@@ -402,6 +439,7 @@ impl Table {
         }
     }
 
+    #[inline]
     fn gc_refs_table_mut(&mut self) -> &mut GcRefTable {
         match &mut self.0 {
             table_facade::Table::GcRef(table) => table,
@@ -412,6 +450,7 @@ impl Table {
         }
     }
 
+    #[inline]
     fn conts(&self) -> &ContTable {
         match &self.0 {
             table_facade::Table::Cont(table) => table,
@@ -422,6 +461,7 @@ impl Table {
         }
     }
 
+    #[inline]
     fn conts_mut(&mut self) -> &mut ContTable {
         match &mut self.0 {
             table_facade::Table::Cont(table) => table,

@@ -39,6 +39,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .current_dir(workspace_root().join("table-bench"))
             .env("TABLE_BENCH_TARGET_DIR", &target),
     )?;
+    crate::wasmtime_bench::merge_into_bench_report()?;
     println!(
         "bench: report {} and plot {}",
         target.join("bench-report.md").display(),

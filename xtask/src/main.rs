@@ -11,6 +11,7 @@ mod fuzz;
 mod spec;
 mod valgrind;
 mod wasmtime;
+mod wasmtime_bench;
 
 use std::process::ExitCode;
 
@@ -27,7 +28,8 @@ jobs:
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
   valgrind every crate's tests under valgrind memcheck
   wasmtime Wasmtime 44 with its table module replaced by wasm-tables: the spec testsuite on stock
-          and ours (`--configs default,eager,pooling,gc`, `--scripts FILTER`)
+          and ours (`--configs default,eager,pooling,gc`, `--scripts FILTER`); `--bench`
+          (`--rounds N`, `--bench-only`, `--smoke`): JIT benchmarks, stock vs ours
 ";
 
 fn main() -> ExitCode {

@@ -1,5 +1,5 @@
-//! `cargo xtask wasmtime [--configs a,b] [--scripts FILTER]`: Wasmtime 44 running on
-//! wasm-tables.
+//! `cargo xtask wasmtime [--configs a,b] [--scripts FILTER] [--bench [--rounds N] | --bench-only]
+//! [--smoke]`: Wasmtime 44 running on wasm-tables.
 //!
 //! 1. Finds the `wasmtime` 44.0.3 source cargo already has (our dev-dependency; `cargo
 //!    metadata` names its manifest), copies it to `target/wasmtime-integration/wasmtime`,
@@ -14,6 +14,8 @@
 //!    stock passes run on ours too, and every directive's outcome is compared. Prints a table
 //!    (configuration x scripts and directives passed, stock and ours) and every directive whose
 //!    outcome differs; fails on any difference.
+//! 4. With `--bench`, the JIT benchmarks of `integrations/wasmtime/bench/` (see
+//!    [`crate::wasmtime_bench`]); `--smoke` runs each once, as CI does.
 
 use crate::command::{cargo, run_step, workspace_root};
 use std::collections::BTreeMap;
@@ -32,20 +34,20 @@ const WORK_DIR: &str = "target/wasmtime-integration";
 
 /// The two builds: stock Wasmtime and Wasmtime on wasm-tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Build {
+pub enum Build {
     Stock,
     Ours,
 }
 
 impl Build {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Build::Stock => "stock",
             Build::Ours => "ours",
         }
     }
 
-    fn binary(self) -> PathBuf {
+    pub fn binary(self) -> PathBuf {
         workspace_root()
             .join(WORK_DIR)
             .join("target/release")
@@ -57,12 +59,20 @@ impl Build {
 struct Options {
     configs: Vec<String>,
     filter: Option<String>,
+    spec: bool,
+    bench: bool,
+    rounds: u32,
+    smoke: bool,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         configs: CONFIGS.iter().map(|c| c.to_string()).collect(),
         filter: None,
+        spec: true,
+        bench: false,
+        rounds: 10,
+        smoke: false,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -70,6 +80,21 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--configs" => {
                 let list = args.next().ok_or("--configs needs a list")?;
                 options.configs = list.split(',').map(str::to_string).collect();
+            }
+            "--bench" => options.bench = true,
+            "--bench-only" => {
+                options.bench = true;
+                options.spec = false;
+            }
+            "--smoke" => {
+                options.smoke = true;
+                options.rounds = 1;
+            }
+            "--rounds" => {
+                let rounds = args.next().ok_or("--rounds needs a number")?;
+                options.rounds = rounds
+                    .parse()
+                    .map_err(|_| format!("--rounds: `{rounds}` is not a number"))?;
             }
             "--scripts" => {
                 options.filter = Some(args.next().ok_or("--scripts needs a filter")?.clone())
@@ -87,7 +112,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     prepare()?;
     build()?;
     println!("wasmtime: prepared and built in {:.1?}", started.elapsed());
-    compare(&options)
+    if options.spec {
+        compare(&options)?;
+    }
+    if options.bench {
+        crate::wasmtime_bench::run(options.rounds, options.smoke)?;
+    }
+    Ok(())
 }
 
 /// Step 1 and the runner manifests of step 2.
