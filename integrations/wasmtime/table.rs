@@ -28,7 +28,6 @@ use core::future::Future;
 use core::mem::{align_of, size_of};
 use core::ptr::NonNull;
 use table_facade::table_cont::ContTable;
-use table_facade::table_core::{TableLimits, TableStorage};
 use table_facade::table_func::{FuncSlotValue, FuncTable};
 use table_facade::table_gcref::GcRefTable;
 use table_facade::{AsyncTableLimiter, FacadeError};
@@ -473,19 +472,10 @@ impl Table {
     }
 }
 
-// The default table is an empty funcref table that cannot grow, in static storage of capacity
-// zero, as the stock module's is.
+// The default table is an empty funcref table that cannot grow, as the stock module's is.
 impl Default for Table {
     fn default() -> Self {
-        let empty: NonNull<[u8]> = NonNull::from(&mut []);
-        // SAFETY: empty memory holds no slot to read, write or zero.
-        let storage = unsafe { TableStorage::new_static(empty, TableLimits::new(0, Some(0))) };
-        match storage {
-            Ok(storage) => Table(table_facade::Table::Func(FuncTable::from_storage(
-                storage, false,
-            ))),
-            Err(error) => unreachable!("an empty table in empty memory is always valid: {error}"),
-        }
+        Table(table_facade::Table::default())
     }
 }
 

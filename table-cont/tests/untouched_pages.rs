@@ -1,4 +1,4 @@
-//! A huge continuation table costs no page touches at creation (DESIGN section 3).
+//! A huge continuation table costs no page touches at creation (`docs/semantics.md` §3).
 //!
 //! Alone in its test binary so no other test's allocations move the resident-set figure.
 

@@ -1,5 +1,5 @@
-//! Dynamic storage: zeroing allocation, accounting and the table definition (DESIGN sections 3
-//! and 7).
+//! Dynamic storage: zeroing allocation, accounting and the table definition
+//! (`docs/semantics.md` §3 and §7).
 
 use std::mem::size_of;
 use table_core::testing::{TestSlot, resident_bytes};

@@ -1,4 +1,4 @@
-//! The grow procedure (DESIGN section 5, steps 1-5) on both storages.
+//! The grow procedure (`docs/semantics.md` §5, steps 1-5) on both storages.
 
 use std::mem::size_of;
 use table_core::testing::{

@@ -1,4 +1,4 @@
-//! The creation-limits procedure (DESIGN section 4).
+//! The creation-limits procedure (`docs/semantics.md` §4).
 
 use table_core::testing::{LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter, block_on};
 use table_core::wasmtime_environ::{IndexType, Limits, Table, WasmRefType};

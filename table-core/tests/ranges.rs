@@ -1,4 +1,4 @@
-//! Bounds checks (DESIGN section 5): overflow-safe `u64` indices and ranges.
+//! Bounds checks (`docs/semantics.md` §5): overflow-safe `u64` indices and ranges.
 
 use table_core::wasmtime_environ::Trap;
 use table_core::{check_index, check_range};

@@ -1,4 +1,4 @@
-//! Static storage over caller-provided memory (DESIGN section 3).
+//! Static storage over caller-provided memory (`docs/semantics.md` §3).
 
 use std::mem::size_of;
 use table_core::testing::{StaticMemory, TestSlot};

@@ -1,5 +1,5 @@
-//! Slot access on both storages (DESIGN section 5): every operation checks its whole range before
-//! writing, so a failing operation changes nothing.
+//! Slot access on both storages (`docs/semantics.md` §5): every operation checks its whole range
+//! before writing, so a failing operation changes nothing.
 
 use table_core::testing::{StorageFixture, TestSlot};
 use table_core::wasmtime_environ::Trap;

@@ -1,6 +1,6 @@
 //! Allocation-failure injection: every allocation a table operation makes is failed in turn, and
-//! each time the operation must return its error (or "no growth", DESIGN section 5), leave the
-//! table unchanged and usable, and give back every byte it took.
+//! each time the operation must return its error (or "no growth", `docs/semantics.md` §5), leave
+//! the table unchanged and usable, and give back every byte it took.
 //!
 //! This binary installs a global allocator that fails the Nth allocation made on the current
 //! thread while armed. The limiter and GC store used here suspend injection while they run, so

@@ -14,8 +14,8 @@
 //!
 //! When growing needs memory that cannot be allocated, Wasmtime 44's `Table::grow` returns the
 //! allocation error (and does not call `table_grow_failed`). The facade follows the WebAssembly
-//! spec instead (DESIGN section 5): it tells the limiter through `table_grow_failed` and reports
-//! "no growth", so `table.grow` returns -1. The comparison accepts exactly that: Wasmtime's
+//! spec instead (`docs/semantics.md` §5): it tells the limiter through `table_grow_failed` and
+//! reports "no growth", so `table.grow` returns -1. The comparison accepts exactly that: Wasmtime's
 //! allocation error against the facade's "no growth" (or the limiter's own error if
 //! `table_grow_failed` returns one) plus one extra `table_grow_failed` call naming the
 //! allocation. Everything else must match.
@@ -146,7 +146,7 @@ fn grow_allocation_failure_is_no_growth_here_and_an_error_in_wasmtime() {
     }
 }
 
-/// A known difference outside what DESIGN specifies: a table type whose minimum exceeds its
+/// A known difference from Wasmtime: a table type whose minimum exceeds its
 /// maximum. Such a type is invalid WebAssembly, but `wasmtime::TableType::new` accepts it, and
 /// Wasmtime 44's `Table::new` creates a table of `min` elements that can never grow. The facade
 /// (table-core's `TableLimits::for_table`) refuses it once the limiter has approved the minimum.

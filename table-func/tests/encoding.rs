@@ -6,7 +6,7 @@ use common::{Funcs, LAZY, STORAGES, TestTable, combinations, no_resolve, word};
 use table_func::{FuncRef, FuncSlot, FuncSlotValue, FuncTable};
 use wasmtime_environ::FUNCREF_INIT_BIT;
 
-/// The word a slot must hold for `value` in a table of the given mode (DESIGN section 2).
+/// The word a slot must hold for `value` in a table of the given mode (`docs/semantics.md` §2).
 fn expected_word(lazy: bool, value: Option<FuncRef>) -> usize {
     match (lazy, value) {
         (false, None) => 0,

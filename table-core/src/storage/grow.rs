@@ -1,4 +1,4 @@
-//! The grow procedure (DESIGN section 5), written once and driven either synchronously or
+//! The grow procedure (`docs/semantics.md` §5), written once and driven either synchronously or
 //! asynchronously.
 
 use super::TableStorage;

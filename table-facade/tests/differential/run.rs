@@ -147,8 +147,8 @@ fn compare(
     let their_calls = drain(oracle.limiter());
     let intended = matches!(op, Some(Op::Grow { .. })) && theirs == Outcome::AllocationFailed;
     if intended {
-        // The intended difference (DESIGN section 5): Wasmtime 44 returns the allocation error;
-        // the facade reports it to `table_grow_failed` and answers "no growth" (or the
+        // The intended difference (`docs/semantics.md` §5): Wasmtime 44 returns the allocation
+        // error; the facade reports it to `table_grow_failed` and answers "no growth" (or the
         // limiter's error, if `table_grow_failed` returns one).
         let expected = match facade.limiter.policy {
             LimiterPolicy::FailOnGrowFailed => Outcome::LimiterError,
