@@ -34,6 +34,11 @@ pub enum SpecError {
     #[error("table error: {0}")]
     Facade(table_facade::FacadeError),
 
+    /// The interpreter found its own state inconsistent (an operand of the wrong type, an empty
+    /// operand stack): a bug in this runner, which fails the directive instead of passing it.
+    #[error("interpreter error: {0}")]
+    Interpreter(String),
+
     /// The script refers to something that does not exist (an unknown module, export or
     /// argument count) or a file could not be read.
     #[error("script error: {0}")]

@@ -11,7 +11,7 @@ use crate::module::FuncBody;
 use crate::numeric;
 use crate::store::{InstAddr, Store};
 use crate::tables::TableAddr;
-use crate::value::{FuncAddr, Ref, RefTop, Val};
+use crate::value::{FuncAddr, Ref, Val};
 
 /// Calls nested deeper than this exhaust the call stack (`assert_exhaustion`).
 const MAX_FRAMES: usize = 10_000;
@@ -132,51 +132,55 @@ enum Transfer {
 }
 
 impl Machine<'_> {
-    fn pop(&mut self) -> Val {
-        self.stack.pop().unwrap_or(Val::I32(0))
+    /// Pops the top operand. Validation guarantees one is there; an empty stack is an
+    /// interpreter bug, reported as such rather than made up.
+    fn pop(&mut self) -> Result<Val, SpecError> {
+        self.stack
+            .pop()
+            .ok_or_else(|| SpecError::Interpreter("operand stack underflow".into()))
     }
 
-    fn pop_i32(&mut self) -> i32 {
-        match self.pop() {
-            Val::I32(v) => v,
-            _ => 0,
+    fn pop_i32(&mut self) -> Result<i32, SpecError> {
+        match self.pop()? {
+            Val::I32(v) => Ok(v),
+            other => Err(mismatch("i32", &other)),
         }
     }
 
-    fn pop_i64(&mut self) -> i64 {
-        match self.pop() {
-            Val::I64(v) => v,
-            _ => 0,
+    fn pop_i64(&mut self) -> Result<i64, SpecError> {
+        match self.pop()? {
+            Val::I64(v) => Ok(v),
+            other => Err(mismatch("i64", &other)),
         }
     }
 
-    fn pop_f32(&mut self) -> u32 {
-        match self.pop() {
-            Val::F32(v) => v,
-            _ => 0,
+    fn pop_f32(&mut self) -> Result<u32, SpecError> {
+        match self.pop()? {
+            Val::F32(v) => Ok(v),
+            other => Err(mismatch("f32", &other)),
         }
     }
 
-    fn pop_f64(&mut self) -> u64 {
-        match self.pop() {
-            Val::F64(v) => v,
-            _ => 0,
+    fn pop_f64(&mut self) -> Result<u64, SpecError> {
+        match self.pop()? {
+            Val::F64(v) => Ok(v),
+            other => Err(mismatch("f64", &other)),
         }
     }
 
-    fn pop_ref(&mut self) -> Ref {
-        match self.pop() {
-            Val::Ref(r) => r,
-            _ => Ref::Null(RefTop::Func),
+    fn pop_ref(&mut self) -> Result<Ref, SpecError> {
+        match self.pop()? {
+            Val::Ref(r) => Ok(r),
+            other => Err(mismatch("a reference", &other)),
         }
     }
 
     /// Pops an address or length: `i64` for 64-bit tables and memories, `i32` otherwise.
-    fn pop_address(&mut self) -> u64 {
-        match self.pop() {
-            Val::I32(v) => u64::from(v as u32),
-            Val::I64(v) => v as u64,
-            _ => 0,
+    fn pop_address(&mut self) -> Result<u64, SpecError> {
+        match self.pop()? {
+            Val::I32(v) => Ok(u64::from(v as u32)),
+            Val::I64(v) => Ok(v as u64),
+            other => Err(mismatch("an address (i32 or i64)", &other)),
         }
     }
 
@@ -261,7 +265,7 @@ impl Machine<'_> {
         table: u32,
     ) -> Result<FuncAddr, SpecError> {
         let table = self.table(frame, table);
-        let index = self.pop_address();
+        let index = self.pop_address()?;
         let func = match self.store.tables.get(table, index)? {
             Ref::Func(func) => func,
             Ref::Null(_) => return Err(Trap::IndirectCallToNull.into()),
@@ -277,7 +281,7 @@ impl Machine<'_> {
     }
 
     fn call_ref_target(&mut self) -> Result<FuncAddr, SpecError> {
-        match self.pop_ref() {
+        match self.pop_ref()? {
             Ref::Func(func) => Ok(func),
             _ => Err(Trap::NullReference.into()),
         }
@@ -298,388 +302,481 @@ impl Machine<'_> {
                     self.store.instruction_budget
                 ))
             })?;
-            match instr {
-                Instr::Unsupported(name) => {
-                    return Err(SpecError::Unsupported(format!("instruction `{name}`")));
-                }
-                Instr::Unreachable => return Err(Trap::UnreachableCodeReached.into()),
-                Instr::Nop => {}
-                Instr::Block {
-                    params,
-                    results,
-                    end,
-                } => self.labels.push(Label {
-                    height: self.stack.len() - *params as usize,
-                    arity: *results as usize,
-                    cont: *end as usize + 1,
-                }),
-                Instr::Loop { params } => self.labels.push(Label {
-                    height: self.stack.len() - *params as usize,
-                    arity: *params as usize,
-                    cont: pc,
-                }),
-                Instr::If {
-                    params,
-                    results,
-                    else_at,
-                    end,
-                } => {
-                    let condition = self.pop_i32();
-                    self.labels.push(Label {
-                        height: self.stack.len() - *params as usize,
-                        arity: *results as usize,
-                        cont: *end as usize + 1,
-                    });
-                    if condition == 0 {
-                        frame.pc = *else_at as usize;
-                    }
-                }
-                Instr::Else { end } => frame.pc = *end as usize,
-                Instr::End => {
-                    self.labels.pop();
-                }
-                Instr::Br(depth) => {
-                    if self.branch(frame, *depth) {
-                        return Ok(Transfer::Return);
-                    }
-                }
-                Instr::BrIf(depth) => {
-                    if self.pop_i32() != 0 && self.branch(frame, *depth) {
-                        return Ok(Transfer::Return);
-                    }
-                }
-                Instr::BrTable { targets, default } => {
-                    let index = self.pop_i32() as u32 as usize;
-                    let depth = targets.get(index).copied().unwrap_or(*default);
-                    if self.branch(frame, depth) {
-                        return Ok(Transfer::Return);
-                    }
-                }
-                Instr::BrOnNull(depth) => {
-                    let value = self.pop_ref();
-                    if value.is_null() {
-                        if self.branch(frame, *depth) {
-                            return Ok(Transfer::Return);
-                        }
-                    } else {
-                        self.stack.push(Val::Ref(value));
-                    }
-                }
-                Instr::BrOnNonNull(depth) => {
-                    let value = self.pop_ref();
-                    if !value.is_null() {
-                        self.stack.push(Val::Ref(value));
-                        if self.branch(frame, *depth) {
-                            return Ok(Transfer::Return);
-                        }
-                    }
-                }
-                Instr::Return => return Ok(Transfer::Return),
-                Instr::Call(index) => {
-                    let func = self.store.instances[frame.instance].funcs[*index as usize];
-                    return Ok(Transfer::Call(func));
-                }
-                Instr::ReturnCall(index) => {
-                    let func = self.store.instances[frame.instance].funcs[*index as usize];
-                    return Ok(Transfer::TailCall(func));
-                }
-                Instr::CallIndirect { type_index, table } => {
-                    return Ok(Transfer::Call(self.indirect_target(
-                        frame,
-                        *type_index,
-                        *table,
-                    )?));
-                }
-                Instr::ReturnCallIndirect { type_index, table } => {
-                    return Ok(Transfer::TailCall(self.indirect_target(
-                        frame,
-                        *type_index,
-                        *table,
-                    )?));
-                }
-                Instr::CallRef => return Ok(Transfer::Call(self.call_ref_target()?)),
-                Instr::ReturnCallRef => return Ok(Transfer::TailCall(self.call_ref_target()?)),
-                Instr::Drop => {
-                    self.pop();
-                }
-                Instr::Select => {
-                    let condition = self.pop_i32();
-                    let second = self.pop();
-                    let first = self.pop();
-                    self.stack.push(if condition != 0 { first } else { second });
-                }
-                Instr::LocalGet(index) => {
-                    let value = self.stack[frame.locals_base + *index as usize];
-                    self.stack.push(value);
-                }
-                Instr::LocalSet(index) => {
-                    let value = self.pop();
-                    self.stack[frame.locals_base + *index as usize] = value;
-                }
-                Instr::LocalTee(index) => {
-                    let value = *self.stack.last().unwrap_or(&Val::I32(0));
-                    self.stack[frame.locals_base + *index as usize] = value;
-                }
-                Instr::GlobalGet(index) => {
-                    let global = self.store.instances[frame.instance].globals[*index as usize];
-                    self.stack.push(self.store.globals[global].value);
-                }
-                Instr::GlobalSet(index) => {
-                    let global = self.store.instances[frame.instance].globals[*index as usize];
-                    self.store.globals[global].value = self.pop();
-                }
-                Instr::TableGet(index) => {
-                    let table = self.table(frame, *index);
-                    let at = self.pop_address();
-                    let value = self.store.tables.get(table, at)?;
-                    self.stack.push(Val::Ref(value));
-                }
-                Instr::TableSet(index) => {
-                    let table = self.table(frame, *index);
-                    let value = self.pop_ref();
-                    let at = self.pop_address();
-                    self.store.tables.set(table, at, value)?;
-                }
-                Instr::TableSize(index) => {
-                    let table = self.table(frame, *index);
-                    let size = self.store.tables.size(table);
-                    let is_64 = self.store.tables.table_type(table).table64;
-                    self.push_address(is_64, Some(size));
-                }
-                Instr::TableGrow(index) => {
-                    let table = self.table(frame, *index);
-                    let delta = self.pop_address();
-                    let init = self.pop_ref();
-                    let old = self.store.tables.grow(table, delta, init)?;
-                    let is_64 = self.store.tables.table_type(table).table64;
-                    self.push_address(is_64, old);
-                }
-                Instr::TableFill(index) => {
-                    let table = self.table(frame, *index);
-                    let len = self.pop_address();
-                    let value = self.pop_ref();
-                    let dst = self.pop_address();
-                    self.store.tables.fill(table, dst, value, len)?;
-                }
-                Instr::TableCopy { dst, src } => {
-                    let dst_table = self.table(frame, *dst);
-                    let src_table = self.table(frame, *src);
-                    // The length has the smaller of the two index types.
-                    let len = self.pop_address();
-                    let src_at = self.pop_address();
-                    let dst_at = self.pop_address();
-                    self.store
-                        .tables
-                        .copy(dst_table, src_table, dst_at, src_at, len)?;
-                }
-                Instr::TableInit { segment, table } => {
-                    let table = self.table(frame, *table);
-                    let segment = self.store.instances[frame.instance].elems[*segment as usize];
-                    let len = u64::from(self.pop_i32() as u32);
-                    let src = u64::from(self.pop_i32() as u32);
-                    let dst = self.pop_address();
-                    let items = &self.store.elems[segment];
-                    let range = table_core::check_range(items.len(), src, len)?;
-                    self.store.tables.init(table, dst, &items[range])?;
-                }
-                Instr::ElemDrop(segment) => {
-                    let segment = self.store.instances[frame.instance].elems[*segment as usize];
-                    self.store.elems[segment] = Vec::new();
-                }
-                Instr::RefNull(top) => self.stack.push(Val::Ref(Ref::Null(*top))),
-                Instr::RefIsNull => {
-                    let value = self.pop_ref();
-                    self.stack.push(Val::I32(value.is_null().into()));
-                }
-                Instr::RefFunc(index) => {
-                    let func = self.store.instances[frame.instance].funcs[*index as usize];
-                    self.stack.push(Val::Ref(Ref::Func(func)));
-                }
-                Instr::RefAsNonNull => {
-                    let value = self.pop_ref();
-                    if value.is_null() {
-                        return Err(Trap::NullReference.into());
-                    }
-                    self.stack.push(Val::Ref(value));
-                }
-                Instr::I32Const(v) => self.stack.push(Val::I32(*v)),
-                Instr::I64Const(v) => self.stack.push(Val::I64(*v)),
-                Instr::F32Const(v) => self.stack.push(Val::F32(*v)),
-                Instr::F64Const(v) => self.stack.push(Val::F64(*v)),
-                Instr::I32Unary(op) => {
-                    let x = self.pop_i32();
-                    self.stack.push(Val::I32(numeric::i32_unary(*op, x)));
-                }
-                Instr::I64Unary(op) => {
-                    let x = self.pop_i64();
-                    self.stack.push(Val::I64(numeric::i64_unary(*op, x)));
-                }
-                Instr::I32Binary(op) => {
-                    let y = self.pop_i32();
-                    let x = self.pop_i32();
-                    self.stack.push(Val::I32(numeric::i32_binary(*op, x, y)?));
-                }
-                Instr::I64Binary(op) => {
-                    let y = self.pop_i64();
-                    let x = self.pop_i64();
-                    self.stack.push(Val::I64(numeric::i64_binary(*op, x, y)?));
-                }
-                Instr::I32Compare(op) => {
-                    let y = if *op == crate::instr::IntCompare::Eqz {
-                        0
-                    } else {
-                        self.pop_i32()
-                    };
-                    let x = self.pop_i32();
-                    self.stack
-                        .push(Val::I32(numeric::i32_compare(*op, x, y).into()));
-                }
-                Instr::I64Compare(op) => {
-                    let y = if *op == crate::instr::IntCompare::Eqz {
-                        0
-                    } else {
-                        self.pop_i64()
-                    };
-                    let x = self.pop_i64();
-                    self.stack
-                        .push(Val::I32(numeric::i64_compare(*op, x, y).into()));
-                }
-                Instr::F32Unary(op) => {
-                    let x = self.pop_f32();
-                    self.stack.push(Val::F32(numeric::f32_unary(*op, x)));
-                }
-                Instr::F64Unary(op) => {
-                    let x = self.pop_f64();
-                    self.stack.push(Val::F64(numeric::f64_unary(*op, x)));
-                }
-                Instr::F32Binary(op) => {
-                    let y = self.pop_f32();
-                    let x = self.pop_f32();
-                    self.stack.push(Val::F32(numeric::f32_binary(*op, x, y)));
-                }
-                Instr::F64Binary(op) => {
-                    let y = self.pop_f64();
-                    let x = self.pop_f64();
-                    self.stack.push(Val::F64(numeric::f64_binary(*op, x, y)));
-                }
-                Instr::F32Compare(op) => {
-                    let y = self.pop_f32();
-                    let x = self.pop_f32();
-                    self.stack
-                        .push(Val::I32(numeric::f32_compare(*op, x, y).into()));
-                }
-                Instr::F64Compare(op) => {
-                    let y = self.pop_f64();
-                    let x = self.pop_f64();
-                    self.stack
-                        .push(Val::I32(numeric::f64_compare(*op, x, y).into()));
-                }
-                Instr::Convert(op) => {
-                    let x = self.pop();
-                    let value = numeric::convert(*op, x)?
-                        .ok_or_else(|| SpecError::Decode(format!("{op:?} applied to {x:?}")))?;
-                    self.stack.push(value);
-                }
-                Instr::Load(kind, arg) => {
-                    let memory = self.store.instances[frame.instance].memories[arg.memory as usize];
-                    let address = self.pop_address();
-                    let memory = &self.store.memories[memory];
-                    let value = match kind {
-                        LoadKind::I32 => {
-                            Val::I32(i32::from_le_bytes(memory.load(address, arg.offset)?))
-                        }
-                        LoadKind::I64 => {
-                            Val::I64(i64::from_le_bytes(memory.load(address, arg.offset)?))
-                        }
-                        LoadKind::F32 => {
-                            Val::F32(u32::from_le_bytes(memory.load(address, arg.offset)?))
-                        }
-                        LoadKind::F64 => {
-                            Val::F64(u64::from_le_bytes(memory.load(address, arg.offset)?))
-                        }
-                        LoadKind::I32Narrow { bytes, signed } => Val::I32(load_narrow(
-                            memory, address, arg.offset, *bytes, *signed,
-                        )?
-                            as i32),
-                        LoadKind::I64Narrow { bytes, signed } => {
-                            Val::I64(load_narrow(memory, address, arg.offset, *bytes, *signed)?)
-                        }
-                    };
-                    self.stack.push(value);
-                }
-                Instr::Store { bytes, arg } => {
-                    let memory = self.store.instances[frame.instance].memories[arg.memory as usize];
-                    let value = self.pop();
-                    let address = self.pop_address();
-                    let raw: u64 = match value {
-                        Val::I32(v) => u64::from(v as u32),
-                        Val::I64(v) => v as u64,
-                        Val::F32(v) => v.into(),
-                        Val::F64(v) => v,
-                        _ => 0,
-                    };
-                    let le = raw.to_le_bytes();
-                    self.store.memories[memory].store(
-                        address,
-                        arg.offset,
-                        &le[..*bytes as usize],
-                    )?;
-                }
-                Instr::MemorySize(index) => {
-                    let memory = &self.store.memories
-                        [self.store.instances[frame.instance].memories[*index as usize]];
-                    let (is_64, pages) = (memory.is_64(), memory.pages());
-                    self.push_address(is_64, Some(pages));
-                }
-                Instr::MemoryGrow(index) => {
-                    let memory = self.store.instances[frame.instance].memories[*index as usize];
-                    let delta = self.pop_address();
-                    let memory = &mut self.store.memories[memory];
-                    let old = memory.grow(delta);
-                    let is_64 = memory.is_64();
-                    self.push_address(is_64, old);
-                }
-                Instr::MemoryFill(index) => {
-                    let memory = self.store.instances[frame.instance].memories[*index as usize];
-                    let len = self.pop_address();
-                    let value = self.pop_i32() as u8;
-                    let dst = self.pop_address();
-                    self.store.memories[memory].fill(dst, value, len)?;
-                }
-                Instr::MemoryCopy { dst, src } => {
-                    let dst = self.store.instances[frame.instance].memories[*dst as usize];
-                    let src = self.store.instances[frame.instance].memories[*src as usize];
-                    let len = self.pop_address();
-                    let src_at = self.pop_address();
-                    let dst_at = self.pop_address();
-                    if dst == src {
-                        self.store.memories[dst].copy_within(dst_at, src_at, len)?;
-                    } else {
-                        let bytes = self.store.memories[src].read(src_at, len)?;
-                        self.store.memories[dst].write(dst_at, &bytes)?;
-                    }
-                }
-                Instr::MemoryInit { segment, memory } => {
-                    let memory = self.store.instances[frame.instance].memories[*memory as usize];
-                    let segment = self.store.instances[frame.instance].datas[*segment as usize];
-                    let len = u64::from(self.pop_i32() as u32);
-                    let src = u64::from(self.pop_i32() as u32);
-                    let dst = self.pop_address();
-                    let data = &self.store.datas[segment];
-                    let end = src
-                        .checked_add(len)
-                        .filter(|end| *end <= data.len() as u64)
-                        .ok_or(Trap::MemoryOutOfBounds)?;
-                    let data = Rc::clone(data);
-                    self.store.memories[memory].write(dst, &data[src as usize..end as usize])?;
-                }
-                Instr::DataDrop(segment) => {
-                    let segment = self.store.instances[frame.instance].datas[*segment as usize];
-                    self.store.datas[segment] = Rc::from(Vec::new());
-                }
+            if let Some(transfer) = self.execute(frame, instr, pc)? {
+                return Ok(transfer);
             }
         }
     }
+
+    /// Executes one instruction (at `pc`) by its family; `Some` when it ends the body's run.
+    fn execute(
+        &mut self,
+        frame: &mut Frame,
+        instr: &Instr,
+        pc: usize,
+    ) -> Result<Option<Transfer>, SpecError> {
+        use Instr::*;
+        match instr {
+            Unsupported(_)
+            | Unreachable
+            | Nop
+            | Block { .. }
+            | Loop { .. }
+            | If { .. }
+            | Else { .. }
+            | End
+            | Br(_)
+            | BrIf(_)
+            | BrTable { .. }
+            | BrOnNull(_)
+            | BrOnNonNull(_)
+            | Return => self.control(frame, instr, pc),
+            Call(_)
+            | ReturnCall(_)
+            | CallIndirect { .. }
+            | ReturnCallIndirect { .. }
+            | CallRef
+            | ReturnCallRef => self.call(frame, instr).map(Some),
+            Drop | Select | LocalGet(_) | LocalSet(_) | LocalTee(_) | GlobalGet(_)
+            | GlobalSet(_) => self.variable(frame, instr).map(|()| None),
+            TableGet(_)
+            | TableSet(_)
+            | TableSize(_)
+            | TableGrow(_)
+            | TableFill(_)
+            | TableCopy { .. }
+            | TableInit { .. }
+            | ElemDrop(_) => self.table_instruction(frame, instr).map(|()| None),
+            RefNull(_) | RefIsNull | RefFunc(_) | RefAsNonNull => {
+                self.reference(frame, instr).map(|()| None)
+            }
+            I32Const(_) | I64Const(_) | F32Const(_) | F64Const(_) | I32Unary(_) | I64Unary(_)
+            | I32Binary(_) | I64Binary(_) | I32Compare(_) | I64Compare(_) | F32Unary(_)
+            | F64Unary(_) | F32Binary(_) | F64Binary(_) | F32Compare(_) | F64Compare(_)
+            | Convert(_) => self.numeric(instr).map(|()| None),
+            Load(..)
+            | Store { .. }
+            | MemorySize(_)
+            | MemoryGrow(_)
+            | MemoryFill(_)
+            | MemoryCopy { .. }
+            | MemoryInit { .. }
+            | DataDrop(_) => self.memory(frame, instr).map(|()| None),
+        }
+    }
+
+    /// Blocks, branches and the instructions that stop a run in place.
+    fn control(
+        &mut self,
+        frame: &mut Frame,
+        instr: &Instr,
+        pc: usize,
+    ) -> Result<Option<Transfer>, SpecError> {
+        let branch_to = |machine: &mut Self, frame: &mut Frame, depth: u32| {
+            machine.branch(frame, depth).then_some(Transfer::Return)
+        };
+        Ok(match instr {
+            Instr::Unsupported(name) => {
+                return Err(SpecError::Unsupported(format!("instruction `{name}`")));
+            }
+            Instr::Unreachable => return Err(Trap::UnreachableCodeReached.into()),
+            Instr::Nop => None,
+            Instr::Block {
+                params,
+                results,
+                end,
+            } => {
+                self.open(*params, *results, *end as usize + 1);
+                None
+            }
+            Instr::Loop { params } => {
+                self.open(*params, *params, pc);
+                None
+            }
+            Instr::If {
+                params,
+                results,
+                else_at,
+                end,
+            } => {
+                let condition = self.pop_i32()?;
+                self.open(*params, *results, *end as usize + 1);
+                if condition == 0 {
+                    frame.pc = *else_at as usize;
+                }
+                None
+            }
+            Instr::Else { end } => {
+                frame.pc = *end as usize;
+                None
+            }
+            Instr::End => {
+                self.labels.pop();
+                None
+            }
+            Instr::Br(depth) => branch_to(self, frame, *depth),
+            Instr::BrIf(depth) => match self.pop_i32()? {
+                0 => None,
+                _ => branch_to(self, frame, *depth),
+            },
+            Instr::BrTable { targets, default } => {
+                let index = self.pop_i32()? as u32 as usize;
+                let depth = targets.get(index).copied().unwrap_or(*default);
+                branch_to(self, frame, depth)
+            }
+            Instr::BrOnNull(depth) => {
+                let value = self.pop_ref()?;
+                if value.is_null() {
+                    branch_to(self, frame, *depth)
+                } else {
+                    self.stack.push(Val::Ref(value));
+                    None
+                }
+            }
+            Instr::BrOnNonNull(depth) => {
+                let value = self.pop_ref()?;
+                if value.is_null() {
+                    None
+                } else {
+                    self.stack.push(Val::Ref(value));
+                    branch_to(self, frame, *depth)
+                }
+            }
+            Instr::Return => Some(Transfer::Return),
+            other => return Err(misrouted("control", other)),
+        })
+    }
+
+    /// Opens a block whose `params` are on the stack, keeping `arity` values on a branch to it,
+    /// which continues at `cont`.
+    fn open(&mut self, params: u32, arity: u32, cont: usize) {
+        self.labels.push(Label {
+            height: self.stack.len() - params as usize,
+            arity: arity as usize,
+            cont,
+        });
+    }
+
+    /// Direct, indirect and reference calls, plain and tail.
+    fn call(&mut self, frame: &Frame, instr: &Instr) -> Result<Transfer, SpecError> {
+        let funcs = &self.store.instances[frame.instance].funcs;
+        Ok(match instr {
+            Instr::Call(index) => Transfer::Call(funcs[*index as usize]),
+            Instr::ReturnCall(index) => Transfer::TailCall(funcs[*index as usize]),
+            Instr::CallIndirect { type_index, table } => {
+                Transfer::Call(self.indirect_target(frame, *type_index, *table)?)
+            }
+            Instr::ReturnCallIndirect { type_index, table } => {
+                Transfer::TailCall(self.indirect_target(frame, *type_index, *table)?)
+            }
+            Instr::CallRef => Transfer::Call(self.call_ref_target()?),
+            Instr::ReturnCallRef => Transfer::TailCall(self.call_ref_target()?),
+            other => return Err(misrouted("call", other)),
+        })
+    }
+
+    /// `drop`, `select`, locals and globals.
+    fn variable(&mut self, frame: &Frame, instr: &Instr) -> Result<(), SpecError> {
+        let globals = &self.store.instances[frame.instance].globals;
+        match instr {
+            Instr::Drop => {
+                self.pop()?;
+            }
+            Instr::Select => {
+                let condition = self.pop_i32()?;
+                let second = self.pop()?;
+                let first = self.pop()?;
+                self.stack.push(if condition != 0 { first } else { second });
+            }
+            Instr::LocalGet(index) => {
+                let value = self.stack[frame.locals_base + *index as usize];
+                self.stack.push(value);
+            }
+            Instr::LocalSet(index) => {
+                let value = self.pop()?;
+                self.stack[frame.locals_base + *index as usize] = value;
+            }
+            Instr::LocalTee(index) => {
+                let value = self.pop()?;
+                self.stack.push(value);
+                self.stack[frame.locals_base + *index as usize] = value;
+            }
+            Instr::GlobalGet(index) => {
+                let global = globals[*index as usize];
+                self.stack.push(self.store.globals[global].value);
+            }
+            Instr::GlobalSet(index) => {
+                let global = globals[*index as usize];
+                self.store.globals[global].value = self.pop()?;
+            }
+            other => return Err(misrouted("variable", other)),
+        }
+        Ok(())
+    }
+
+    /// The `table.*` and `elem.drop` instructions, on the store's facade tables.
+    fn table_instruction(&mut self, frame: &Frame, instr: &Instr) -> Result<(), SpecError> {
+        match instr {
+            Instr::TableGet(index) => {
+                let table = self.table(frame, *index);
+                let at = self.pop_address()?;
+                let value = self.store.tables.get(table, at)?;
+                self.stack.push(Val::Ref(value));
+            }
+            Instr::TableSet(index) => {
+                let table = self.table(frame, *index);
+                let value = self.pop_ref()?;
+                let at = self.pop_address()?;
+                self.store.tables.set(table, at, value)?;
+            }
+            Instr::TableSize(index) => {
+                let table = self.table(frame, *index);
+                let size = self.store.tables.size(table);
+                let is_64 = self.store.tables.table_type(table).table64;
+                self.push_address(is_64, Some(size));
+            }
+            Instr::TableGrow(index) => {
+                let table = self.table(frame, *index);
+                let delta = self.pop_address()?;
+                let init = self.pop_ref()?;
+                let old = self.store.tables.grow(table, delta, init)?;
+                let is_64 = self.store.tables.table_type(table).table64;
+                self.push_address(is_64, old);
+            }
+            Instr::TableFill(index) => {
+                let table = self.table(frame, *index);
+                let len = self.pop_address()?;
+                let value = self.pop_ref()?;
+                let dst = self.pop_address()?;
+                self.store.tables.fill(table, dst, value, len)?;
+            }
+            Instr::TableCopy { dst, src } => {
+                let dst_table = self.table(frame, *dst);
+                let src_table = self.table(frame, *src);
+                // The length has the smaller of the two index types.
+                let len = self.pop_address()?;
+                let src_at = self.pop_address()?;
+                let dst_at = self.pop_address()?;
+                self.store
+                    .tables
+                    .copy(dst_table, src_table, dst_at, src_at, len)?;
+            }
+            Instr::TableInit { segment, table } => {
+                let table = self.table(frame, *table);
+                let segment = self.store.instances[frame.instance].elems[*segment as usize];
+                let len = u64::from(self.pop_i32()? as u32);
+                let src = u64::from(self.pop_i32()? as u32);
+                let dst = self.pop_address()?;
+                let items = &self.store.elems[segment];
+                let range = table_core::check_range(items.len(), src, len)?;
+                self.store.tables.init(table, dst, &items[range])?;
+            }
+            Instr::ElemDrop(segment) => {
+                let segment = self.store.instances[frame.instance].elems[*segment as usize];
+                self.store.elems[segment] = Vec::new();
+            }
+            other => return Err(misrouted("table", other)),
+        }
+        Ok(())
+    }
+
+    /// `ref.null`, `ref.is_null`, `ref.func` and `ref.as_non_null`.
+    fn reference(&mut self, frame: &Frame, instr: &Instr) -> Result<(), SpecError> {
+        let value = match instr {
+            Instr::RefNull(top) => Val::Ref(Ref::Null(*top)),
+            Instr::RefIsNull => Val::I32(self.pop_ref()?.is_null().into()),
+            Instr::RefFunc(index) => Val::Ref(Ref::Func(
+                self.store.instances[frame.instance].funcs[*index as usize],
+            )),
+            Instr::RefAsNonNull => match self.pop_ref()? {
+                value if value.is_null() => return Err(Trap::NullReference.into()),
+                value => Val::Ref(value),
+            },
+            other => return Err(misrouted("reference", other)),
+        };
+        self.stack.push(value);
+        Ok(())
+    }
+
+    /// Constants, integer and float arithmetic, comparisons and conversions.
+    fn numeric(&mut self, instr: &Instr) -> Result<(), SpecError> {
+        let value = match instr {
+            Instr::I32Const(v) => Val::I32(*v),
+            Instr::I64Const(v) => Val::I64(*v),
+            Instr::F32Const(v) => Val::F32(*v),
+            Instr::F64Const(v) => Val::F64(*v),
+            Instr::I32Unary(op) => Val::I32(numeric::i32_unary(*op, self.pop_i32()?)),
+            Instr::I64Unary(op) => Val::I64(numeric::i64_unary(*op, self.pop_i64()?)),
+            Instr::I32Binary(op) => {
+                let y = self.pop_i32()?;
+                let x = self.pop_i32()?;
+                Val::I32(numeric::i32_binary(*op, x, y)?)
+            }
+            Instr::I64Binary(op) => {
+                let y = self.pop_i64()?;
+                let x = self.pop_i64()?;
+                Val::I64(numeric::i64_binary(*op, x, y)?)
+            }
+            Instr::I32Compare(op) => {
+                let y = match op {
+                    crate::instr::IntCompare::Eqz => 0,
+                    _ => self.pop_i32()?,
+                };
+                let x = self.pop_i32()?;
+                Val::I32(numeric::i32_compare(*op, x, y).into())
+            }
+            Instr::I64Compare(op) => {
+                let y = match op {
+                    crate::instr::IntCompare::Eqz => 0,
+                    _ => self.pop_i64()?,
+                };
+                let x = self.pop_i64()?;
+                Val::I32(numeric::i64_compare(*op, x, y).into())
+            }
+            Instr::F32Unary(op) => Val::F32(numeric::f32_unary(*op, self.pop_f32()?)),
+            Instr::F64Unary(op) => Val::F64(numeric::f64_unary(*op, self.pop_f64()?)),
+            Instr::F32Binary(op) => {
+                let y = self.pop_f32()?;
+                let x = self.pop_f32()?;
+                Val::F32(numeric::f32_binary(*op, x, y))
+            }
+            Instr::F64Binary(op) => {
+                let y = self.pop_f64()?;
+                let x = self.pop_f64()?;
+                Val::F64(numeric::f64_binary(*op, x, y))
+            }
+            Instr::F32Compare(op) => {
+                let y = self.pop_f32()?;
+                let x = self.pop_f32()?;
+                Val::I32(numeric::f32_compare(*op, x, y).into())
+            }
+            Instr::F64Compare(op) => {
+                let y = self.pop_f64()?;
+                let x = self.pop_f64()?;
+                Val::I32(numeric::f64_compare(*op, x, y).into())
+            }
+            Instr::Convert(op) => {
+                let x = self.pop()?;
+                numeric::convert(*op, x)?
+                    .ok_or_else(|| mismatch(&format!("an operand of {op:?}"), &x))?
+            }
+            other => return Err(misrouted("numeric", other)),
+        };
+        self.stack.push(value);
+        Ok(())
+    }
+
+    /// Loads, stores and the `memory.*` and `data.drop` instructions.
+    fn memory(&mut self, frame: &Frame, instr: &Instr) -> Result<(), SpecError> {
+        let memories = &self.store.instances[frame.instance].memories;
+        match instr {
+            Instr::Load(kind, arg) => {
+                let memory = memories[arg.memory as usize];
+                let address = self.pop_address()?;
+                let memory = &self.store.memories[memory];
+                let value = match kind {
+                    LoadKind::I32 => {
+                        Val::I32(i32::from_le_bytes(memory.load(address, arg.offset)?))
+                    }
+                    LoadKind::I64 => {
+                        Val::I64(i64::from_le_bytes(memory.load(address, arg.offset)?))
+                    }
+                    LoadKind::F32 => {
+                        Val::F32(u32::from_le_bytes(memory.load(address, arg.offset)?))
+                    }
+                    LoadKind::F64 => {
+                        Val::F64(u64::from_le_bytes(memory.load(address, arg.offset)?))
+                    }
+                    LoadKind::I32Narrow { bytes, signed } => {
+                        Val::I32(load_narrow(memory, address, arg.offset, *bytes, *signed)? as i32)
+                    }
+                    LoadKind::I64Narrow { bytes, signed } => {
+                        Val::I64(load_narrow(memory, address, arg.offset, *bytes, *signed)?)
+                    }
+                };
+                self.stack.push(value);
+            }
+            Instr::Store { bytes, arg } => {
+                let memory = memories[arg.memory as usize];
+                let value = self.pop()?;
+                let address = self.pop_address()?;
+                let raw: u64 = match value {
+                    Val::I32(v) => u64::from(v as u32),
+                    Val::I64(v) => v as u64,
+                    Val::F32(v) => v.into(),
+                    Val::F64(v) => v,
+                    other => return Err(mismatch("a number to store", &other)),
+                };
+                let le = raw.to_le_bytes();
+                self.store.memories[memory].store(address, arg.offset, &le[..*bytes as usize])?;
+            }
+            Instr::MemorySize(index) => {
+                let memory = &self.store.memories[memories[*index as usize]];
+                let (is_64, pages) = (memory.is_64(), memory.pages());
+                self.push_address(is_64, Some(pages));
+            }
+            Instr::MemoryGrow(index) => {
+                let memory = memories[*index as usize];
+                let delta = self.pop_address()?;
+                let memory = &mut self.store.memories[memory];
+                let old = memory.grow(delta);
+                let is_64 = memory.is_64();
+                self.push_address(is_64, old);
+            }
+            Instr::MemoryFill(index) => {
+                let memory = memories[*index as usize];
+                let len = self.pop_address()?;
+                let value = self.pop_i32()? as u8;
+                let dst = self.pop_address()?;
+                self.store.memories[memory].fill(dst, value, len)?;
+            }
+            Instr::MemoryCopy { dst, src } => {
+                let (dst, src) = (memories[*dst as usize], memories[*src as usize]);
+                let len = self.pop_address()?;
+                let src_at = self.pop_address()?;
+                let dst_at = self.pop_address()?;
+                if dst == src {
+                    self.store.memories[dst].copy_within(dst_at, src_at, len)?;
+                } else {
+                    let bytes = self.store.memories[src].read(src_at, len)?;
+                    self.store.memories[dst].write(dst_at, &bytes)?;
+                }
+            }
+            Instr::MemoryInit { segment, memory } => {
+                let memory = memories[*memory as usize];
+                let segment = self.store.instances[frame.instance].datas[*segment as usize];
+                let len = u64::from(self.pop_i32()? as u32);
+                let src = u64::from(self.pop_i32()? as u32);
+                let dst = self.pop_address()?;
+                let data = &self.store.datas[segment];
+                let end = src
+                    .checked_add(len)
+                    .filter(|end| *end <= data.len() as u64)
+                    .ok_or(Trap::MemoryOutOfBounds)?;
+                let data = Rc::clone(data);
+                self.store.memories[memory].write(dst, &data[src as usize..end as usize])?;
+            }
+            Instr::DataDrop(segment) => {
+                let segment = self.store.instances[frame.instance].datas[*segment as usize];
+                self.store.datas[segment] = Rc::from(Vec::new());
+            }
+            other => return Err(misrouted("memory", other)),
+        }
+        Ok(())
+    }
+}
+
+/// An operand of the wrong type: validated code never produces one, so it is an interpreter bug.
+fn mismatch(expected: &str, found: &Val) -> SpecError {
+    SpecError::Interpreter(format!(
+        "expected {expected} on the operand stack, found {}",
+        found.describe()
+    ))
+}
+
+/// An instruction handed to the wrong family's executor (an interpreter bug).
+fn misrouted(family: &str, instr: &Instr) -> SpecError {
+    SpecError::Interpreter(format!("{instr:?} dispatched as a {family} instruction"))
 }
 
 fn load_narrow(
@@ -697,4 +794,39 @@ fn load_narrow(
         (_, true) => i32::from_le_bytes(memory.load(address, offset)?).into(),
         (_, false) => u32::from_le_bytes(memory.load(address, offset)?).into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::RefTop;
+
+    fn machine(store: &mut Store, stack: Vec<Val>) -> Machine<'_> {
+        Machine {
+            budget: 1,
+            store,
+            stack,
+            labels: Vec::new(),
+            frames: Vec::new(),
+        }
+    }
+
+    /// An operand of the wrong type fails loudly instead of reading as 0 (which could let an
+    /// interpreter bug pass an assertion that expects 0).
+    #[test]
+    fn an_operand_of_the_wrong_type_is_an_interpreter_error() {
+        let mut store = Store::new(false, 1);
+        let mut refs = machine(&mut store, vec![Val::Ref(Ref::Null(RefTop::Func))]);
+        let error = refs.pop_i32().unwrap_err();
+        assert!(
+            matches!(&error, SpecError::Interpreter(message) if message.contains("expected i32")),
+            "{error}"
+        );
+        let mut ints = machine(&mut store, vec![Val::I32(0)]);
+        assert!(matches!(ints.pop_ref(), Err(SpecError::Interpreter(_))));
+        assert!(
+            matches!(ints.pop(), Err(SpecError::Interpreter(_))),
+            "underflow"
+        );
+    }
 }
