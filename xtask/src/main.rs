@@ -13,6 +13,9 @@ mod valgrind;
 mod wasmtime;
 mod wasmtime_bench;
 
+#[cfg(test)]
+mod tidy;
+
 use std::process::ExitCode;
 
 const USAGE: &str = "\
