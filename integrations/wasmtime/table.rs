@@ -577,9 +577,6 @@ fn into_error(error: FacadeError) -> Error {
     use table_facade::table_core::TableError;
     let core = match error {
         FacadeError::Core(core) => core,
-        FacadeError::Func(table_facade::table_func::FuncTableError::Table(core)) => core,
-        FacadeError::GcRef(table_facade::table_gcref::GcTableError::Table(core)) => core,
-        FacadeError::Cont(table_facade::table_cont::ContTableError::Table(core)) => core,
         other => return Error::new(other),
     };
     match core {

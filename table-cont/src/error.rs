@@ -14,9 +14,9 @@ pub enum ContTableError {
     #[error(transparent)]
     Table(#[from] TableError),
 
-    /// A table type whose elements are not continuations was given to a continuation table.
+    /// A table type whose elements are not continuations.
     #[error("a table of `{ref_type}` elements is not a continuation table")]
-    NotContinuationType {
+    WrongElementKind {
         /// The element type of the table type given.
         ref_type: WasmRefType,
     },
@@ -27,7 +27,7 @@ impl ContTableError {
     pub fn as_trap(&self) -> Option<Trap> {
         match self {
             ContTableError::Table(error) => error.as_trap(),
-            ContTableError::NotContinuationType { .. } => None,
+            ContTableError::WrongElementKind { .. } => None,
         }
     }
 }

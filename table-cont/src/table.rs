@@ -33,7 +33,7 @@ impl ContTable {
     ///
     /// # Errors
     ///
-    /// [`ContTableError::NotContinuationType`] when `ty`'s elements are not continuations (the
+    /// [`ContTableError::WrongElementKind`] when `ty`'s elements are not continuations (the
     /// limiter is then not asked); otherwise the creation errors of
     /// [`TableStorage::dynamic_for`].
     pub fn new_dynamic(
@@ -64,7 +64,7 @@ impl ContTable {
     ///
     /// # Errors
     ///
-    /// [`ContTableError::NotContinuationType`] when `ty`'s elements are not continuations (the
+    /// [`ContTableError::WrongElementKind`] when `ty`'s elements are not continuations (the
     /// limiter is then not asked); otherwise the creation errors of
     /// [`TableStorage::static_for`] (misaligned or too small memory, refused limits).
     ///
@@ -166,7 +166,7 @@ impl ContTable {
         value: Option<VMContObj>,
         len: u64,
     ) -> Result<(), ContTableError> {
-        Ok(self.storage.fill(dst, len, ContSlot::from(value))?)
+        Ok(self.storage.fill(dst, ContSlot::from(value), len)?)
     }
 
     /// Grows the table by `delta` slots holding `init` (`table.grow`).
@@ -273,7 +273,7 @@ impl ContTable {
 fn continuation_type(ty: &Table) -> Result<&Table, ContTableError> {
     match ty.ref_type.heap_type.top() {
         WasmHeapTopType::Cont => Ok(ty),
-        _ => Err(ContTableError::NotContinuationType {
+        _ => Err(ContTableError::WrongElementKind {
             ref_type: ty.ref_type,
         }),
     }

@@ -32,7 +32,7 @@ fn non_continuation_table_types_are_rejected_before_the_limiter_is_asked() {
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
     let error = ContTable::new_dynamic(&funcref_type(), Some(&mut limiter)).unwrap_err();
     assert!(
-        matches!(error, ContTableError::NotContinuationType { ref_type } if ref_type == WasmRefType::FUNCREF)
+        matches!(error, ContTableError::WrongElementKind { ref_type } if ref_type == WasmRefType::FUNCREF)
     );
     assert!(
         error.to_string().contains("not a continuation table"),
@@ -45,7 +45,7 @@ fn non_continuation_table_types_are_rejected_before_the_limiter_is_asked() {
     let result = unsafe { ContTable::new_static(&funcref_type(), memory.memory(), None) };
     assert!(matches!(
         result,
-        Err(ContTableError::NotContinuationType { .. })
+        Err(ContTableError::WrongElementKind { .. })
     ));
 }
 

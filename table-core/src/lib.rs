@@ -35,7 +35,7 @@ pub use limiter::{AsyncTableLimiter, NoLimiter, TableLimiter};
 pub use limits::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW, TableLimits};
 pub use range::{check_index, check_range};
 pub use scan::first_matching;
-pub use storage::{DynamicStorage, StaticStorage, TableStorage};
+pub use storage::TableStorage;
 pub use vmtable::VMTableDefinition;
 
 /// The vocabulary shared with Wasmtime, re-exported so element crates and users name one version.

@@ -247,9 +247,10 @@ unsafe impl crate::TableElement for TestSlot {}
 /// Which storage a [`StorageFixture`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StorageKind {
-    /// [`StaticStorage`](crate::StaticStorage) over a [`StaticMemory`] block.
+    /// Static storage ([`TableStorage::new_static`](crate::TableStorage::new_static)) over a
+    /// [`StaticMemory`] block.
     Static,
-    /// [`DynamicStorage`](crate::DynamicStorage).
+    /// Dynamic storage ([`TableStorage::new_dynamic`](crate::TableStorage::new_dynamic)).
     Dynamic,
 }
 

@@ -51,8 +51,8 @@ fn get_and_set_out_of_bounds_trap() {
 #[test]
 fn fill_writes_every_slot_of_the_range() {
     for mut fixture in numbered() {
-        fixture.storage.fill(2, 3, TestSlot(0)).unwrap();
-        fixture.storage.fill(8, 0, TestSlot(9)).unwrap();
+        fixture.storage.fill(2, TestSlot(0), 3).unwrap();
+        fixture.storage.fill(8, TestSlot(9), 0).unwrap();
         assert_eq!(contents(&fixture.storage), [1, 2, 0, 0, 0, 6, 7, 8]);
     }
 }
@@ -61,7 +61,7 @@ fn fill_writes_every_slot_of_the_range() {
 fn failing_fill_writes_nothing() {
     for mut fixture in numbered() {
         for (start, len) in [(6, 3), (9, 0), (0, u64::MAX), (u64::MAX, 2)] {
-            assert_eq!(fixture.storage.fill(start, len, TestSlot(0)), Err(OOB));
+            assert_eq!(fixture.storage.fill(start, TestSlot(0), len), Err(OOB));
         }
         assert_eq!(contents(&fixture.storage), [1, 2, 3, 4, 5, 6, 7, 8]);
     }
@@ -157,7 +157,7 @@ fn vmtable_base_is_the_storage_pointer_and_outlives_safe_accesses() {
         assert_eq!(definition.current_elements, slots.len());
 
         storage.as_mut_slice()[0] = TestSlot(10);
-        storage.fill(1, 2, TestSlot(20)).unwrap();
+        storage.fill(1, TestSlot(20), 2).unwrap();
         storage.copy_within(4, 0, 2).unwrap();
         assert_eq!(storage.get(5), Ok(&TestSlot(20)));
         // SAFETY: slot 6 is inside the table, which did not grow since `vmtable()`, and no

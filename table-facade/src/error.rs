@@ -7,6 +7,11 @@ use wasmtime_environ::Trap;
 ///
 /// A WebAssembly program observes only traps ([`FacadeError::as_trap`]); the other variants are
 /// embedder-facing failures or embedder bugs.
+///
+/// One fact arrives by one route: every storage, bounds, limits or growth error is
+/// [`FacadeError::Core`], whichever per-kind table reported it (the `From` impls unwrap the
+/// per-kind `Table(..)` variants), so a caller matches traps and limiter errors in one place. The
+/// per-kind variants carry only what is particular to that kind.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FacadeError {
@@ -14,20 +19,22 @@ pub enum FacadeError {
     #[error(transparent)]
     Core(#[from] table_core::TableError),
 
-    /// An error from a funcref table.
+    /// An error particular to funcref tables (an uninitialised slot without a resolver, a table
+    /// type of another kind).
     #[cfg(feature = "func")]
     #[error(transparent)]
-    Func(#[from] table_func::FuncTableError),
+    Func(table_func::FuncTableError),
 
-    /// An error from a GC-reference table.
+    /// An error particular to GC-reference tables (a missing GC store, a table type of another
+    /// kind).
     #[cfg(feature = "gc")]
     #[error(transparent)]
-    GcRef(#[from] table_gcref::GcTableError),
+    GcRef(table_gcref::GcTableError),
 
-    /// An error from a continuation table.
+    /// An error particular to continuation tables (a table type of another kind).
     #[cfg(feature = "cont")]
     #[error(transparent)]
-    Cont(#[from] table_cont::ContTableError),
+    Cont(table_cont::ContTableError),
 
     /// The table type's element kind is compiled out of this build.
     #[error("{kind} tables need the `{feature}` feature of table-facade, which is disabled")]
@@ -71,13 +78,37 @@ impl FacadeError {
     pub fn as_trap(&self) -> Option<Trap> {
         match self {
             FacadeError::Core(error) => error.as_trap(),
-            #[cfg(feature = "func")]
-            FacadeError::Func(error) => error.as_trap(),
-            #[cfg(feature = "gc")]
-            FacadeError::GcRef(error) => error.as_trap(),
-            #[cfg(feature = "cont")]
-            FacadeError::Cont(error) => error.as_trap(),
             _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "func")]
+impl From<table_func::FuncTableError> for FacadeError {
+    fn from(error: table_func::FuncTableError) -> Self {
+        match error {
+            table_func::FuncTableError::Table(core) => FacadeError::Core(core),
+            other => FacadeError::Func(other),
+        }
+    }
+}
+
+#[cfg(feature = "gc")]
+impl From<table_gcref::GcTableError> for FacadeError {
+    fn from(error: table_gcref::GcTableError) -> Self {
+        match error {
+            table_gcref::GcTableError::Table(core) => FacadeError::Core(core),
+            other => FacadeError::GcRef(other),
+        }
+    }
+}
+
+#[cfg(feature = "cont")]
+impl From<table_cont::ContTableError> for FacadeError {
+    fn from(error: table_cont::ContTableError) -> Self {
+        match error {
+            table_cont::ContTableError::Table(core) => FacadeError::Core(core),
+            other => FacadeError::Cont(other),
         }
     }
 }

@@ -58,7 +58,7 @@ impl FuncTable {
         len: u64,
     ) -> Result<(), FuncTableError> {
         let slot = FuncSlot::encode(value, self.lazy_init);
-        self.storage.fill(dst, len, slot)?;
+        self.storage.fill(dst, slot, len)?;
         self.mark_initialized(dst, len);
         Ok(())
     }

@@ -23,11 +23,11 @@ pub enum FuncTableError {
         index: u64,
     },
 
-    /// A funcref table was asked for a table type whose elements are not function references.
-    #[error("a table of element type {element_type} cannot be a funcref table")]
-    NotAFuncrefTable {
+    /// A table type whose elements are not function references.
+    #[error("a table of `{ref_type}` elements is not a funcref table")]
+    WrongElementKind {
         /// The table type's element type.
-        element_type: WasmRefType,
+        ref_type: WasmRefType,
     },
 }
 

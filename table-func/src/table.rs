@@ -62,7 +62,7 @@ impl FuncTable {
     ///
     /// # Errors
     ///
-    /// [`FuncTableError::NotAFuncrefTable`] when `ty` holds another kind of reference; otherwise
+    /// [`FuncTableError::WrongElementKind`] when `ty` holds another kind of reference; otherwise
     /// as for [`TableStorage::dynamic_for`].
     pub fn new_dynamic(
         ty: &Table,
@@ -94,12 +94,12 @@ impl FuncTable {
     ///
     /// # Errors
     ///
-    /// [`FuncTableError::NotAFuncrefTable`] when `ty` holds another kind of reference; otherwise
+    /// [`FuncTableError::WrongElementKind`] when `ty` holds another kind of reference; otherwise
     /// as for [`TableStorage::static_for`] (misaligned or too small memory names both numbers).
     ///
     /// # Safety
     ///
-    /// As for [`table_core::StaticStorage::new`]: `memory` is valid for reads and writes for the
+    /// As for [`table_core::TableStorage::new_static`]: `memory` is valid for reads and writes for the
     /// table's whole life, is accessed only through this table, and is all zero.
     pub unsafe fn new_static(
         ty: &Table,
@@ -108,7 +108,7 @@ impl FuncTable {
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Self, FuncTableError> {
         check_element_type(ty)?;
-        // SAFETY: our caller makes `StaticStorage::new`'s promises about `memory`.
+        // SAFETY: our caller makes `TableStorage::new_static`'s promises about `memory`.
         let storage = unsafe { TableStorage::static_for(ty, memory, limiter) }?;
         Ok(Self::from_storage(storage, lazy_init))
     }
@@ -128,7 +128,7 @@ impl FuncTable {
         memory: NonNull<[u8]>,
         limiter: Option<&'a mut L>,
     ) -> impl Future<Output = Result<Self, FuncTableError>> + 'a {
-        // SAFETY: our caller makes `StaticStorage::new`'s promises about `memory`. Nothing runs
+        // SAFETY: our caller makes `TableStorage::new_static`'s promises about `memory`. Nothing runs
         // until the future is polled, so the element type is still checked first.
         let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) };
         async move {
@@ -149,8 +149,8 @@ fn check_element_type(ty: &Table) -> Result<(), FuncTableError> {
     if ty.ref_type.heap_type.top() == WasmHeapTopType::Func {
         Ok(())
     } else {
-        Err(FuncTableError::NotAFuncrefTable {
-            element_type: ty.ref_type,
+        Err(FuncTableError::WrongElementKind {
+            ref_type: ty.ref_type,
         })
     }
 }

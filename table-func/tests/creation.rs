@@ -34,7 +34,7 @@ fn a_non_funcref_table_type_is_refused_by_every_constructor() {
     ];
     for result in results {
         let error = result.unwrap_err();
-        assert!(matches!(error, FuncTableError::NotAFuncrefTable { .. }));
+        assert!(matches!(error, FuncTableError::WrongElementKind { .. }));
         assert!(error.to_string().contains("externref"), "{error}");
     }
     // The element type is checked before the limiter is consulted.

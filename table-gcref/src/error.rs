@@ -27,10 +27,10 @@ pub enum GcTableError {
     },
 
     /// A table type whose elements are not GC references (`func` or `cont` references).
-    #[error("a table of `{element}` elements is not a GC-reference table")]
-    NotAGcRefTable {
+    #[error("a table of `{ref_type}` elements is not a GC-reference table")]
+    WrongElementKind {
         /// The table type's element type.
-        element: WasmRefType,
+        ref_type: WasmRefType,
     },
 
     /// A heap index that is zero or odd: those bit patterns mean null and `i31ref`.

@@ -46,7 +46,7 @@ fn func_and_cont_tables_are_refused_without_asking_the_limiter() {
         let error = GcRefTable::new_dynamic(&table_of(heap_type), Some(&mut limiter)).unwrap_err();
 
         assert!(
-            matches!(error, GcTableError::NotAGcRefTable { .. }),
+            matches!(error, GcTableError::WrongElementKind { .. }),
             "{heap_type}: {error:?}"
         );
         assert!(limiter.calls.is_empty());
@@ -147,7 +147,10 @@ fn async_constructors_build_both_storages() {
 
     assert_eq!((dynamic.size(), dynamic.is_static()), (4, false));
     assert_eq!((static_table.size(), static_table.is_static()), (4, true));
-    assert!(matches!(refused, Err(GcTableError::NotAGcRefTable { .. })));
+    assert!(matches!(
+        refused,
+        Err(GcTableError::WrongElementKind { .. })
+    ));
     assert_eq!(limiter.calls.len(), 2);
 }
 

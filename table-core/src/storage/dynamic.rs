@@ -85,12 +85,6 @@ impl<T: TableElement> DynamicStorage<T> {
         self.base
     }
 
-    /// The number of slots allocated.
-    #[inline]
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     /// The most slots the table may grow to (`None` when the declared maximum does not fit in
     /// `usize`).
     #[inline]

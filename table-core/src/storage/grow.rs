@@ -1,7 +1,7 @@
 //! The grow procedure (`docs/semantics.md` §5), written once and driven either synchronously or
 //! asynchronously.
 
-use super::TableStorage;
+use super::{Slots, TableStorage};
 use crate::block_on::complete_now;
 use crate::limiter::{AsyncTableLimiter, SyncLimiterAdapter, TableLimiter};
 use crate::limits::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW};
@@ -158,9 +158,9 @@ impl<T: TableElement> TableStorage<T> {
         if maximum.is_some_and(|maximum| new > maximum) {
             return Err(GrowFailure::MaximumExceeded);
         }
-        match self {
-            TableStorage::Static(storage) => storage.grow_to(new),
-            TableStorage::Dynamic(storage) => storage.grow_to(new),
+        match &mut self.0 {
+            Slots::Static(storage) => storage.grow_to(new),
+            Slots::Dynamic(storage) => storage.grow_to(new),
         }
         .map_err(GrowFailure::Storage)
     }

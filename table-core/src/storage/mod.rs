@@ -1,12 +1,13 @@
-//! Table storage: the slots of one table, owned ([`DynamicStorage`]) or borrowed from a pooling
-//! allocator ([`StaticStorage`]), behind one type element crates use ([`TableStorage`]).
+//! Table storage: the slots of one table, owned (dynamic storage) or borrowed from a pooling
+//! allocator (static storage), behind the one type element crates use ([`TableStorage`]). The two
+//! storages are private: a runtime chooses between them only when it creates a table.
 
 mod dynamic;
 mod grow;
 mod static_storage;
 
-pub use dynamic::DynamicStorage;
-pub use static_storage::StaticStorage;
+use dynamic::DynamicStorage;
+use static_storage::StaticStorage;
 
 use crate::range::{check_index, check_range};
 use crate::{
@@ -20,7 +21,7 @@ use wasmtime_environ::Trap;
 /// Static memory on its way into a table, carried across the await of an async creation.
 struct ExclusiveMemory(NonNull<[u8]>);
 
-// SAFETY: the creation contract (`StaticStorage::new`) gives the table exclusive use of the
+// SAFETY: the creation contract (`TableStorage::new_static`) gives the table exclusive use of the
 // memory from the call on, so moving the pointer to another thread with the creation future
 // moves no access anyone else has.
 unsafe impl Send for ExclusiveMemory {}
@@ -36,7 +37,11 @@ impl ExclusiveMemory {
 /// All slot access is bounds-checked here with `u64` indices and lengths, so element crates only
 /// translate values. Bulk operations check their whole range before writing anything.
 #[derive(Debug)]
-pub enum TableStorage<T: TableElement> {
+pub struct TableStorage<T: TableElement>(Slots<T>);
+
+/// Where the slots of a [`TableStorage`] live.
+#[derive(Debug)]
+enum Slots<T: TableElement> {
     /// Fixed-capacity memory handed in by the embedder; never moves.
     Static(StaticStorage<T>),
     /// Owned heap memory; may move when it grows.
@@ -44,30 +49,52 @@ pub enum TableStorage<T: TableElement> {
 }
 
 impl<T: TableElement> TableStorage<T> {
-    /// Allocates owned storage with `limits.minimum` empty slots.
+    /// Allocates owned storage with `limits.minimum` empty slots: one zeroing allocation (none
+    /// for zero slots), so a huge table costs no per-slot writes. Growth reallocates and may move
+    /// the slots; spare capacity never exceeds the maximum.
     ///
     /// # Errors
     ///
-    /// As for [`DynamicStorage::new`].
+    /// [`TableError::MinimumExceedsLimits`] when `limits.minimum > limits.maximum`;
+    /// [`TableError::ElementBytesOverflow`] when the size in bytes does not fit in an
+    /// allocation; [`TableError::OutOfMemory`] when the allocator fails.
     pub fn new_dynamic(limits: TableLimits) -> Result<Self, TableError> {
-        DynamicStorage::new(limits).map(TableStorage::Dynamic)
+        DynamicStorage::new(limits).map(|storage| TableStorage(Slots::Dynamic(storage)))
     }
 
-    /// Places storage with `limits.minimum` empty slots in caller-provided `memory`.
+    /// Places storage with `limits.minimum` empty slots in caller-provided `memory`, without
+    /// writing to it. The storage never frees, moves or clears the memory.
+    ///
+    /// The capacity is the number of whole elements that fit in `memory` (trailing bytes that do
+    /// not make a whole element are never used), capped by `limits.maximum`. So a pool that sizes
+    /// its slots for 8-byte elements can hold a table of 16-byte elements with half the count. A
+    /// table whose capacity is zero never addresses a slot, so its memory may have any alignment
+    /// (including an empty memory at any address).
     ///
     /// # Errors
     ///
-    /// As for [`StaticStorage::new`].
+    /// [`TableError::MinimumExceedsLimits`] when `limits.minimum > limits.maximum` (as for
+    /// dynamic storage), [`TableError::StaticMemoryTooSmall`] or
+    /// [`TableError::StaticMemoryMisaligned`], each naming the numbers that disagree.
     ///
     /// # Safety
     ///
-    /// As for [`StaticStorage::new`].
+    /// `memory` must be valid for reads and writes for as long as the storage lives, must not be
+    /// accessed other than through this storage (and the [`VMTableDefinition`] it hands out)
+    /// during that time, and every byte of it must be zero.
+    ///
+    /// The zero promise covers the whole memory, not only the minimum: growth exposes slots
+    /// without writing them (creation and growth cost no per-slot work), so a pool that hands
+    /// back memory without re-zeroing it would give the table stale words, which a GC table
+    /// would later release a second time. Debug builds check the bytes each growth exposes and
+    /// panic on a non-zero one; release builds trust the promise.
     pub unsafe fn new_static(
         memory: NonNull<[u8]>,
         limits: TableLimits,
     ) -> Result<Self, TableError> {
         // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
-        unsafe { StaticStorage::new(memory, limits) }.map(TableStorage::Static)
+        unsafe { StaticStorage::new(memory, limits) }
+            .map(|storage| TableStorage(Slots::Static(storage)))
     }
 
     /// Creates owned storage for a table of type `ty`, after the creation-limits procedure
@@ -75,7 +102,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// As for [`TableLimits::for_table`] and [`DynamicStorage::new`].
+    /// As for [`TableLimits::for_table`] and [`TableStorage::new_dynamic`].
     pub fn dynamic_for(
         ty: &Table,
         limiter: Option<&mut dyn TableLimiter>,
@@ -100,11 +127,11 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// As for [`TableLimits::for_table`] and [`StaticStorage::new`].
+    /// As for [`TableLimits::for_table`] and [`TableStorage::new_static`].
     ///
     /// # Safety
     ///
-    /// As for [`StaticStorage::new`].
+    /// As for [`TableStorage::new_static`].
     pub unsafe fn static_for(
         ty: &Table,
         memory: NonNull<[u8]>,
@@ -126,7 +153,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Safety
     ///
-    /// As for [`StaticStorage::new`].
+    /// As for [`TableStorage::new_static`].
     pub unsafe fn static_for_async<'a, L: AsyncTableLimiter + ?Sized>(
         ty: &'a Table,
         memory: NonNull<[u8]>,
@@ -143,27 +170,27 @@ impl<T: TableElement> TableStorage<T> {
     /// The slots currently in the table.
     #[inline]
     pub fn as_slice(&self) -> &[T] {
-        match self {
-            TableStorage::Static(storage) => storage.as_slice(),
-            TableStorage::Dynamic(storage) => storage.as_slice(),
+        match &self.0 {
+            Slots::Static(storage) => storage.as_slice(),
+            Slots::Dynamic(storage) => storage.as_slice(),
         }
     }
 
     /// The slots currently in the table, mutably.
     #[inline]
     pub fn as_mut_slice(&mut self) -> &mut [T] {
-        match self {
-            TableStorage::Static(storage) => storage.as_mut_slice(),
-            TableStorage::Dynamic(storage) => storage.as_mut_slice(),
+        match &mut self.0 {
+            Slots::Static(storage) => storage.as_mut_slice(),
+            Slots::Dynamic(storage) => storage.as_mut_slice(),
         }
     }
 
     /// The number of slots in the table.
     #[inline]
     pub fn size(&self) -> usize {
-        match self {
-            TableStorage::Static(storage) => storage.size(),
-            TableStorage::Dynamic(storage) => storage.size(),
+        match &self.0 {
+            Slots::Static(storage) => storage.size(),
+            Slots::Dynamic(storage) => storage.size(),
         }
     }
 
@@ -171,24 +198,24 @@ impl<T: TableElement> TableStorage<T> {
     /// maximum for dynamic storage (`None` when it does not fit in `usize`).
     #[inline]
     pub fn maximum(&self) -> Option<usize> {
-        match self {
-            TableStorage::Static(storage) => Some(storage.capacity()),
-            TableStorage::Dynamic(storage) => storage.maximum(),
+        match &self.0 {
+            Slots::Static(storage) => Some(storage.capacity()),
+            Slots::Dynamic(storage) => storage.maximum(),
         }
     }
 
     /// Whether the table lives in static memory.
     #[inline]
     pub fn is_static(&self) -> bool {
-        matches!(self, TableStorage::Static(_))
+        matches!(self.0, Slots::Static(_))
     }
 
     /// The bytes of memory this table holds: its allocated or static capacity times the element
     /// size.
     pub fn bytes_held(&self) -> usize {
-        match self {
-            TableStorage::Static(storage) => storage.bytes_held(),
-            TableStorage::Dynamic(storage) => storage.bytes_held(),
+        match &self.0 {
+            Slots::Static(storage) => storage.bytes_held(),
+            Slots::Dynamic(storage) => storage.bytes_held(),
         }
     }
 
@@ -200,9 +227,9 @@ impl<T: TableElement> TableStorage<T> {
     /// aliasing contract between accesses through `base` and this type's API.
     #[inline]
     pub fn vmtable(&self) -> VMTableDefinition {
-        let (base, current_elements) = match self {
-            TableStorage::Static(storage) => (storage.base(), storage.size()),
-            TableStorage::Dynamic(storage) => (storage.base(), storage.size()),
+        let (base, current_elements) = match &self.0 {
+            Slots::Static(storage) => (storage.base(), storage.size()),
+            Slots::Dynamic(storage) => (storage.base(), storage.size()),
         };
         VMTableDefinition {
             base: base.as_ptr().cast(),
@@ -256,17 +283,18 @@ impl<T: TableElement> TableStorage<T> {
         Ok(&mut slots[range])
     }
 
-    /// Writes `value` into every slot of `[start, start + len)` (one slice fill).
+    /// Writes `value` into every slot of `[dst, dst + len)` (one slice fill). The arguments come
+    /// in the spec's order for `table.fill`, as in every layer above.
     ///
     /// # Errors
     ///
     /// [`Trap::TableOutOfBounds`] when the range is out of bounds; nothing is written.
     #[inline]
-    pub fn fill(&mut self, start: u64, len: u64, value: T) -> Result<(), Trap>
+    pub fn fill(&mut self, dst: u64, value: T, len: u64) -> Result<(), Trap>
     where
         T: Copy,
     {
-        self.range_mut(start, len)?.fill(value);
+        self.range_mut(dst, len)?.fill(value);
         Ok(())
     }
 

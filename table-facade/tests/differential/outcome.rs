@@ -3,8 +3,6 @@
 use table_core::TableError;
 use table_core::testing::LimiterRefusal;
 use table_facade::FacadeError;
-use table_facade::table_func::FuncTableError;
-use table_facade::table_gcref::GcTableError;
 use table_facade::wasmtime_environ::Trap;
 
 /// The observable result of one operation.
@@ -58,8 +56,6 @@ impl Outcome {
 pub fn of_facade_error(error: &FacadeError) -> Outcome {
     let core = match error {
         FacadeError::Core(core) => Some(core),
-        FacadeError::Func(FuncTableError::Table(core)) => Some(core),
-        FacadeError::GcRef(GcTableError::Table(core)) => Some(core),
         _ => None,
     };
     match core {

@@ -44,7 +44,7 @@ impl GcRefTable {
     ///
     /// # Errors
     ///
-    /// [`GcTableError::NotAGcRefTable`] when `ty`'s elements are not GC references (the limiter
+    /// [`GcTableError::WrongElementKind`] when `ty`'s elements are not GC references (the limiter
     /// is not asked); otherwise as for [`TableStorage::dynamic_for`].
     pub fn new_dynamic(
         ty: &Table,
@@ -74,12 +74,12 @@ impl GcRefTable {
     ///
     /// # Errors
     ///
-    /// [`GcTableError::NotAGcRefTable`] when `ty`'s elements are not GC references (the limiter
+    /// [`GcTableError::WrongElementKind`] when `ty`'s elements are not GC references (the limiter
     /// is not asked); otherwise as for [`TableStorage::static_for`].
     ///
     /// # Safety
     ///
-    /// As for [`table_core::StaticStorage::new`]: `memory` is valid, zeroed and used only through
+    /// As for [`table_core::TableStorage::new_static`]: `memory` is valid, zeroed and used only through
     /// this table for as long as it lives.
     pub unsafe fn new_static(
         ty: &Table,
@@ -87,7 +87,7 @@ impl GcRefTable {
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Self, GcTableError> {
         check_element_type(ty)?;
-        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
+        // SAFETY: the caller's promises are exactly `TableStorage::new_static`'s.
         let storage = unsafe { TableStorage::static_for(ty, memory, limiter) }?;
         Ok(Self::from_storage(storage))
     }
@@ -106,7 +106,7 @@ impl GcRefTable {
         memory: NonNull<[u8]>,
         limiter: Option<&'a mut L>,
     ) -> impl Future<Output = Result<Self, GcTableError>> + 'a {
-        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s. Nothing runs until
+        // SAFETY: the caller's promises are exactly `TableStorage::new_static`'s. Nothing runs until
         // the future is polled, so the element type is still checked first.
         let storage = unsafe { TableStorage::static_for_async(ty, memory, limiter) };
         async move {
@@ -121,8 +121,8 @@ impl GcRefTable {
 fn check_element_type(ty: &Table) -> Result<(), GcTableError> {
     match ty.ref_type.heap_type.top() {
         WasmHeapTopType::Any | WasmHeapTopType::Extern | WasmHeapTopType::Exn => Ok(()),
-        WasmHeapTopType::Func | WasmHeapTopType::Cont => Err(GcTableError::NotAGcRefTable {
-            element: ty.ref_type,
+        WasmHeapTopType::Func | WasmHeapTopType::Cont => Err(GcTableError::WrongElementKind {
+            ref_type: ty.ref_type,
         }),
     }
 }
