@@ -140,48 +140,45 @@ impl Machine<'_> {
             .ok_or_else(|| SpecError::Interpreter("operand stack underflow".into()))
     }
 
+    /// Pops the top operand as the type `unwrap` accepts (`expected` names it for the error).
+    fn pop_as<T>(
+        &mut self,
+        expected: &str,
+        unwrap: impl FnOnce(Val) -> Option<T>,
+    ) -> Result<T, SpecError> {
+        let value = self.pop()?;
+        unwrap(value).ok_or_else(|| mismatch(expected, &value))
+    }
+
     fn pop_i32(&mut self) -> Result<i32, SpecError> {
-        match self.pop()? {
-            Val::I32(v) => Ok(v),
-            other => Err(mismatch("i32", &other)),
-        }
+        self.pop_as("i32", |v| if let Val::I32(x) = v { Some(x) } else { None })
     }
 
     fn pop_i64(&mut self) -> Result<i64, SpecError> {
-        match self.pop()? {
-            Val::I64(v) => Ok(v),
-            other => Err(mismatch("i64", &other)),
-        }
+        self.pop_as("i64", |v| if let Val::I64(x) = v { Some(x) } else { None })
     }
 
     fn pop_f32(&mut self) -> Result<u32, SpecError> {
-        match self.pop()? {
-            Val::F32(v) => Ok(v),
-            other => Err(mismatch("f32", &other)),
-        }
+        self.pop_as("f32", |v| if let Val::F32(x) = v { Some(x) } else { None })
     }
 
     fn pop_f64(&mut self) -> Result<u64, SpecError> {
-        match self.pop()? {
-            Val::F64(v) => Ok(v),
-            other => Err(mismatch("f64", &other)),
-        }
+        self.pop_as("f64", |v| if let Val::F64(x) = v { Some(x) } else { None })
     }
 
     fn pop_ref(&mut self) -> Result<Ref, SpecError> {
-        match self.pop()? {
-            Val::Ref(r) => Ok(r),
-            other => Err(mismatch("a reference", &other)),
-        }
+        self.pop_as("a reference", |v| {
+            if let Val::Ref(r) = v { Some(r) } else { None }
+        })
     }
 
     /// Pops an address or length: `i64` for 64-bit tables and memories, `i32` otherwise.
     fn pop_address(&mut self) -> Result<u64, SpecError> {
-        match self.pop()? {
-            Val::I32(v) => Ok(u64::from(v as u32)),
-            Val::I64(v) => Ok(v as u64),
-            other => Err(mismatch("an address (i32 or i64)", &other)),
-        }
+        self.pop_as("an address (i32 or i64)", |v| match v {
+            Val::I32(x) => Some(u64::from(x as u32)),
+            Val::I64(x) => Some(x as u64),
+            _ => None,
+        })
     }
 
     fn push_address(&mut self, is_64: bool, value: Option<u64>) {
