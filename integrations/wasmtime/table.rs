@@ -179,19 +179,12 @@ impl Table {
         delta: u64,
         init_value: Option<SendSyncPtr<VMFuncRef>>,
     ) -> Result<Option<usize>, Error> {
+        let mut limiter = limiter.map(Limiter);
         let init = init_value.map(|func| func.as_non_null().cast());
-        let table = self.funcs_mut();
-        let result = match limiter {
-            // Nothing can suspend or be told anything: the synchronous procedure, which runs
-            // its steps inline without building a future.
-            None => table.grow(delta, init, None),
-            Some(limiter) => {
-                table
-                    .grow_async(delta, init, Some(&mut Limiter(limiter)))
-                    .await
-            }
-        };
-        result.map_err(|error| into_error(error.into()))
+        self.funcs_mut()
+            .grow_async(delta, init, limiter.as_mut())
+            .await
+            .map_err(|error| into_error(error.into()))
     }
 
     /// Same as [`Table::grow_func`], for GC references: each new element is written through
@@ -207,24 +200,17 @@ impl Table {
         delta: u64,
         init_value: Option<&VMGcRef>,
     ) -> Result<Option<usize>, Error> {
+        let mut limiter = limiter.map(Limiter);
         let mut store = gc_store.map(Collector);
-        let table = self.gc_refs_table_mut();
-        let init = init_value.map(ours);
-        let result = match limiter {
-            // As in `grow_func`: without a limiter, the synchronous procedure.
-            None => table.grow(delta, init, store.as_mut().map(as_dyn_store), None),
-            Some(limiter) => {
-                table
-                    .grow_async(
-                        delta,
-                        init,
-                        store.as_mut().map(as_dyn_send_store),
-                        Some(&mut Limiter(limiter)),
-                    )
-                    .await
-            }
-        };
-        result.map_err(|error| into_error(error.into()))
+        self.gc_refs_table_mut()
+            .grow_async(
+                delta,
+                init_value.map(ours),
+                store.as_mut().map(as_dyn_send_store),
+                limiter.as_mut(),
+            )
+            .await
+            .map_err(|error| into_error(error.into()))
     }
 
     /// Same as [`Table::grow_func`], for continuations.
@@ -238,18 +224,11 @@ impl Table {
         delta: u64,
         init_value: Option<VMContObj>,
     ) -> Result<Option<usize>, Error> {
-        let table = self.conts_mut();
-        let init = init_value.map(our_cont);
-        let result = match limiter {
-            // As in `grow_func`: without a limiter, the synchronous procedure.
-            None => table.grow(delta, init, None),
-            Some(limiter) => {
-                table
-                    .grow_async(delta, init, Some(&mut Limiter(limiter)))
-                    .await
-            }
-        };
-        result.map_err(|error| into_error(error.into()))
+        let mut limiter = limiter.map(Limiter);
+        self.conts_mut()
+            .grow_async(delta, init_value.map(our_cont), limiter.as_mut())
+            .await
+            .map_err(|error| into_error(error.into()))
     }
 
     /// The function reference at `index`; `None` for null.

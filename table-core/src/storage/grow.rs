@@ -105,6 +105,11 @@ impl<T: TableElement> TableStorage<T> {
         delta: u64,
         mut limiter: Option<&mut L>,
     ) -> Result<Option<usize>, TableError> {
+        if limiter.is_none() {
+            // Nothing can suspend or be told anything: the synchronous steps, inline, so an
+            // async caller without a limiter pays no more than a synchronous one.
+            return self.grow(delta, None);
+        }
         let (old, new, maximum) = match self.plan_growth(delta) {
             GrowPlan::Unchanged(size) => return Ok(Some(size)),
             GrowPlan::Overflow => {
