@@ -14,12 +14,10 @@
 extern crate alloc;
 
 mod cont_obj;
-mod error;
 mod slot;
 mod table;
 
 pub use cont_obj::{VMContObj, VMContRef};
-pub use error::ContTableError;
 pub use slot::ContSlot;
 pub use table::ContTable;
 

@@ -20,12 +20,6 @@ pub struct ContSlot {
 }
 
 impl ContSlot {
-    /// The empty (null) slot: both words zero.
-    pub const NULL: ContSlot = ContSlot {
-        contref: None,
-        revision: 0,
-    };
-
     /// The element this slot holds.
     #[inline]
     pub fn get(self) -> Option<VMContObj> {
@@ -42,7 +36,7 @@ impl From<Option<VMContObj>> for ContSlot {
                 contref: Some(obj.contref),
                 revision: obj.revision,
             },
-            None => ContSlot::NULL,
+            None => ContSlot::EMPTY,
         }
     }
 }
@@ -60,9 +54,16 @@ unsafe impl Send for ContSlot {}
 // SAFETY: as for `Send`: a shared `&ContSlot` only reads the two numbers.
 unsafe impl Sync for ContSlot {}
 
-// SAFETY: all-zero is `contref: None, revision: 0`, the null slot; a pointer and an integer move
-// bitwise and have no drop glue; the slot is two words wide.
-unsafe impl TableElement for ContSlot {}
+// SAFETY: all-zero is `contref: None, revision: 0`, the null slot and `EMPTY`; a pointer and an
+// integer move bitwise and have no drop glue; the slot is two words wide. No slot needs a slow
+// path: every operation moves bits.
+unsafe impl TableElement for ContSlot {
+    /// The empty (null) slot: both words zero.
+    const EMPTY: ContSlot = ContSlot {
+        contref: None,
+        revision: 0,
+    };
+}
 
 // The slot is laid out exactly like the `VMContObj` compiled code expects.
 const_assert_eq!(size_of::<ContSlot>(), size_of::<VMContObj>());

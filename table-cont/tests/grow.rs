@@ -2,39 +2,39 @@
 
 mod support;
 
-use support::{BOTH, Fixture, cont};
-use table_cont::table_core::testing::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
-use table_cont::table_core::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW};
+use support::{BOTH, cont};
+use table_cont::table_core::StorageBacked;
+use table_testkit::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
 
 #[test]
 fn grow_fills_new_slots_with_init_and_keeps_old_ones() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 2, Some(10));
+        let mut fixture = support::new_fixture(storage, 2, Some(10));
         let old = cont(1, usize::MAX);
-        fixture.table.set(1, Some(old)).unwrap();
+        fixture.set(1, Some(old)).unwrap();
         let init = cont(9, usize::MAX - 1);
         assert_eq!(
-            fixture.table.grow(3, Some(init), None).unwrap(),
+            fixture.grow(3, Some(init), None).unwrap(),
             Some(2),
             "{storage:?}"
         );
         assert_eq!(
-            fixture.table.elements().collect::<Vec<_>>(),
+            fixture.elements().collect::<Vec<_>>(),
             &[None, Some(old), Some(init), Some(init), Some(init)],
             "{storage:?}"
         );
-        assert_eq!(fixture.table.vmtable().current_elements, 5);
+        assert_eq!(fixture.vmtable().current_elements, 5);
     }
 }
 
 #[test]
 fn grow_with_null_init_exposes_null_slots() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 1, Some(10));
-        fixture.table.set(0, Some(cont(3, 3))).unwrap();
-        assert_eq!(fixture.table.grow(4, None, None).unwrap(), Some(1));
+        let mut fixture = support::new_fixture(storage, 1, Some(10));
+        fixture.set(0, Some(cont(3, 3))).unwrap();
+        assert_eq!(fixture.grow(4, None, None).unwrap(), Some(1));
         assert_eq!(
-            fixture.table.elements().collect::<Vec<_>>(),
+            fixture.elements().collect::<Vec<_>>(),
             &[Some(cont(3, 3)), None, None, None, None],
             "{storage:?}"
         );
@@ -44,31 +44,29 @@ fn grow_with_null_init_exposes_null_slots() {
 #[test]
 fn grow_by_zero_returns_the_size_without_asking_the_limiter() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 3, Some(10));
+        let mut fixture = support::new_fixture(storage, 3, Some(10));
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Refuse);
         assert_eq!(
             fixture
-                .table
                 .grow(0, Some(cont(1, 1)), Some(&mut limiter))
                 .unwrap(),
             Some(3)
         );
         assert!(limiter.calls.is_empty(), "{storage:?}");
-        assert_eq!(fixture.table.elements().collect::<Vec<_>>(), &[None; 3]);
+        assert_eq!(fixture.elements().collect::<Vec<_>>(), &[None; 3]);
     }
 }
 
 #[test]
 fn grow_past_maximum_is_no_growth_and_tells_the_limiter() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 3, Some(4));
+        let mut fixture = support::new_fixture(storage, 3, Some(4));
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
         let grown = fixture
-            .table
             .grow(2, Some(cont(1, 1)), Some(&mut limiter))
             .unwrap();
         assert_eq!(grown, None, "{storage:?}");
-        assert_eq!(fixture.table.size(), 3);
+        assert_eq!(fixture.size(), 3);
         assert_eq!(
             limiter.calls,
             [
@@ -78,7 +76,7 @@ fn grow_past_maximum_is_no_growth_and_tells_the_limiter() {
                     maximum: Some(4),
                     answer: Some(true),
                 },
-                LimiterCall::GrowFailed(GROW_MAXIMUM_EXCEEDED.into()),
+                LimiterCall::GrowFailed("Table maximum size exceeded".into()),
             ],
             "{storage:?}"
         );
@@ -88,95 +86,89 @@ fn grow_past_maximum_is_no_growth_and_tells_the_limiter() {
 #[test]
 fn grow_refused_by_the_limiter_changes_nothing() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 2, Some(10));
-        fixture.table.set(0, Some(cont(5, 5))).unwrap();
+        let mut fixture = support::new_fixture(storage, 2, Some(10));
+        fixture.set(0, Some(cont(5, 5))).unwrap();
         let mut limiter = RecordingLimiter::new(LimiterPolicy::AllowUpTo(3));
         assert_eq!(
             fixture
-                .table
                 .grow(2, Some(cont(1, 1)), Some(&mut limiter))
                 .unwrap(),
             None
         );
         assert_eq!(
-            fixture.table.elements().collect::<Vec<_>>(),
+            fixture.elements().collect::<Vec<_>>(),
             &[Some(cont(5, 5)), None],
             "{storage:?}"
         );
         assert_eq!(
             fixture
-                .table
                 .grow(1, Some(cont(1, 1)), Some(&mut limiter))
                 .unwrap(),
             Some(2)
         );
-        assert_eq!(fixture.table.get(2).unwrap(), Some(cont(1, 1)));
+        assert_eq!(fixture.get(2).unwrap(), Some(cont(1, 1)));
     }
 }
 
 #[test]
 fn grow_with_overflowing_delta_is_no_growth() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 2, None);
+        let mut fixture = support::new_fixture(storage, 2, None);
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
-        let grown = fixture
-            .table
-            .grow(u64::MAX, None, Some(&mut limiter))
-            .unwrap();
+        let grown = fixture.grow(u64::MAX, None, Some(&mut limiter)).unwrap();
         assert_eq!(grown, None, "{storage:?}");
         assert_eq!(
             limiter.calls,
-            [LimiterCall::GrowFailed(GROW_OVERFLOW.into())]
+            [LimiterCall::GrowFailed(
+                "overflow calculating new table size".into()
+            )]
         );
-        assert_eq!(fixture.table.size(), 2);
+        assert_eq!(fixture.size(), 2);
     }
 }
 
 #[test]
 fn limiter_errors_propagate_from_grow() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 2, Some(10));
+        let mut fixture = support::new_fixture(storage, 2, Some(10));
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Fail);
-        let error = fixture.table.grow(1, None, Some(&mut limiter)).unwrap_err();
+        let error = fixture.grow(1, None, Some(&mut limiter)).unwrap_err();
         assert!(error.to_string().contains("test limiter"), "{error}");
-        assert_eq!(fixture.table.size(), 2, "{storage:?}");
+        assert_eq!(fixture.size(), 2, "{storage:?}");
     }
 }
 
 #[test]
 fn grow_async_fills_new_slots_and_consults_the_async_limiter() {
     for storage in BOTH {
-        let mut fixture = Fixture::new(storage, 1, Some(6));
+        let mut fixture = support::new_fixture(storage, 1, Some(6));
         let mut limiter = RecordingLimiter::new(LimiterPolicy::AllowUpTo(4));
         let init = cont(8, 1 << (usize::BITS - 1));
-        let grown = block_on(fixture.table.grow_async(3, Some(init), Some(&mut limiter)));
+        let grown = block_on(fixture.grow_async(3, Some(init), Some(&mut limiter)));
         assert_eq!(grown.unwrap(), Some(1), "{storage:?}");
         assert_eq!(
-            fixture.table.elements().collect::<Vec<_>>(),
+            fixture.elements().collect::<Vec<_>>(),
             &[None, Some(init), Some(init), Some(init)]
         );
-        let refused = block_on(fixture.table.grow_async(1, Some(init), Some(&mut limiter)));
+        let refused = block_on(fixture.grow_async(1, Some(init), Some(&mut limiter)));
         assert_eq!(refused.unwrap(), None);
-        assert_eq!(fixture.table.size(), 4);
+        assert_eq!(fixture.size(), 4);
     }
 }
 
 #[test]
 fn growing_a_dynamic_table_moves_slots_and_updates_vmtable() {
-    let mut fixture = Fixture::new(support::Storage::Dynamic, 1, None);
-    fixture.table.set(0, Some(cont(1, 11))).unwrap();
+    let mut fixture = support::new_fixture(support::Storage::Dynamic, 1, None);
+    fixture.set(0, Some(cont(1, 11))).unwrap();
     for round in 0..5 {
-        fixture
-            .table
-            .grow(100, Some(cont(round, round)), None)
-            .unwrap();
+        fixture.grow(100, Some(cont(round, round)), None).unwrap();
     }
-    let definition = fixture.table.vmtable();
+    let definition = fixture.vmtable();
     assert_eq!(definition.current_elements, 501);
     assert_eq!(
         definition.base,
-        fixture.table.slots().as_ptr().cast_mut().cast()
+        fixture.storage().slots().as_ptr().cast_mut().cast()
     );
-    assert_eq!(fixture.table.get(0).unwrap(), Some(cont(1, 11)));
-    assert_eq!(fixture.table.get(500).unwrap(), Some(cont(4, 4)));
+    assert_eq!(fixture.get(0).unwrap(), Some(cont(1, 11)));
+    assert_eq!(fixture.get(500).unwrap(), Some(cont(4, 4)));
 }

@@ -5,7 +5,8 @@ mod support;
 use core::mem::{offset_of, size_of};
 use support::{Storage, cont};
 use table_cont::table_core::wasmtime_environ::{HostPtr, PtrSize};
-use table_cont::{ContSlot, ContTable, VMContObj};
+use table_cont::table_core::{StorageBacked, TableElement};
+use table_cont::{ContSlot, VMContObj};
 
 /// `(what, wasmtime-environ's number, ours)` for the host pointer size.
 fn host_layout() -> [(&'static str, u8, usize); 3] {
@@ -50,7 +51,7 @@ fn optional_vmcontobj_and_slot_are_as_large_as_vmcontobj() {
     assert_eq!(size_of::<Option<VMContObj>>(), size_of::<VMContObj>());
     assert_eq!(size_of::<ContSlot>(), size_of::<VMContObj>());
     assert_eq!(
-        ContTable::element_size(),
+        <ContSlot as TableElement>::SIZE,
         usize::from(HostPtr.size_of_vmcontobj())
     );
 }
@@ -58,17 +59,17 @@ fn optional_vmcontobj_and_slot_are_as_large_as_vmcontobj() {
 #[test]
 fn all_zero_slot_is_none() {
     let zero: ContSlot = bytemuck::Zeroable::zeroed();
-    assert_eq!(zero, ContSlot::NULL);
+    assert_eq!(zero, <ContSlot as TableElement>::EMPTY);
     assert_eq!(ContSlot::default(), zero);
 }
 
 #[test]
 fn stored_references_read_through_vmtable_as_pointer_then_revision() {
     for storage in support::BOTH {
-        let mut fixture = support::Fixture::new(storage, 3, Some(3));
+        let mut fixture = support::new_fixture(storage, 3, Some(3));
         let value = cont(7, usize::MAX - 3);
-        fixture.table.set(1, Some(value)).unwrap();
-        let definition = fixture.table.vmtable();
+        fixture.set(1, Some(value)).unwrap();
+        let definition = fixture.vmtable();
         assert_eq!(definition.current_elements, 3);
         let words = definition.base.cast::<[usize; 2]>();
         // SAFETY: the table has 3 slots of two words each at `base`; slot 1 holds `Some`, so
@@ -82,19 +83,19 @@ fn stored_references_read_through_vmtable_as_pointer_then_revision() {
             "{storage:?}"
         );
         assert_eq!(third, [0, 0], "{storage:?}");
-        assert_eq!(fixture.table.is_static(), storage == Storage::Static);
+        assert_eq!(fixture.is_static(), storage == Storage::Static);
     }
 }
 
 #[test]
 fn null_written_over_a_reference_zeroes_both_words() {
     for storage in support::BOTH {
-        let mut fixture = support::Fixture::new(storage, 3, Some(3));
-        fixture.table.fill(0, Some(cont(3, 9)), 3).unwrap();
-        fixture.table.set(0, None).unwrap();
-        fixture.table.fill(1, None, 1).unwrap();
-        fixture.table.init_elements(2, &[None]).unwrap();
-        let words = fixture.table.vmtable().base.cast::<[usize; 2]>();
+        let mut fixture = support::new_fixture(storage, 3, Some(3));
+        fixture.fill(0, Some(cont(3, 9)), 3).unwrap();
+        fixture.set(0, None).unwrap();
+        fixture.fill(1, None, 1).unwrap();
+        fixture.init_elements(2, &[None]).unwrap();
+        let words = fixture.vmtable().base.cast::<[usize; 2]>();
         for slot in 0..3 {
             // SAFETY: the table has 3 slots of two initialised words each at `base`.
             let raw = unsafe { words.add(slot).read() };

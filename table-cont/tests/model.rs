@@ -4,9 +4,10 @@
 mod support;
 
 use proptest::prelude::*;
-use support::{Fixture, Storage, cont};
+use support::{Storage, cont};
 use table_cont::table_core::wasmtime_environ::Trap;
-use table_cont::{ContTable, ContTableError, VMContObj};
+use table_cont::table_core::{StorageBacked, TableError};
+use table_cont::{ContTable, VMContObj};
 
 /// The table type's maximum, and the static memory's capacity.
 const MAXIMUM: usize = 24;
@@ -67,7 +68,7 @@ fn model_range(size: usize, start: u64, len: u64) -> Option<core::ops::Range<usi
     (end <= size as u64).then_some(start as usize..end as usize)
 }
 
-fn out_of_bounds<T>(result: Result<T, ContTableError>) -> bool {
+fn out_of_bounds<T>(result: Result<T, TableError>) -> bool {
     result.is_err_and(|error| error.as_trap() == Some(Trap::TableOutOfBounds))
 }
 
@@ -156,7 +157,7 @@ fn apply(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(table_core::testing::proptest_cases(1_000)))]
+    #![proptest_config(ProptestConfig::with_cases(table_testkit::proptest_cases(1_000)))]
 
     #[test]
     fn continuation_table_matches_a_vec_model(
@@ -165,16 +166,16 @@ proptest! {
         minimum in 0..8usize,
         ops in proptest::collection::vec(op(), 1..40),
     ) {
-        let mut target = Fixture::new(storage, minimum as u64, Some(MAXIMUM as u64));
+        let mut target = support::new_fixture(storage, minimum as u64, Some(MAXIMUM as u64));
         let mut model = vec![None; minimum];
         let mut source =
-            Fixture::new(source_storage, SOURCE_SIZE as u64, Some(SOURCE_SIZE as u64));
+            support::new_fixture(source_storage, SOURCE_SIZE as u64, Some(SOURCE_SIZE as u64));
         let mut source_model = vec![None; SOURCE_SIZE];
         for op in &ops {
-            apply(op, &mut target.table, &mut model, &mut source.table, &mut source_model)?;
-            prop_assert_eq!(target.table.elements().collect::<Vec<_>>(), model.as_slice(), "after {:?}", op);
-            prop_assert_eq!(source.table.elements().collect::<Vec<_>>(), source_model.as_slice());
-            prop_assert_eq!(target.table.vmtable().current_elements, model.len());
+            apply(op, &mut target, &mut model, &mut source, &mut source_model)?;
+            prop_assert_eq!(target.elements().collect::<Vec<_>>(), model.as_slice(), "after {:?}", op);
+            prop_assert_eq!(source.elements().collect::<Vec<_>>(), source_model.as_slice());
+            prop_assert_eq!(target.vmtable().current_elements, model.len());
         }
     }
 }

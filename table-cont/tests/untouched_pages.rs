@@ -5,8 +5,9 @@
 mod support;
 
 use support::cont_type;
-use table_cont::table_core::testing::{StaticMemory, resident_bytes};
-use table_cont::{ContTable, VMContObj};
+use table_cont::table_core::{StorageBacked, TableElement, TableLimits, TableStorage};
+use table_cont::{ContSlot, ContTable, VMContObj};
+use table_testkit::{StaticMemory, resident_bytes};
 
 const ELEMENTS: usize = 10_000_000;
 /// Far below the 160 MB the slots span on 64-bit hosts.
@@ -21,10 +22,10 @@ fn assert_all_null(table: &ContTable) {
 
 #[test]
 fn ten_million_element_tables_are_created_without_touching_their_pages() {
-    let ty = cont_type(ELEMENTS as u64, None);
+    let limits = TableLimits::for_table(&cont_type(ELEMENTS as u64, None), None).unwrap();
 
     let before = resident_bytes();
-    let table = ContTable::new_dynamic(&ty, None).unwrap();
+    let table = ContTable::from_storage(TableStorage::new_dynamic(limits).unwrap());
     let growth = resident_bytes().saturating_sub(before);
     assert!(
         growth < ALLOWED_GROWTH,
@@ -34,12 +35,14 @@ fn ten_million_element_tables_are_created_without_touching_their_pages() {
     drop(table);
 
     let memory = StaticMemory::new(
-        ELEMENTS * ContTable::element_size(),
+        ELEMENTS * <ContSlot as TableElement>::SIZE,
         align_of::<VMContObj>(),
     );
     let before = resident_bytes();
     // SAFETY: zeroed memory used by no one else that outlives the table.
-    let table = unsafe { ContTable::new_static(&ty, memory.memory(), None) }.unwrap();
+    let table = ContTable::from_storage(
+        unsafe { TableStorage::new_static(memory.memory(), limits) }.unwrap(),
+    );
     let growth = resident_bytes().saturating_sub(before);
     assert!(
         growth < ALLOWED_GROWTH,

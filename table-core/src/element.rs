@@ -1,22 +1,51 @@
-//! The contract a slot type must meet to live in table storage.
+//! The contract a slot type must meet to live in table storage, and what an element kind tells
+//! the engine about its slots.
 
 /// A type that can be stored in a table slot.
 ///
 /// Storage never runs constructors or destructors for slots: fresh memory comes from a zeroing
 /// allocation (or from static memory the caller promises is zero), growth exposes zeroed memory,
-/// and reallocation moves slots bitwise. Element crates decide what a slot *means*; this trait only
-/// states what storage may do with its bits.
+/// and reallocation moves slots bitwise. Element crates decide what a slot *means*; this trait
+/// states what storage may do with its bits, and which slots need the element kind's *slow path*
+/// (`docs/semantics.md` §6): more than a bit copy when they are written or overwritten (a GC
+/// heap reference, which goes through the barrier) or before they are copied (a lazy funcref
+/// table's uninitialised slot, which is resolved first). Every other slot moves with `memset`
+/// and `memmove`, and table-core schedules both paths.
 ///
 /// # Safety
 ///
 /// Implementors promise that:
-/// - the all-zero bit pattern is a valid value of the type and is the table's empty element
-///   (`bytemuck::Zeroable` states the first half);
+/// - the all-zero bit pattern is a valid value of the type, is the table's empty element, and
+///   equals [`TableElement::EMPTY`] (`bytemuck::Zeroable` states the first half);
 /// - a value may be moved to another address by copying its bytes, and the old copy may be
-///   forgotten without running any code (the type has no `Drop` glue; storage also asserts
+///   forgotten without running any code (`Copy` states it, and storage also asserts
 ///   `!core::mem::needs_drop::<Self>()` at compile time);
 /// - the type is not zero-sized.
-pub unsafe trait TableElement: bytemuck::Zeroable + 'static {}
+pub unsafe trait TableElement: bytemuck::Zeroable + Copy + PartialEq + 'static {
+    /// The empty element: all zero.
+    const EMPTY: Self;
+
+    /// The size in bytes of one slot, as compiled code strides through the table.
+    const SIZE: usize = core::mem::size_of::<Self>();
+
+    /// Whether writing, overwriting or copying this slot takes the element kind's slow path.
+    /// Kinds without one keep the default, `false`.
+    #[inline]
+    fn needs_slow_path(&self) -> bool {
+        false
+    }
+
+    /// Whether any slot of `block` (a few dozen slots) needs the slow path: the test the engine
+    /// runs on each block before it moves the block as bits. The default folds
+    /// [`needs_slow_path`](TableElement::needs_slow_path) without branches, which vectorises
+    /// for simple tests; a kind with a cheaper whole-block test overrides it.
+    #[inline]
+    fn block_needs_slow_path(block: &[Self]) -> bool {
+        block
+            .iter()
+            .fold(false, |found, slot| found | slot.needs_slow_path())
+    }
+}
 
 /// Compile-time proof, evaluated per element type, that the type meets the checkable part of
 /// the [`TableElement`] contract.

@@ -114,3 +114,28 @@ impl From<OutOfMemory> for TableError {
         }
     }
 }
+
+/// The failure of an operation on slots that may need the element kind's slow path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SlowPathError {
+    /// An access outside the table; nothing was written.
+    #[error("{0}")]
+    Trap(Trap),
+
+    /// A slot needed the slow path and the operation had no way to take it (a bulk write given
+    /// no writer, or a conversion of a slot still to be resolved); nothing was written.
+    #[error("slot {index} needs the element kind's slow path")]
+    Unavailable {
+        /// The table index of the first such slot: of the destination when a value to be written
+        /// is slow, or when `overwritten`, the slot that would be overwritten.
+        index: u64,
+        /// Whether it is a slot that would be overwritten (rather than a value to be written).
+        overwritten: bool,
+    },
+}
+
+impl From<Trap> for SlowPathError {
+    fn from(trap: Trap) -> Self {
+        SlowPathError::Trap(trap)
+    }
+}

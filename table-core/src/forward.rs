@@ -1,58 +1,68 @@
-//! The queries every typed table forwards to its storage, written once.
+//! The queries every typed table answers from its storage, written once.
 
-/// Expands, inside an `impl` block of a typed table with a `TableStorage` field, to the
-/// storage queries every table offers: `size`, `maximum`, `is_static`, `bytes_held` and
-/// `vmtable`.
-///
-/// Element crates use it so the forwarding (and its documentation) exists once, in core:
+use crate::{TableElement, TableStorage, VMTableDefinition};
+
+/// A typed table over a [`TableStorage`]: the questions a runtime asks of any table (`size`,
+/// `maximum`, `is_static`, `bytes_held`, `vmtable`) are answered once, here, from the storage.
 ///
 /// ```
-/// use table_core::{TableStorage, testing::TestSlot};
+/// use table_core::{StorageBacked, TableLimits, TableStorage};
+/// use table_testkit::TestSlot;
 ///
 /// /// A table of test slots.
-/// pub struct TestTable {
+/// struct TestTable {
 ///     storage: TableStorage<TestSlot>,
 /// }
 ///
-/// impl TestTable {
-///     table_core::storage_queries!(storage);
+/// impl StorageBacked for TestTable {
+///     type Slot = TestSlot;
+///     fn storage(&self) -> &TableStorage<TestSlot> {
+///         &self.storage
+///     }
 /// }
+///
+/// let table = TestTable { storage: TableStorage::new_dynamic(TableLimits::new(3, None))? };
+/// assert_eq!(table.size(), 3);
+/// # Ok::<(), table_core::TableError>(())
 /// ```
-#[macro_export]
-macro_rules! storage_queries {
-    ($storage:ident) => {
-        /// The number of elements in the table.
-        #[inline]
-        pub fn size(&self) -> usize {
-            self.$storage.size()
-        }
+pub trait StorageBacked {
+    /// The slot type of the table.
+    type Slot: TableElement;
 
-        /// The most elements the table can ever hold: the capacity for static storage, the
-        /// type's maximum for dynamic storage (`None` when it does not fit in `usize`).
-        #[inline]
-        pub fn maximum(&self) -> ::core::option::Option<usize> {
-            self.$storage.maximum()
-        }
+    /// The storage under the table.
+    fn storage(&self) -> &TableStorage<Self::Slot>;
 
-        /// Whether the table lives in static (pooling-allocator) memory.
-        #[inline]
-        pub fn is_static(&self) -> bool {
-            self.$storage.is_static()
-        }
+    /// The number of elements in the table.
+    #[inline]
+    fn size(&self) -> usize {
+        self.storage().size()
+    }
 
-        /// The bytes of memory the table holds: its allocated or static capacity times the
-        /// element size.
-        #[inline]
-        pub fn bytes_held(&self) -> usize {
-            self.$storage.bytes_held()
-        }
+    /// The most elements the table can ever hold: the capacity for static storage, the type's
+    /// maximum for dynamic storage (`None` when it does not fit in `usize`).
+    #[inline]
+    fn maximum(&self) -> Option<usize> {
+        self.storage().maximum()
+    }
 
-        /// The definition compiled code reads. Re-read it after every grow, failed or not:
-        /// dynamic storage may move. Accesses through it follow the aliasing contract of
-        /// [`VMTableDefinition`]($crate::VMTableDefinition).
-        #[inline]
-        pub fn vmtable(&self) -> $crate::VMTableDefinition {
-            self.$storage.vmtable()
-        }
-    };
+    /// Whether the table lives in static (pooling-allocator) memory.
+    #[inline]
+    fn is_static(&self) -> bool {
+        self.storage().is_static()
+    }
+
+    /// The bytes of memory the table holds: its allocated or static capacity times the element
+    /// size.
+    #[inline]
+    fn bytes_held(&self) -> usize {
+        self.storage().bytes_held()
+    }
+
+    /// The definition compiled code reads. Re-read it after every grow, failed or not: dynamic
+    /// storage may move. Accesses through it follow the aliasing contract of
+    /// [`VMTableDefinition`].
+    #[inline]
+    fn vmtable(&self) -> VMTableDefinition {
+        self.storage().vmtable()
+    }
 }

@@ -12,8 +12,6 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 extern crate alloc;
-#[cfg(any(test, feature = "test-support"))]
-extern crate std;
 
 mod block_on;
 mod element;
@@ -26,15 +24,12 @@ mod scan;
 mod storage;
 mod vmtable;
 
-#[cfg(feature = "test-support")]
-pub mod testing;
-
 pub use element::TableElement;
-pub use error::TableError;
+pub use error::{SlowPathError, TableError};
+pub use forward::StorageBacked;
 pub use limiter::{AsyncTableLimiter, NoLimiter, TableLimiter};
-pub use limits::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW, TableLimits};
-pub use range::{check_index, check_range};
-pub use scan::first_matching;
+pub use limits::TableLimits;
+pub use range::check_range;
 pub use storage::TableStorage;
 pub use vmtable::VMTableDefinition;
 

@@ -7,9 +7,9 @@ use crate::limiter::{AsyncTableLimiter, SyncLimiterAdapter, TableLimiter};
 use wasmtime_environ::{IndexType, Table};
 
 /// What `table_grow_failed` is told when `size + delta` does not fit.
-pub const GROW_OVERFLOW: &str = "overflow calculating new table size";
+pub(crate) const GROW_OVERFLOW: &str = "overflow calculating new table size";
 /// What `table_grow_failed` is told when growth would pass the table's maximum.
-pub const GROW_MAXIMUM_EXCEEDED: &str = "Table maximum size exceeded";
+pub(crate) const GROW_MAXIMUM_EXCEEDED: &str = "Table maximum size exceeded";
 
 /// A table type's limits converted to host sizes and approved by the limiter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use wasmtime_environ::Trap;
 ///
 /// [`Trap::TableOutOfBounds`] when `index >= size`.
 #[inline]
-pub fn check_index(size: usize, index: u64) -> Result<usize, Trap> {
+pub(crate) fn check_index(size: usize, index: u64) -> Result<usize, Trap> {
     match usize::try_from(index) {
         Ok(index) if index < size => Ok(index),
         _ => Err(Trap::TableOutOfBounds),

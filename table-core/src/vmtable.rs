@@ -15,7 +15,7 @@ use static_assertions::const_assert_eq;
 ///
 /// `base` carries the provenance of the table's memory itself (its allocation, or the static
 /// memory handed in at creation), not of a borrow of the table, so it stays valid across calls
-/// of the table's safe API: reading slots with `get`/`as_slice` or writing them with
+/// of the table's safe API: reading slots with `get`/`slots` or writing them with
 /// `set`/`fill`/`copy` does not invalidate it. It becomes invalid when the table grows (dynamic
 /// storage may move; re-read the definition) and when the table is dropped.
 ///

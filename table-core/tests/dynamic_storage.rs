@@ -2,8 +2,8 @@
 //! (`docs/semantics.md` §3 and §7).
 
 use std::mem::size_of;
-use table_core::testing::{TestSlot, resident_bytes};
 use table_core::{TableLimits, TableStorage};
+use table_testkit::{TestSlot, resident_bytes};
 
 #[test]
 fn hundred_million_slot_table_is_created_without_touching_its_pages() {
@@ -14,7 +14,7 @@ fn hundred_million_slot_table_is_created_without_touching_its_pages() {
     assert!(grown < 16 << 20, "creation made {grown} bytes resident");
     assert_eq!(storage.size(), SLOTS);
     assert_eq!(storage.bytes_held(), SLOTS * size_of::<TestSlot>());
-    assert!(storage.as_slice().iter().all(|slot| *slot == TestSlot(0)));
+    assert!(storage.slots().iter().all(|slot| *slot == TestSlot(0)));
 }
 
 #[test]
@@ -36,11 +36,11 @@ fn bytes_held_is_capacity_times_element_size() {
 #[test]
 fn vmtable_is_refreshed_after_growth_moves_the_table() {
     let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(2, None)).unwrap();
-    storage.as_mut_slice()[1] = TestSlot(42);
+    storage.slots_mut()[1] = TestSlot(42);
     storage.grow(1000, None).unwrap();
     let definition = storage.vmtable();
     assert_eq!(definition.current_elements, 1002);
-    assert_eq!(definition.base, storage.as_mut_slice().as_mut_ptr().cast());
+    assert_eq!(definition.base, storage.slots_mut().as_mut_ptr().cast());
     // SAFETY: `base` points at 1002 live slots of the storage, which is not otherwise borrowed.
     let second = unsafe { *definition.base.cast::<TestSlot>().add(1) };
     assert_eq!(second, TestSlot(42));

@@ -1,8 +1,8 @@
 //! The creation-limits procedure (`docs/semantics.md` §4).
 
-use table_core::testing::{LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter, block_on};
 use table_core::wasmtime_environ::{IndexType, Limits, Table, WasmRefType};
 use table_core::{TableError, TableLimits};
+use table_testkit::{LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter, block_on};
 
 fn table(idx_type: IndexType, min: u64, max: Option<u64>) -> Table {
     Table {

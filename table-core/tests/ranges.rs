@@ -1,7 +1,8 @@
 //! Bounds checks (`docs/semantics.md` §5): overflow-safe `u64` indices and ranges.
 
 use table_core::wasmtime_environ::Trap;
-use table_core::{check_index, check_range};
+use table_core::{TableLimits, check_range};
+use table_testkit::{StorageFixture, StorageKind, TestSlot};
 
 #[test]
 fn zero_length_range_at_size_is_in_bounds() {
@@ -43,24 +44,19 @@ fn start_plus_length_overflow_traps() {
 
 #[test]
 fn index_must_be_below_size() {
-    let cases = [
-        (0, 0, false),
-        (10, 9, true),
-        (10, 10, false),
-        (10, 11, false),
-        (10, u64::from(u32::MAX), false),
-        (10, u64::MAX, false),
-    ];
-    for (size, index, in_bounds) in cases {
-        let expected = if in_bounds {
-            Ok(index as usize)
-        } else {
-            Err(Trap::TableOutOfBounds)
-        };
-        assert_eq!(
-            check_index(size, index),
-            expected,
-            "size {size} index {index}"
+    for size in [0, 10] {
+        let storage = StorageFixture::<TestSlot>::storage(
+            StorageKind::Dynamic,
+            TableLimits::new(size, None),
+            size,
         );
+        for index in [0, 9, 10, 11, u64::from(u32::MAX), u64::MAX] {
+            let expected = if index < size as u64 {
+                Ok(&TestSlot(0))
+            } else {
+                Err(Trap::TableOutOfBounds)
+            };
+            assert_eq!(storage.get(index), expected, "size {size} index {index}");
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Static storage over caller-provided memory (`docs/semantics.md` §3).
 
 use std::mem::size_of;
-use table_core::testing::{StaticMemory, TestSlot};
 use table_core::{TableError, TableLimits, TableStorage};
+use table_testkit::{StaticMemory, TestSlot};
 
 const SLOT: usize = size_of::<TestSlot>();
 
@@ -81,7 +81,7 @@ fn empty_memory_at_any_alignment_holds_a_zero_capacity_table() {
         let memory = StaticMemory::with_offset(0, 8, offset);
         let mut storage = place(&memory, TableLimits::new(0, None)).unwrap();
         assert_eq!(storage.maximum(), Some(0));
-        assert!(storage.as_slice().is_empty());
+        assert!(storage.slots().is_empty());
         assert_eq!(storage.vmtable().current_elements, 0);
         assert_eq!(storage.grow(1, None).unwrap(), None);
     }
@@ -146,7 +146,7 @@ fn creation_and_growth_never_write_to_the_memory() {
     };
     let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
     assert_eq!(storage.grow(3, None).unwrap(), Some(1));
-    let slots: Vec<u64> = storage.as_slice().iter().map(|s| s.0).collect();
+    let slots: Vec<u64> = storage.slots().iter().map(|s| s.0).collect();
     assert_eq!(slots, [0x1111_1111_1111_1111, 0, 0, 0]);
 }
 

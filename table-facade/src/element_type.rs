@@ -2,6 +2,11 @@
 
 use core::fmt;
 use core::mem::size_of;
+#[allow(
+    unused_imports,
+    reason = "used by the size assertions of the kinds compiled in"
+)]
+use table_core::TableElement;
 use wasmtime_environ::{WasmHeapTopType, WasmRefType};
 
 /// The element kind of a table.
@@ -73,11 +78,20 @@ const GC_REF_ELEMENT_SIZE: usize = size_of::<u32>();
 const CONT_ELEMENT_SIZE: usize = 2 * size_of::<usize>();
 
 #[cfg(feature = "func")]
-static_assertions::const_assert_eq!(FUNC_ELEMENT_SIZE, table_func::element_size());
+static_assertions::const_assert_eq!(
+    FUNC_ELEMENT_SIZE,
+    <table_func::FuncSlot as TableElement>::SIZE
+);
 #[cfg(feature = "gc")]
-static_assertions::const_assert_eq!(GC_REF_ELEMENT_SIZE, size_of::<table_gcref::GcRefSlot>());
+static_assertions::const_assert_eq!(
+    GC_REF_ELEMENT_SIZE,
+    <table_gcref::GcRefSlot as TableElement>::SIZE
+);
 #[cfg(feature = "cont")]
-static_assertions::const_assert_eq!(CONT_ELEMENT_SIZE, table_cont::ContTable::element_size());
+static_assertions::const_assert_eq!(
+    CONT_ELEMENT_SIZE,
+    <table_cont::ContSlot as TableElement>::SIZE
+);
 
 /// The element size a pooling allocator sizes table slots with: the larger of funcref and GC
 /// reference. Continuations are left out on purpose: a pool that hosts continuation tables sizes

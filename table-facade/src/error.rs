@@ -10,8 +10,9 @@ use wasmtime_environ::Trap;
 ///
 /// One fact arrives by one route: every storage, bounds, limits or growth error is
 /// [`FacadeError::Core`], whichever per-kind table reported it (the `From` impls unwrap the
-/// per-kind `Table(..)` variants), so a caller matches traps and limiter errors in one place. The
-/// per-kind variants carry only what is particular to that kind.
+/// per-kind `Table(..)` variants; continuation tables report `table-core`'s errors directly), so a
+/// caller matches traps and limiter errors in one place. The per-kind variants carry only what is
+/// particular to that kind.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FacadeError {
@@ -19,22 +20,15 @@ pub enum FacadeError {
     #[error(transparent)]
     Core(#[from] table_core::TableError),
 
-    /// An error particular to funcref tables (an uninitialised slot without a resolver, a table
-    /// type of another kind).
+    /// An error particular to funcref tables (an uninitialised slot without a resolver).
     #[cfg(feature = "func")]
     #[error(transparent)]
     Func(table_func::FuncTableError),
 
-    /// An error particular to GC-reference tables (a missing GC store, a table type of another
-    /// kind).
+    /// An error particular to GC-reference tables (a missing GC store, an invalid heap index).
     #[cfg(feature = "gc")]
     #[error(transparent)]
     GcRef(table_gcref::GcTableError),
-
-    /// An error particular to continuation tables (a table type of another kind).
-    #[cfg(feature = "cont")]
-    #[error(transparent)]
-    Cont(table_cont::ContTableError),
 
     /// The table type's element kind is compiled out of this build.
     #[error("{kind} tables need the `{feature}` feature of table-facade, which is disabled")]
@@ -99,16 +93,6 @@ impl From<table_gcref::GcTableError> for FacadeError {
         match error {
             table_gcref::GcTableError::Table(core) => FacadeError::Core(core),
             other => FacadeError::GcRef(other),
-        }
-    }
-}
-
-#[cfg(feature = "cont")]
-impl From<table_cont::ContTableError> for FacadeError {
-    fn from(error: table_cont::ContTableError) -> Self {
-        match error {
-            table_cont::ContTableError::Table(core) => FacadeError::Core(core),
-            other => FacadeError::Cont(other),
         }
     }
 }

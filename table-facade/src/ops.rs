@@ -8,7 +8,7 @@
 //! the bounds first.
 
 use crate::{ElementSegment, FacadeError, Table, TableContext, TableElementType, TableValue};
-use table_core::{AsyncTableLimiter, TableError, TableLimiter, check_range};
+use table_core::{AsyncTableLimiter, StorageBacked, TableError, TableLimiter, check_range};
 
 #[cfg(feature = "func")]
 use table_func::{FuncRef, FuncSlotValue, FuncTable, FuncTableError};

@@ -4,7 +4,8 @@ use crate::{FacadeError, TableElementType};
 use core::future::Future;
 use core::ptr::NonNull;
 use table_core::{
-    AsyncTableLimiter, TableElement, TableLimiter, TableLimits, TableStorage, VMTableDefinition,
+    AsyncTableLimiter, StorageBacked, TableElement, TableLimiter, TableLimits, TableStorage,
+    VMTableDefinition,
 };
 use wasmtime_environ::{Table as TableType, Tunables};
 
@@ -230,43 +231,91 @@ impl Table {
 }
 
 /// Typed access to the per-kind table.
-macro_rules! typed_access {
-    ($feature:literal, $variant:ident, $kind:ident, $ty:ty, $as_ref:ident, $as_mut:ident) => {
-        impl Table {
-            #[doc = concat!("The table as a [`", stringify!($ty), "`].")]
-            ///
-            /// # Errors
-            ///
-            /// [`FacadeError::WrongTableKind`] when the table is of another kind.
-            #[cfg(feature = $feature)]
-            pub fn $as_ref(&self) -> Result<&$ty, FacadeError> {
-                match self {
-                    Table::$variant(table) => Ok(table),
-                    #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
-                    _ => Err(self.wrong_kind(TableElementType::$kind)),
-                }
-            }
-
-            #[doc = concat!("The table as a mutable [`", stringify!($ty), "`].")]
-            ///
-            /// # Errors
-            ///
-            /// [`FacadeError::WrongTableKind`] when the table is of another kind.
-            #[cfg(feature = $feature)]
-            pub fn $as_mut(&mut self) -> Result<&mut $ty, FacadeError> {
-                match self {
-                    Table::$variant(table) => Ok(table),
-                    #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
-                    other => Err(other.wrong_kind(TableElementType::$kind)),
-                }
-            }
+impl Table {
+    /// The table as a [`FuncTable`].
+    ///
+    /// # Errors
+    ///
+    /// [`FacadeError::WrongTableKind`] when the table is of another kind.
+    #[cfg(feature = "func")]
+    pub fn as_func(&self) -> Result<&FuncTable, FacadeError> {
+        match self {
+            Table::Func(table) => Ok(table),
+            #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
+            _ => Err(self.wrong_kind(TableElementType::Func)),
         }
-    };
-}
+    }
 
-typed_access!("func", Func, Func, FuncTable, as_func, as_func_mut);
-typed_access!("gc", GcRef, GcRef, GcRefTable, as_gc_ref, as_gc_ref_mut);
-typed_access!("cont", Cont, Cont, ContTable, as_cont, as_cont_mut);
+    /// The table as a mutable [`FuncTable`].
+    ///
+    /// # Errors
+    ///
+    /// [`FacadeError::WrongTableKind`] when the table is of another kind.
+    #[cfg(feature = "func")]
+    pub fn as_func_mut(&mut self) -> Result<&mut FuncTable, FacadeError> {
+        match self {
+            Table::Func(table) => Ok(table),
+            #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
+            other => Err(other.wrong_kind(TableElementType::Func)),
+        }
+    }
+
+    /// The table as a [`GcRefTable`].
+    ///
+    /// # Errors
+    ///
+    /// [`FacadeError::WrongTableKind`] when the table is of another kind.
+    #[cfg(feature = "gc")]
+    pub fn as_gc_ref(&self) -> Result<&GcRefTable, FacadeError> {
+        match self {
+            Table::GcRef(table) => Ok(table),
+            #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
+            _ => Err(self.wrong_kind(TableElementType::GcRef)),
+        }
+    }
+
+    /// The table as a mutable [`GcRefTable`].
+    ///
+    /// # Errors
+    ///
+    /// [`FacadeError::WrongTableKind`] when the table is of another kind.
+    #[cfg(feature = "gc")]
+    pub fn as_gc_ref_mut(&mut self) -> Result<&mut GcRefTable, FacadeError> {
+        match self {
+            Table::GcRef(table) => Ok(table),
+            #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
+            other => Err(other.wrong_kind(TableElementType::GcRef)),
+        }
+    }
+
+    /// The table as a [`ContTable`].
+    ///
+    /// # Errors
+    ///
+    /// [`FacadeError::WrongTableKind`] when the table is of another kind.
+    #[cfg(feature = "cont")]
+    pub fn as_cont(&self) -> Result<&ContTable, FacadeError> {
+        match self {
+            Table::Cont(table) => Ok(table),
+            #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
+            _ => Err(self.wrong_kind(TableElementType::Cont)),
+        }
+    }
+
+    /// The table as a mutable [`ContTable`].
+    ///
+    /// # Errors
+    ///
+    /// [`FacadeError::WrongTableKind`] when the table is of another kind.
+    #[cfg(feature = "cont")]
+    pub fn as_cont_mut(&mut self) -> Result<&mut ContTable, FacadeError> {
+        match self {
+            Table::Cont(table) => Ok(table),
+            #[allow(unreachable_patterns, reason = "reachable with other kinds enabled")]
+            other => Err(other.wrong_kind(TableElementType::Cont)),
+        }
+    }
+}
 
 /// An empty funcref table that cannot grow (maximum 0), as a placeholder a VM can hold before it
 /// instantiates anything.

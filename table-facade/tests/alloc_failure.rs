@@ -12,7 +12,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ptr::NonNull;
 use table_core::TableError;
-use table_core::testing::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
 use table_facade::table_gcref::testing::CountingStore;
 use table_facade::wasmtime_environ::error::Error;
 use table_facade::wasmtime_environ::{
@@ -22,6 +21,7 @@ use table_facade::{
     AsyncTableLimiter, FacadeError, GcStore, Table, TableContext, TableLimiter, TableValue,
     VMContObj, VMGcRef,
 };
+use table_testkit::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
 
 thread_local! {
     /// Fail the Nth allocation (1-based) counted while armed; 0 when disarmed.
@@ -396,7 +396,7 @@ fn static_tables_allocate_nothing() {
     for (name, ty, tunables) in cases() {
         // Fresh memory per table: growing a lazy funcref table writes tagged nulls, so memory a
         // table used is no longer zero.
-        let memory = table_core::testing::StaticMemory::new(1 << 16, 16);
+        let memory = table_testkit::StaticMemory::new(1 << 16, 16);
         let (result, injected) = with_failure_at(1, Mode::Once, || {
             // SAFETY: zeroed memory that outlives the table and is used only through it.
             unsafe { Table::new_static(&ty, &tunables, memory.memory(), None) }

@@ -6,11 +6,11 @@ mod support;
 
 use support::{FLAVOURS, snapshot, storeless_value, table_type, tunables};
 use table_core::TableError;
-use table_core::testing::StaticMemory;
 use table_facade::wasmtime_environ::{IndexType, Trap, WasmHeapType};
 use table_facade::{
     ElementSegment, FacadeError, Table, TableContext, TableElementType, TableValue,
 };
+use table_testkit::StaticMemory;
 
 const SIZE: u64 = 8;
 const CAPACITY: usize = 16;
@@ -165,7 +165,7 @@ fn init_traps_when_the_segment_overruns_the_table() {
                         }
                         TableElementType::Cont => table.init(
                             dst,
-                            ElementSegment::Cont(&vec![table_facade::ContSlot::NULL; len]),
+                            ElementSegment::Cont(&vec![<table_facade::ContSlot as table_facade::table_core::TableElement>::EMPTY; len]),
                             &mut cx,
                         ),
                     }

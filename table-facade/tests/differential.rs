@@ -61,7 +61,7 @@ mod wasmtime_side;
 
 use case::{Case, Delta, Kind, Op, Placement, TableSpec};
 use proptest::prelude::*;
-use table_core::testing::{LimiterCall, LimiterPolicy, proptest_cases};
+use table_testkit::{LimiterCall, LimiterPolicy, proptest_cases};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(proptest_cases(500)))]

@@ -2,11 +2,13 @@
 //! per-kind semantics are tested in each element crate and against Wasmtime in `differential.rs`.
 
 use std::mem::size_of;
-use table_core::testing::StaticMemory;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType,
 };
-use table_facade::{FacadeError, NOMINAL_MAX_TABLE_ELEMENT_SIZE, Table, TableElementType};
+use table_facade::{
+    FacadeError, NOMINAL_MAX_TABLE_ELEMENT_SIZE, StorageBacked, Table, TableElementType,
+};
+use table_testkit::StaticMemory;
 
 fn table_type(heap_type: WasmHeapType, min: u64, max: Option<u64>) -> TableType {
     TableType {
@@ -113,7 +115,7 @@ fn tables_of_every_enabled_kind_are_created_dynamic_and_static() {
 
 #[test]
 fn disabled_kind_is_refused_before_the_limiter_is_asked() {
-    use table_core::testing::{LimiterPolicy, RecordingLimiter};
+    use table_testkit::{LimiterPolicy, RecordingLimiter};
     for heap_type in [WasmHeapType::Func, WasmHeapType::Extern, WasmHeapType::Cont] {
         let ty = table_type(heap_type, 1, None);
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
@@ -124,7 +126,7 @@ fn disabled_kind_is_refused_before_the_limiter_is_asked() {
 
 #[test]
 fn async_creation_matches_sync_creation() {
-    use table_core::testing::{LimiterPolicy, RecordingLimiter, block_on};
+    use table_testkit::{LimiterPolicy, RecordingLimiter, block_on};
     for policy in [LimiterPolicy::Allow, LimiterPolicy::Refuse] {
         for heap_type in [WasmHeapType::Func, WasmHeapType::Extern, WasmHeapType::Cont] {
             let ty = table_type(heap_type, 2, Some(4));
@@ -232,7 +234,7 @@ mod func {
                 table
                     .init(
                         0,
-                        ElementSegment::Cont(&[table_facade::ContSlot::NULL]),
+                        ElementSegment::Cont(&[<table_facade::ContSlot as table_facade::table_core::TableElement>::EMPTY]),
                         &mut cx
                     )
                     .is_err()

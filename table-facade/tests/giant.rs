@@ -5,9 +5,9 @@ mod support;
 
 use support::{FLAVOURS, table_type, tunables};
 use table_core::TableError;
-use table_core::testing::resident_bytes;
 use table_facade::wasmtime_environ::IndexType;
 use table_facade::{FacadeError, Table, TableElementType};
+use table_testkit::resident_bytes;
 
 #[test]
 fn table64_of_2_pow_40_elements_fails_with_an_allocation_error() {

@@ -1,6 +1,7 @@
 //! The async entry points a runtime drives on a multi-threaded executor return `Send` futures
-//! when the limiter is `Send`: creation in static memory (the memory pointer is carried inside)
-//! and growth with funcref or continuation init values (encoded into slots first). A future that
+//! when the limiter is `Send`: creation in static memory (the memory pointer is carried inside),
+//! the creation-limits procedure, and growth of each kind with its init value (encoded into a
+//! slot first). A future that
 //! held a raw pointer across its await would not compile here.
 #![cfg(all(feature = "func", feature = "gc", feature = "cont"))]
 
@@ -8,10 +9,10 @@ mod support;
 
 use std::future::Future;
 use support::table_type;
-use table_core::NoLimiter;
-use table_core::testing::StaticMemory;
+use table_core::{NoLimiter, TableLimits};
 use table_facade::wasmtime_environ::{IndexType, Tunables, WasmHeapType};
-use table_facade::{ContTable, FuncTable, GcRefTable, Table, VMContObj};
+use table_facade::{Table, VMContObj};
+use table_testkit::StaticMemory;
 
 fn assert_send<F: Future + Send>(future: F) -> F {
     future
@@ -28,8 +29,7 @@ fn static_creation_and_growth_futures_are_send() {
     let mut anchor = [0usize; 4];
     let pointer = std::ptr::NonNull::from(&mut anchor);
 
-    // SAFETY: zeroed memory that outlives every table built in it; each table is dropped before
-    // the next is built, and none is grown or written, so the memory stays zero.
+    // SAFETY: zeroed memory that outlives the table built in it, which is dropped right away.
     unsafe {
         let facade = assert_send(Table::new_static_async(
             &func_type,
@@ -37,33 +37,25 @@ fn static_creation_and_growth_futures_are_send() {
             memory.memory(),
             Some(&mut limiter),
         ));
-        drop(table_core::testing::block_on(facade).unwrap());
-        let func = assert_send(FuncTable::new_static_async(
-            &func_type,
-            true,
-            memory.memory(),
-            Some(&mut limiter),
-        ));
-        drop(table_core::testing::block_on(func).unwrap());
-        let gc = assert_send(GcRefTable::new_static_async(
-            &extern_type,
-            memory.memory(),
-            Some(&mut limiter),
-        ));
-        drop(table_core::testing::block_on(gc).unwrap());
-        let cont = assert_send(ContTable::new_static_async(
-            &cont_type,
-            memory.memory(),
-            Some(&mut limiter),
-        ));
-        drop(table_core::testing::block_on(cont).unwrap());
+        drop(table_testkit::block_on(facade).unwrap());
     }
+    let limits = assert_send(TableLimits::for_table_async(
+        &extern_type,
+        Some(&mut limiter),
+    ));
+    assert_eq!(table_testkit::block_on(limits).unwrap().minimum, 1);
 
-    let mut funcs = FuncTable::new_dynamic(&func_type, true, None).unwrap();
+    let mut funcs = Table::new_dynamic(&func_type, &tunables, None).unwrap();
+    let funcs = funcs.as_func_mut().unwrap();
     let grow = assert_send(funcs.grow_async(1, Some(pointer.cast()), Some(&mut limiter)));
-    assert_eq!(table_core::testing::block_on(grow).unwrap(), Some(1));
-    let mut conts = ContTable::new_dynamic(&cont_type, None).unwrap();
+    assert_eq!(table_testkit::block_on(grow).unwrap(), Some(1));
+    let mut externs = Table::new_dynamic(&extern_type, &tunables, None).unwrap();
+    let externs = externs.as_gc_ref_mut().unwrap();
+    let grow = assert_send(externs.grow_async(1, None, None, Some(&mut limiter)));
+    assert_eq!(table_testkit::block_on(grow).unwrap(), Some(1));
+    let mut conts = Table::new_dynamic(&cont_type, &tunables, None).unwrap();
+    let conts = conts.as_cont_mut().unwrap();
     let init = VMContObj::new(pointer.cast(), 3);
     let grow = assert_send(conts.grow_async(1, Some(init), Some(&mut limiter)));
-    assert_eq!(table_core::testing::block_on(grow).unwrap(), Some(1));
+    assert_eq!(table_testkit::block_on(grow).unwrap(), Some(1));
 }

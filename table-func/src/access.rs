@@ -38,9 +38,9 @@ impl FuncTable {
     /// An out-of-bounds trap when `index >= size`; nothing is written.
     #[inline]
     pub fn set(&mut self, index: u64, value: Option<FuncRef>) -> Result<(), FuncTableError> {
-        // The range that may hold uninitialised slots is left as it is: it stays a valid
-        // over-approximation, and `table.set` is too hot to pay for its bookkeeping (2x the
-        // store alone). Bulk writes and resolution trim it.
+        // The storage's bound on uninitialised slots is left as it is: the word is tagged in a
+        // lazy table, so the bound stays a valid over-approximation, and `table.set` is too hot
+        // to pay for its bookkeeping (2x the store alone). Bulk writes and resolution trim it.
         *self.storage.get_mut(index)? = FuncSlot::encode(value, self.lazy_init);
         Ok(())
     }
@@ -58,9 +58,7 @@ impl FuncTable {
         len: u64,
     ) -> Result<(), FuncTableError> {
         let slot = FuncSlot::encode(value, self.lazy_init);
-        self.storage.fill(dst, slot, len)?;
-        self.mark_initialized(dst, len);
-        Ok(())
+        Ok(self.storage.fill(dst, slot, len)?)
     }
 
     /// Grows the table by `delta` slots holding `init`, consulting `limiter`.
@@ -107,10 +105,9 @@ impl FuncTable {
     /// written.
     pub fn init(&mut self, dst: u64, values: &[Option<FuncRef>]) -> Result<(), FuncTableError> {
         let lazy_init = self.lazy_init;
-        self.storage
-            .init(dst, values, |value| FuncSlot::encode(*value, lazy_init))?;
-        self.mark_initialized(dst, values.len() as u64);
-        Ok(())
+        Ok(self
+            .storage
+            .init(dst, values, |value| FuncSlot::encode(*value, lazy_init))?)
     }
 
     /// The word slot `index` holds, tag bit included, for callers that move words between
@@ -136,13 +133,6 @@ impl FuncTable {
     /// An out-of-bounds trap when `index >= size`; nothing is written.
     #[inline]
     pub fn write_raw(&mut self, index: u64, slot: FuncSlot) -> Result<(), FuncTableError> {
-        *self.storage.get_mut(index)? = slot;
-        if !slot.is_empty() {
-            self.mark_initialized(index, 1);
-        } else if self.lazy_init {
-            // `get_mut` checked `index < size`, so it fits in `usize`.
-            self.maybe_uninitialized.uninitialized(index as usize);
-        }
-        Ok(())
+        Ok(self.storage.set(index, slot)?)
     }
 }

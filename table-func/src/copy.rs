@@ -9,8 +9,7 @@
 //! [`FuncTable::write_resolved`]) and then copies, as Wasmtime's instance does, uses the `*_slots`
 //! copies instead: they move the words as they are and borrow the source only immutably.
 
-use crate::{FuncRef, FuncTable, FuncTableError};
-use table_core::check_range;
+use crate::{FuncRef, FuncSlot, FuncTable, FuncTableError};
 
 impl FuncTable {
     /// Copies `[src, src + len)` to `[dst, dst + len)`; overlapping ranges behave like `memmove`.
@@ -29,14 +28,8 @@ impl FuncTable {
         len: u64,
         resolve: &mut dyn FnMut(u64) -> Option<FuncRef>,
     ) -> Result<(), FuncTableError> {
-        // The destination is checked before the source range is resolved, so a trap writes
-        // nothing at all.
-        self.storage.range(dst, len)?;
-        self.resolve_range(src, len, resolve)?;
-        self.storage.copy_within(dst, src, len)?;
-        // Only initialised words moved, so the destination is initialised now.
-        self.mark_initialized(dst, len);
-        Ok(())
+        let resolve = |index| FuncSlot::encode(resolve(index), true);
+        Ok(self.storage.copy_within_resolved(dst, src, len, resolve)?)
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table.
@@ -57,21 +50,17 @@ impl FuncTable {
         len: u64,
         resolve: &mut dyn FnMut(u64) -> Option<FuncRef>,
     ) -> Result<(), FuncTableError> {
-        self.storage.range(dst, len)?;
-        src.resolve_range(src_index, len, resolve)?;
-        if self.lazy_init == src.lazy_init {
-            self.storage.copy_from(&src.storage, dst, src_index, len)?;
-        } else {
-            let from = src.storage.range(src_index, len)?;
-            let to = self.storage.range_mut(dst, len)?;
-            let lazy_init = self.lazy_init;
-            for (to, from) in to.iter_mut().zip(from) {
-                *to = from.reencode(lazy_init);
-            }
-        }
-        // Resolved or re-encoded words are all initialised in this table's mode.
-        self.mark_initialized(dst, len);
-        Ok(())
+        let resolve = |index| FuncSlot::encode(resolve(index), true);
+        let convert = self.reencoding_from(src);
+        let resolve = src.lazy_init.then_some(resolve);
+        Ok(self.storage.copy_from_resolved(
+            &mut src.storage,
+            dst,
+            src_index,
+            len,
+            resolve,
+            convert,
+        )?)
     }
 
     /// Moves the words of `[src, src + len)` to `[dst, dst + len)` as they are, as `memmove`
@@ -89,10 +78,7 @@ impl FuncTable {
         src: u64,
         len: u64,
     ) -> Result<(), FuncTableError> {
-        let carries_uninitialized = self.may_hold_uninitialized(src, len)?;
-        self.storage.copy_within(dst, src, len)?;
-        self.after_slot_copy(dst, len, carries_uninitialized);
-        Ok(())
+        Ok(self.storage.copy_within(dst, src, len)?)
     }
 
     /// Copies the words of `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this
@@ -113,42 +99,15 @@ impl FuncTable {
         src_index: u64,
         len: u64,
     ) -> Result<(), FuncTableError> {
-        check_range(self.size(), dst, len)?;
-        let carries_uninitialized = src.may_hold_uninitialized(src_index, len)?;
-        if self.lazy_init == src.lazy_init {
-            self.storage.copy_from(&src.storage, dst, src_index, len)?;
-        } else {
-            if let Some(index) = src.first_uninitialized(src_index, len)? {
-                return Err(FuncTableError::Uninitialized { index });
-            }
-            let from = src.storage.range(src_index, len)?;
-            let to = self.storage.range_mut(dst, len)?;
-            let lazy_init = self.lazy_init;
-            for (to, from) in to.iter_mut().zip(from) {
-                *to = from.reencode(lazy_init);
-            }
-        }
-        self.after_slot_copy(dst, len, carries_uninitialized && self.lazy_init);
-        Ok(())
+        let convert = self.reencoding_from(src);
+        Ok(self
+            .storage
+            .copy_from_converted(&src.storage, dst, src_index, len, convert)?)
     }
 
-    /// Whether `[start, start + len)` (checked here) may hold an uninitialised slot, by the
-    /// table's bound alone: no scan.
-    fn may_hold_uninitialized(&self, start: u64, len: u64) -> Result<bool, FuncTableError> {
-        let requested = check_range(self.size(), start, len)?;
-        Ok(self.lazy_init && !self.maybe_uninitialized.within(requested).is_empty())
-    }
-
-    /// Updates the bound after words were copied into `[dst, dst + len)` (checked): they may
-    /// include uninitialised ones when the source range could.
-    fn after_slot_copy(&mut self, dst: u64, len: u64, carries_uninitialized: bool) {
-        if carries_uninitialized {
-            // A checked non-empty range: both ends fit in `usize`.
-            let start = dst as usize;
-            self.maybe_uninitialized
-                .may_be_uninitialized(start..start + len as usize);
-        } else {
-            self.mark_initialized(dst, len);
-        }
+    /// The conversion of `src`'s words into this table's mode, when the modes differ.
+    fn reencoding_from(&self, src: &FuncTable) -> Option<impl Fn(FuncSlot) -> FuncSlot + use<>> {
+        let lazy_init = self.lazy_init;
+        (lazy_init != src.lazy_init).then_some(move |slot: FuncSlot| slot.reencode(lazy_init))
     }
 }

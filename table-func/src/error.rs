@@ -1,7 +1,7 @@
 //! The errors a funcref table operation can return.
 
-use table_core::TableError;
-use wasmtime_environ::{Trap, WasmRefType};
+use table_core::{SlowPathError, TableError};
+use wasmtime_environ::Trap;
 
 /// Everything that can go wrong with a [`FuncTable`](crate::FuncTable).
 ///
@@ -22,13 +22,6 @@ pub enum FuncTableError {
         /// The slot that was read.
         index: u64,
     },
-
-    /// A table type whose elements are not function references.
-    #[error("a table of `{ref_type}` elements is not a funcref table")]
-    WrongElementKind {
-        /// The table type's element type.
-        ref_type: WasmRefType,
-    },
 }
 
 impl From<Trap> for FuncTableError {
@@ -43,6 +36,16 @@ impl FuncTableError {
         match self {
             FuncTableError::Table(error) => error.as_trap(),
             _ => None,
+        }
+    }
+}
+
+impl From<SlowPathError> for FuncTableError {
+    fn from(error: SlowPathError) -> Self {
+        match error {
+            SlowPathError::Trap(trap) => trap.into(),
+            // A funcref slot's slow path is its resolution: what was met is an uninitialised slot.
+            SlowPathError::Unavailable { index, .. } => FuncTableError::Uninitialized { index },
         }
     }
 }

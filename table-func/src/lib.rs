@@ -19,11 +19,10 @@ mod error;
 mod lazy;
 mod slot;
 mod table;
-mod uninitialized;
 mod vm_func_ref;
 
 pub use error::FuncTableError;
-pub use slot::{FuncSlot, FuncSlotValue, element_size};
+pub use slot::{FuncSlot, FuncSlotValue};
 pub use table::FuncTable;
 pub use vm_func_ref::{FuncRef, VMFuncRef};
 

@@ -6,15 +6,9 @@
 //! [`FUNCREF_MASK`]. Tagging maps the pointer's address, so the pointer keeps its provenance.
 
 use crate::{FuncRef, VMFuncRef};
-use core::mem::size_of;
 use core::ptr::{self, NonNull};
 use table_core::TableElement;
 use wasmtime_environ::{FUNCREF_INIT_BIT, FUNCREF_MASK};
-
-/// The size in bytes of one funcref table slot (one pointer).
-pub const fn element_size() -> usize {
-    size_of::<FuncSlot>()
-}
 
 /// One slot of a funcref table: a possibly tagged pointer to a [`VMFuncRef`], exactly the word
 /// compiled code loads from the table.
@@ -25,9 +19,20 @@ pub const fn element_size() -> usize {
 #[repr(transparent)]
 pub struct FuncSlot(*mut VMFuncRef);
 
-// SAFETY: a null pointer is all-zero and is the empty slot of both encodings; `FuncSlot` is
-// `Copy`, so it has no drop glue and moves bitwise; it is one pointer wide, so not zero-sized.
-unsafe impl TableElement for FuncSlot {}
+// SAFETY: a null pointer is all-zero, is `EMPTY`, and is the empty slot of both encodings;
+// `FuncSlot` is `Copy`, so it has no drop glue and moves bitwise; it is one pointer wide, so not
+// zero-sized.
+unsafe impl TableElement for FuncSlot {
+    const EMPTY: FuncSlot = FuncSlot(ptr::null_mut());
+
+    /// The empty word: uninitialised in a lazy table, whose storage tracks such slots and
+    /// resolves them before they are copied. (An eager table's storage tracks nothing, so its
+    /// empty word, null, is never resolved.)
+    #[inline]
+    fn needs_slow_path(&self) -> bool {
+        self.is_empty()
+    }
+}
 
 // SAFETY: a slot is an address that this crate never dereferences; the `VMFuncRef` it names is
 // itself `Send + Sync`, so handing the address to another thread grants nothing unsound.
@@ -60,9 +65,6 @@ impl FuncSlotValue {
 }
 
 impl FuncSlot {
-    /// The empty slot (all zero).
-    pub const EMPTY: FuncSlot = FuncSlot(ptr::null_mut());
-
     /// The slot holding `value` in a table with the given lazy-initialisation mode.
     #[inline]
     pub fn encode(value: Option<FuncRef>, lazy_init: bool) -> Self {

@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{Funcs, STORAGES, TestTable, combinations, no_resolve, word};
+#[allow(unused_imports, reason = "not every test file uses each")]
+use table_core::{StorageBacked as _, TableElement as _};
+
+use common::{Funcs, STORAGES, TestTable, combinations, new_table, no_resolve, word};
 use table_func::{FuncRef, FuncSlotValue};
 use wasmtime_environ::FUNCREF_INIT_BIT;
 
@@ -33,7 +36,7 @@ impl<'a> Resolver<'a> {
 
 /// A lazy table of 8 slots where slots 1, 4 and 5 are written and the rest are uninitialised.
 fn partly_initialised(storage: common::Storage, funcs: &Funcs) -> TestTable {
-    let mut test = TestTable::new(storage, true, 8, 8);
+    let mut test = new_table(storage, true, 8, 8);
     test.set(1, Some(funcs.get(1))).unwrap();
     test.fill(4, None, 2).unwrap();
     test
@@ -74,7 +77,7 @@ fn copy_from_resolves_source_slots_and_writes_them_back_into_the_source() {
     for (dst_storage, dst_lazy) in combinations() {
         for src_storage in STORAGES {
             let mut src = partly_initialised(src_storage, &funcs);
-            let mut dst = TestTable::new(dst_storage, dst_lazy, 8, 8);
+            let mut dst = new_table(dst_storage, dst_lazy, 8, 8);
             let mut resolver = Resolver::new(&funcs);
             dst.copy_from(&mut src, 0, 2, 6, &mut |index| resolver.resolve(index))
                 .unwrap();
@@ -94,8 +97,8 @@ fn copy_from_resolves_source_slots_and_writes_them_back_into_the_source() {
 fn copy_of_a_fully_initialised_range_calls_no_resolver() {
     let funcs = Funcs::new(1);
     for (storage, lazy) in combinations() {
-        let mut src = TestTable::new(storage, lazy, 4, 4);
-        let mut dst = TestTable::new(storage, lazy, 4, 4);
+        let mut src = new_table(storage, lazy, 4, 4);
+        let mut dst = new_table(storage, lazy, 4, 4);
         src.fill(0, Some(funcs.get(0)), 4).unwrap();
         dst.copy_from(&mut src, 0, 0, 4, &mut no_resolve).unwrap();
         src.copy_within(1, 0, 3, &mut no_resolve).unwrap();
@@ -106,8 +109,8 @@ fn copy_of_a_fully_initialised_range_calls_no_resolver() {
 fn copy_from_an_eager_table_never_resolves() {
     let funcs = Funcs::new(1);
     for storage in STORAGES {
-        let mut src = TestTable::new(storage, false, 3, 3);
-        let mut dst = TestTable::new(storage, true, 3, 3);
+        let mut src = new_table(storage, false, 3, 3);
+        let mut dst = new_table(storage, true, 3, 3);
         src.set(1, Some(funcs.get(0))).unwrap();
         dst.copy_from(&mut src, 0, 0, 3, &mut no_resolve).unwrap();
         // The eager table's empty slots are nulls, which the lazy table stores initialised.
@@ -124,8 +127,8 @@ fn copy_from_an_eager_table_never_resolves() {
 fn copy_from_lazy_to_eager_strips_the_tag() {
     let funcs = Funcs::new(1);
     for storage in STORAGES {
-        let mut src = TestTable::new(storage, true, 3, 3);
-        let mut dst = TestTable::new(storage, false, 3, 3);
+        let mut src = new_table(storage, true, 3, 3);
+        let mut dst = new_table(storage, false, 3, 3);
         src.set(0, Some(funcs.get(0))).unwrap();
         src.set(1, None).unwrap();
         let func = funcs.get(0);
@@ -156,7 +159,7 @@ fn resolve_range_counts_and_initialises_only_uninitialised_slots() {
 #[test]
 fn resolve_range_in_an_eager_table_resolves_nothing() {
     for storage in STORAGES {
-        let mut table = TestTable::new(storage, false, 4, 4);
+        let mut table = new_table(storage, false, 4, 4);
         assert_eq!(table.resolve_range(0, 4, &mut no_resolve).unwrap(), 0);
         assert!(table.resolve_range(2, 3, &mut no_resolve).is_err());
     }
@@ -176,7 +179,7 @@ fn copy_slots_from_a_borrowed_source_keeps_uninitialised_slots() {
     let funcs = Funcs::new(2);
     for storage in STORAGES {
         let src = partly_initialised(storage, &funcs);
-        let mut dst = TestTable::new(storage, true, 8, 8);
+        let mut dst = new_table(storage, true, 8, 8);
         dst.fill(0, Some(funcs.get(0)), 8).unwrap();
 
         dst.copy_slots_from(&src, 2, 0, 6).unwrap();
@@ -210,7 +213,7 @@ fn copy_slots_between_modes_needs_an_initialised_source_range() {
     let funcs = Funcs::new(2);
     for storage in STORAGES {
         let src = partly_initialised(storage, &funcs);
-        let mut eager = TestTable::new(storage, false, 8, 8);
+        let mut eager = new_table(storage, false, 8, 8);
         eager.copy_slots_from(&src, 0, 4, 2).unwrap();
         assert_eq!(eager.get(0).unwrap(), None);
         eager.copy_slots_from(&src, 2, 1, 1).unwrap();
@@ -231,7 +234,7 @@ fn copy_slots_out_of_bounds_traps_and_writes_nothing() {
     let funcs = Funcs::new(2);
     for storage in STORAGES {
         let src = partly_initialised(storage, &funcs);
-        let mut dst = TestTable::new(storage, true, 4, 8);
+        let mut dst = new_table(storage, true, 4, 8);
         for (dst_index, src_index, len) in
             [(3, 0, 2), (0, 7, 2), (0, u64::MAX, 2), (u64::MAX, 0, 1)]
         {

@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::{Funcs, LAZY, STORAGES, TestTable, combinations, no_resolve, word};
+#[allow(unused_imports, reason = "not every test file uses each")]
+use table_core::{StorageBacked as _, TableElement as _};
+
+use common::{Funcs, LAZY, STORAGES, combinations, new_table, no_resolve, word};
 use table_func::{FuncRef, FuncSlot, FuncSlotValue, FuncTable};
 use wasmtime_environ::FUNCREF_INIT_BIT;
 
@@ -56,7 +59,7 @@ fn every_write_path_stores_the_tagged_form_and_reads_back_the_value() {
                     // An eager slot is always initialised (null), so resolution keeps it.
                     continue;
                 }
-                let mut table = TestTable::new(storage, lazy, 4, 8);
+                let mut table = new_table(storage, lazy, 4, 8);
                 let index = write(&mut table, value);
                 let case = format!("{path} {value:?} lazy={lazy} {storage:?}");
                 assert_eq!(word(&table, index), expected_word(lazy, value), "{case}");
@@ -70,7 +73,7 @@ fn every_write_path_stores_the_tagged_form_and_reads_back_the_value() {
 #[test]
 fn untouched_slots_are_zero_and_read_uninitialised_only_when_lazy() {
     for (storage, lazy) in combinations() {
-        let table = TestTable::new(storage, lazy, 3, 8);
+        let table = new_table(storage, lazy, 3, 8);
         for index in 0..3 {
             assert_eq!(word(&table, index), 0);
             let expected = if lazy {
@@ -121,7 +124,7 @@ fn copy_within_stores_the_tagged_form_for_every_source_state() {
             if !lazy && matches!(state, Source::Uninitialized) {
                 continue; // eager tables have no uninitialised slots
             }
-            let mut table = TestTable::new(storage, lazy, 4, 4);
+            let mut table = new_table(storage, lazy, 4, 4);
             let value = prepare(&mut table, state, &funcs);
             let resolved = funcs.get(1);
             table.copy_within(2, 0, 1, &mut |_| Some(resolved)).unwrap();
@@ -147,8 +150,8 @@ fn copy_from_stores_the_destination_form_for_every_source_state_and_mode_pair() 
                     if !src_lazy && matches!(state, Source::Uninitialized) {
                         continue;
                     }
-                    let mut src = TestTable::new(storage, src_lazy, 2, 2);
-                    let mut dst = TestTable::new(storage, dst_lazy, 2, 2);
+                    let mut src = new_table(storage, src_lazy, 2, 2);
+                    let mut dst = new_table(storage, dst_lazy, 2, 2);
                     let value = prepare(&mut src, state, &funcs);
                     let resolved = funcs.get(1);
                     dst.copy_from(&mut src, 1, 0, 1, &mut |_| Some(resolved))
@@ -198,7 +201,7 @@ fn tagged_pointer_keeps_its_provenance() {
 fn writes_through_copy_never_call_the_resolver_for_initialised_slots() {
     let funcs = Funcs::new(1);
     for (storage, lazy) in combinations() {
-        let mut table = TestTable::new(storage, lazy, 2, 2);
+        let mut table = new_table(storage, lazy, 2, 2);
         table.fill(0, Some(funcs.get(0)), 2).unwrap();
         table.copy_within(1, 0, 1, &mut no_resolve).unwrap();
         assert_eq!(table.get(1).unwrap(), Some(funcs.get(0)));

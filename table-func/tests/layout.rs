@@ -2,7 +2,8 @@
 
 use core::mem::{align_of, size_of};
 use memoffset::offset_of;
-use table_func::{FuncSlot, VMFuncRef, element_size};
+use table_core::TableElement;
+use table_func::{FuncSlot, VMFuncRef};
 use wasmtime_environ::{FUNCREF_INIT_BIT, FUNCREF_MASK, HostPtr, PtrSize};
 
 /// Offsets of `VMFuncRef`'s fields and its size, as `#[repr(C)]` lays out our field list
@@ -74,7 +75,7 @@ fn field_list_model_agrees_with_the_compiler_on_the_host() {
 
 #[test]
 fn slot_is_one_pointer_and_tag_fits_below_record_alignment() {
-    assert_eq!(element_size(), usize::from(HostPtr.size()));
+    assert_eq!(FuncSlot::SIZE, usize::from(HostPtr.size()));
     assert_eq!(size_of::<FuncSlot>(), size_of::<*mut VMFuncRef>());
     assert_eq!(align_of::<FuncSlot>(), align_of::<*mut VMFuncRef>());
     assert_eq!(FUNCREF_INIT_BIT & FUNCREF_MASK, 0);

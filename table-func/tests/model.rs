@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{Funcs, Storage, TestTable};
+#[allow(unused_imports, reason = "not every test file uses each")]
+use table_core::{StorageBacked as _, TableElement as _};
+
+use common::{Funcs, Storage, TestTable, new_table};
 use proptest::prelude::*;
 use std::ops::Range;
 use table_func::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
@@ -485,7 +488,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(table_core::testing::proptest_cases(1_000)))]
+    #![proptest_config(ProptestConfig::with_cases(table_testkit::proptest_cases(1_000)))]
 
     #[test]
     fn func_tables_agree_with_the_vec_model(
@@ -495,8 +498,8 @@ proptest! {
     ) {
         let funcs = Funcs::new(FUNCS);
         let mut real = Real {
-            a: TestTable::new(a.storage, a.lazy, a.min as u64, a.maximum),
-            b: TestTable::new(b.storage, b.lazy, b.min as u64, b.maximum),
+            a: new_table(a.storage, a.lazy, a.min as u64, a.maximum),
+            b: new_table(b.storage, b.lazy, b.min as u64, b.maximum),
             funcs: &funcs,
         };
         let mut model = Model {

@@ -7,7 +7,10 @@
 
 mod common;
 
-use common::{Funcs, STORAGES, TestTable, no_resolve, word};
+#[allow(unused_imports, reason = "not every test file uses each")]
+use table_core::{StorageBacked as _, TableElement as _};
+
+use common::{Funcs, STORAGES, new_table, no_resolve, word};
 use table_func::{FuncRef, FuncSlot, FuncTable};
 
 /// Stores `slot` into slot `index` through the table's definition, as compiled code would,
@@ -62,8 +65,8 @@ fn bound_shrinks_on_writes_covering_an_end_and_widens_on_raw_empty_writes() {
     let func = funcs.get(0);
     let tagged = FuncSlot::encode(Some(func), true);
     for storage in STORAGES {
-        let mut table = TestTable::new(storage, true, 10, 12);
-        let mut other = TestTable::new(storage, true, 10, 10);
+        let mut table = new_table(storage, true, 10, 12);
+        let mut other = new_table(storage, true, 10, 10);
         other.fill(0, None, 10).unwrap();
         assert_eq!(bound(&mut table), span(0..10), "fresh");
 
@@ -151,8 +154,7 @@ fn initialise_whole(table: &mut FuncTable, how: &str, func: FuncRef, size: u64) 
             assert_eq!(resolved, size as usize);
         }
         "copy_from" => {
-            let mut source =
-                FuncTable::new_dynamic(&common::funcref_type(size, None), true, None).unwrap();
+            let mut source = new_table(common::Storage::Dynamic, true, size, size as usize);
             source.fill(0, None, size).unwrap();
             table
                 .copy_from(&mut source, 0, 0, size, &mut no_resolve)
@@ -170,8 +172,8 @@ fn copies_out_of_a_wholly_initialised_lazy_table_scan_nothing_and_call_no_resolv
     for storage in STORAGES {
         for how in WHOLE_TABLE_WRITES {
             let initial = if how == "grow from empty" { 0 } else { SIZE };
-            let mut src = TestTable::new(storage, true, initial, SIZE as usize);
-            let mut dst = TestTable::new(storage, true, SIZE, SIZE as usize);
+            let mut src = new_table(storage, true, initial, SIZE as usize);
+            let mut dst = new_table(storage, true, SIZE, SIZE as usize);
             initialise_whole(&mut src, how, func, SIZE);
             assert_eq!(bound(&mut src), Vec::<usize>::new(), "{how}");
 
@@ -190,8 +192,8 @@ fn copies_out_of_a_wholly_initialised_lazy_table_scan_nothing_and_call_no_resolv
 fn raw_empty_write_into_an_initialised_table_makes_the_next_copy_resolve_exactly_that_slot() {
     let funcs = Funcs::new(2);
     for storage in STORAGES {
-        let mut src = TestTable::new(storage, true, 200, 200);
-        let mut dst = TestTable::new(storage, true, 200, 200);
+        let mut src = new_table(storage, true, 200, 200);
+        let mut dst = new_table(storage, true, 200, 200);
         src.fill(0, Some(funcs.get(0)), 200).unwrap();
         src.write_raw(137, FuncSlot::EMPTY).unwrap();
 
@@ -224,7 +226,7 @@ fn resolution_finds_uninitialised_slots_on_both_sides_of_block_edges() {
     let func = funcs.get(0);
     let empties: [u64; 11] = [0, 1, 63, 64, 65, 127, 128, 191, 255, 256, 299];
     for storage in STORAGES {
-        let mut table = TestTable::new(storage, true, 300, 300);
+        let mut table = new_table(storage, true, 300, 300);
         table.fill(0, Some(func), 300).unwrap();
         for index in empties {
             table.write_raw(index, FuncSlot::EMPTY).unwrap();
@@ -256,7 +258,7 @@ fn resolution_finds_uninitialised_slots_on_both_sides_of_block_edges() {
 fn raw_empty_write_into_an_eager_table_is_a_null_that_copies_never_resolve() {
     let funcs = Funcs::new(1);
     for storage in STORAGES {
-        let mut table = TestTable::new(storage, false, 4, 4);
+        let mut table = new_table(storage, false, 4, 4);
         table.fill(0, Some(funcs.get(0)), 4).unwrap();
         table.write_raw(2, FuncSlot::EMPTY).unwrap();
         assert_eq!(table.first_uninitialized(0, 4).unwrap(), None);

@@ -5,7 +5,7 @@ use crate::model::{Element, Model};
 use crate::rng::Rng;
 use std::collections::HashMap;
 use std::ptr::NonNull;
-use table_core::testing::{LimiterPolicy, RecordingLimiter, StaticMemory};
+use table_facade::StorageBacked;
 use table_facade::table_func::FuncSlotValue;
 use table_facade::table_gcref::I31;
 use table_facade::table_gcref::testing::CountingStore;
@@ -16,6 +16,7 @@ use table_facade::{
     ElementSegment, FacadeError, FuncRef, GcStore, Table, TableContext, TableElementType,
     TableValue, VMContObj, VMGcRef,
 };
+use table_testkit::{LimiterPolicy, RecordingLimiter, StaticMemory};
 
 /// The table flavours a scenario can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The errors a GC-reference table operation can return.
 
-use table_core::TableError;
-use wasmtime_environ::{Trap, WasmRefType};
+use table_core::{SlowPathError, TableError};
+use wasmtime_environ::Trap;
 
 /// Everything that can go wrong with a GC-reference table.
 ///
@@ -26,13 +26,6 @@ pub enum GcTableError {
         index: u64,
     },
 
-    /// A table type whose elements are not GC references (`func` or `cont` references).
-    #[error("a table of `{ref_type}` elements is not a GC-reference table")]
-    WrongElementKind {
-        /// The table type's element type.
-        ref_type: WasmRefType,
-    },
-
     /// A heap index that is zero or odd: those bit patterns mean null and `i31ref`.
     #[error("{index:#x} is not a GC heap index: heap indices are even and non-zero")]
     InvalidHeapIndex {
@@ -47,6 +40,25 @@ impl GcTableError {
         match self {
             GcTableError::Table(error) => error.as_trap(),
             _ => None,
+        }
+    }
+}
+
+impl GcTableError {
+    /// The error of a bulk `operation` that table-core refused: a trap, or a heap reference to
+    /// write or overwrite without a store.
+    pub(crate) fn of_bulk(operation: GcOperation, error: SlowPathError) -> Self {
+        match error {
+            SlowPathError::Trap(trap) => trap.into(),
+            SlowPathError::Unavailable { index, overwritten } => GcTableError::GcStoreRequired {
+                operation,
+                need: if overwritten {
+                    StoreNeed::Overwrite
+                } else {
+                    StoreNeed::Write
+                },
+                index,
+            },
         }
     }
 }

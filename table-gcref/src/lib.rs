@@ -19,7 +19,6 @@
 extern crate alloc;
 
 mod barrier;
-mod blocks;
 mod error;
 mod gc_ref;
 mod i31;

@@ -1,4 +1,5 @@
-//! The slot type GC-reference tables store, and the scan that finds heap references in slots.
+//! The slot type GC-reference tables store, and how table-core finds the heap references among
+//! them.
 
 use crate::VMGcRef;
 use core::mem::{align_of, size_of};
@@ -23,8 +24,31 @@ const_assert_eq!(align_of::<GcRefSlot>(), align_of::<Option<VMGcRef>>());
 assert_impl_all!(GcRefSlot: Send, Sync);
 
 // SAFETY: a transparent `Option<NonZeroU32>`: all-zero is `None` (the null reference, which is
-// the empty element), it is plain bits that move bytewise, it has no drop glue, and it is 4 bytes.
-unsafe impl TableElement for GcRefSlot {}
+// the empty element and `EMPTY`), it is plain bits that move bytewise, it has no drop glue, and
+// it is 4 bytes.
+unsafe impl TableElement for GcRefSlot {
+    const EMPTY: GcRefSlot = GcRefSlot(None);
+
+    /// A heap reference: writing or overwriting it goes through the GC store's barrier.
+    #[inline]
+    fn needs_slow_path(&self) -> bool {
+        self.holds_heap()
+    }
+
+    /// The lowest set bit of a slot's raw bits is bit 0 for an `i31ref`, absent for null, and a
+    /// higher bit for a heap reference (even and non-zero). So the block holds a heap reference
+    /// exactly when the OR of its slots' lowest set bits is above 1: three vector operations per
+    /// group of slots (negate, and, or) with no branch, about half the work of testing each
+    /// slot with [`GcRefSlot::holds_heap`].
+    #[inline]
+    fn block_needs_slow_path(block: &[Self]) -> bool {
+        let lowest_bits = block.iter().fold(0u32, |bits, slot| {
+            let raw = slot.raw();
+            bits | (raw & raw.wrapping_neg())
+        });
+        lowest_bits > 1
+    }
+}
 
 impl GcRefSlot {
     /// A slot holding a bitwise copy of `value`; the collector is not told.
@@ -84,35 +108,4 @@ impl GcRefSlot {
     fn raw(self) -> u32 {
         self.0.map_or(0, NonZeroU32::get)
     }
-}
-
-/// Whether any of `slots` holds a heap reference.
-///
-/// The lowest set bit of a slot's raw bits is bit 0 for an `i31ref`, absent for null, and a
-/// higher bit for a heap reference (even and non-zero). So the slots hold a heap reference
-/// exactly when the OR of their lowest set bits is above 1. That is three vector operations per
-/// group of slots (negate, and, or) with no branch, about half the work of testing each slot
-/// with [`GcRefSlot::holds_heap`]; callers keep `slots` short (a block) when they want to stop
-/// early.
-#[inline]
-pub(crate) fn any_heap(slots: &[GcRefSlot]) -> bool {
-    let lowest_bits = slots.iter().fold(0u32, |bits, slot| {
-        let raw = slot.raw();
-        bits | (raw & raw.wrapping_neg())
-    });
-    lowest_bits > 1
-}
-
-/// The offset of the first slot holding a heap reference, scanning a block at a time with
-/// [`any_heap`] so the common all-null/`i31ref` case runs as a vectorised loop.
-pub(crate) fn first_heap_ref(slots: &[GcRefSlot]) -> Option<usize> {
-    const BLOCK: usize = 64;
-    slots
-        .chunks(BLOCK)
-        .enumerate()
-        .find(|(_, block)| any_heap(block))
-        .and_then(|(index, block)| {
-            let offset = block.iter().position(|slot| slot.holds_heap())?;
-            Some(index * BLOCK + offset)
-        })
 }

@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::{
-    CLASSES, Class, STORAGES, TestTable, assert_counts, raw, raw_slots, release_all, value_of,
-};
+#[allow(unused_imports, reason = "not every test file uses each")]
+use common::{StorageBacked, new_table};
+
+use common::{CLASSES, Class, STORAGES, assert_counts, raw, raw_slots, release_all, value_of};
 use table_core::wasmtime_environ::Trap;
 use table_gcref::testing::CountingStore;
 use table_gcref::{GcOperation, GcStore, GcTableError, I31, StoreNeed, VMGcRef};
@@ -17,31 +18,25 @@ fn set_with_a_store_clones_the_new_value_and_drops_the_old_in_every_case() {
             for new_class in CLASSES {
                 let case = format!("{storage:?}: {old_class:?} overwritten by {new_class:?}");
                 let mut store = CountingStore::new();
-                let mut fixture = TestTable::new(storage, 1, 1);
+                let mut fixture = new_table(storage, 1, 1);
                 let old = value_of(old_class, &mut store);
                 let new = value_of(new_class, &mut store);
-                fixture
-                    .table
-                    .set(0, old.as_ref(), Some(&mut store))
-                    .unwrap();
+                fixture.set(0, old.as_ref(), Some(&mut store)).unwrap();
                 let (clones, drops) = (store.clones(), store.drops());
 
-                fixture
-                    .table
-                    .set(0, new.as_ref(), Some(&mut store))
-                    .unwrap();
+                fixture.set(0, new.as_ref(), Some(&mut store)).unwrap();
 
-                assert_eq!(raw_slots(&fixture.table), [raw(new.as_ref())], "{case}");
+                assert_eq!(raw_slots(&fixture), [raw(new.as_ref())], "{case}");
                 let expected_clones = u64::from(new_class == Class::Heap);
                 let expected_drops = u64::from(old_class == Class::Heap);
                 assert_eq!(store.clones() - clones, expected_clones, "{case}");
                 assert_eq!(store.drops() - drops, expected_drops, "{case}");
                 let held: Vec<&VMGcRef> = old.iter().chain(new.iter()).collect();
-                assert_counts(&store, &held, &[&fixture.table]);
+                assert_counts(&store, &held, &[&*fixture]);
                 release_all(
                     &mut store,
                     old.into_iter().chain(new).collect(),
-                    &mut [&mut fixture.table],
+                    &mut [&mut *fixture],
                 );
             }
         }
@@ -55,16 +50,13 @@ fn set_without_a_store_fails_exactly_when_a_heap_reference_is_involved() {
             for new_class in CLASSES {
                 let case = format!("{storage:?}: {old_class:?} overwritten by {new_class:?}");
                 let mut store = CountingStore::new();
-                let mut fixture = TestTable::new(storage, 3, 3);
+                let mut fixture = new_table(storage, 3, 3);
                 let old = value_of(old_class, &mut store);
                 let new = value_of(new_class, &mut store);
-                fixture
-                    .table
-                    .set(2, old.as_ref(), Some(&mut store))
-                    .unwrap();
+                fixture.set(2, old.as_ref(), Some(&mut store)).unwrap();
                 let (clones, drops) = (store.clones(), store.drops());
 
-                let result = fixture.table.set(2, new.as_ref(), None);
+                let result = fixture.set(2, new.as_ref(), None);
 
                 let expected_need = match (old_class, new_class) {
                     (_, Class::Heap) => Some(StoreNeed::Write),
@@ -74,7 +66,7 @@ fn set_without_a_store_fails_exactly_when_a_heap_reference_is_involved() {
                 match expected_need {
                     None => {
                         result.unwrap_or_else(|error| panic!("{case}: {error}"));
-                        assert_eq!(raw_slots(&fixture.table)[2], raw(new.as_ref()), "{case}");
+                        assert_eq!(raw_slots(&fixture)[2], raw(new.as_ref()), "{case}");
                     }
                     Some(need) => {
                         let error = result.expect_err(&case);
@@ -89,14 +81,14 @@ fn set_without_a_store_fails_exactly_when_a_heap_reference_is_involved() {
                             ),
                             "{case}: {error:?}"
                         );
-                        assert_eq!(raw_slots(&fixture.table)[2], raw(old.as_ref()), "{case}");
+                        assert_eq!(raw_slots(&fixture)[2], raw(old.as_ref()), "{case}");
                     }
                 }
                 assert_eq!((store.clones(), store.drops()), (clones, drops), "{case}");
                 release_all(
                     &mut store,
                     old.into_iter().chain(new).collect(),
-                    &mut [&mut fixture.table],
+                    &mut [&mut *fixture],
                 );
             }
         }
@@ -106,39 +98,38 @@ fn set_without_a_store_fails_exactly_when_a_heap_reference_is_involved() {
 #[test]
 fn missing_store_error_names_the_operation_the_situation_and_the_slot() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(common::Storage::Dynamic, 8, 8);
+    let mut fixture = new_table(common::Storage::Dynamic, 8, 8);
     let heap = store.allocate();
 
-    let error = fixture.table.set(5, Some(&heap), None).unwrap_err();
+    let error = fixture.set(5, Some(&heap), None).unwrap_err();
 
     assert_eq!(
         error.to_string(),
         "table.set writes a heap reference in table slot 5, which needs a GC store, but none was given"
     );
     assert_eq!(error.as_trap(), None);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn writing_a_slot_its_own_value_frees_nothing() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 2, 2);
+        let mut fixture = new_table(storage, 2, 2);
         let heap = store.allocate();
-        fixture.table.set(0, Some(&heap), Some(&mut store)).unwrap();
+        fixture.set(0, Some(&heap), Some(&mut store)).unwrap();
         // The table is now the object's only owner.
         store.drop_gc_ref(heap);
-        let own_value = fixture.table.get(0).unwrap().map(VMGcRef::unchecked_copy);
+        let own_value = fixture.get(0).unwrap().map(VMGcRef::unchecked_copy);
 
         fixture
-            .table
             .set(0, own_value.as_ref(), Some(&mut store))
             .unwrap();
 
-        let in_table = fixture.table.get(0).unwrap().unwrap();
+        let in_table = fixture.get(0).unwrap().unwrap();
         assert_eq!(store.live_count(in_table), 1, "{storage:?}");
         assert!(store.violations().is_empty(), "{:?}", store.violations());
-        release_all(&mut store, Vec::new(), &mut [&mut fixture.table]);
+        release_all(&mut store, Vec::new(), &mut [&mut *fixture]);
     }
 }
 
@@ -146,55 +137,49 @@ fn writing_a_slot_its_own_value_frees_nothing() {
 fn copying_a_slot_onto_itself_frees_nothing() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 3, 3);
+        let mut fixture = new_table(storage, 3, 3);
         let heap = store.allocate();
-        fixture
-            .table
-            .fill(0, Some(&heap), 3, Some(&mut store))
-            .unwrap();
+        fixture.fill(0, Some(&heap), 3, Some(&mut store)).unwrap();
         store.drop_gc_ref(heap);
 
-        fixture
-            .table
-            .copy_within(0, 0, 3, Some(&mut store))
-            .unwrap();
+        fixture.copy_within(0, 0, 3, Some(&mut store)).unwrap();
 
-        let in_table = fixture.table.get(1).unwrap().unwrap();
+        let in_table = fixture.get(1).unwrap().unwrap();
         assert_eq!(store.live_count(in_table), 3, "{storage:?}");
         assert!(store.violations().is_empty(), "{:?}", store.violations());
-        release_all(&mut store, Vec::new(), &mut [&mut fixture.table]);
+        release_all(&mut store, Vec::new(), &mut [&mut *fixture]);
     }
 }
 
 #[test]
 fn get_borrows_without_touching_counts() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(common::Storage::Static, 1, 1);
+    let mut fixture = new_table(common::Storage::Static, 1, 1);
     let heap = store.allocate();
-    fixture.table.set(0, Some(&heap), Some(&mut store)).unwrap();
+    fixture.set(0, Some(&heap), Some(&mut store)).unwrap();
 
-    let got = fixture.table.get(0).unwrap();
+    let got = fixture.get(0).unwrap();
 
     assert_eq!(got, Some(&heap));
     assert_eq!(store.live_count(&heap), 2);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn get_cloned_clones_heap_references_through_the_store() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(common::Storage::Dynamic, 1, 1);
+    let mut fixture = new_table(common::Storage::Dynamic, 1, 1);
     let heap = store.allocate();
-    fixture.table.set(0, Some(&heap), Some(&mut store)).unwrap();
+    fixture.set(0, Some(&heap), Some(&mut store)).unwrap();
 
-    let cloned = fixture.table.get_cloned(0, Some(&mut store)).unwrap();
+    let cloned = fixture.get_cloned(0, Some(&mut store)).unwrap();
 
     assert_eq!(cloned.as_ref(), Some(&heap));
     assert_eq!(store.live_count(&heap), 3);
     release_all(
         &mut store,
         vec![heap, cloned.unwrap()],
-        &mut [&mut fixture.table],
+        &mut [&mut *fixture],
     );
 }
 
@@ -202,11 +187,11 @@ fn get_cloned_clones_heap_references_through_the_store() {
 fn get_cloned_needs_no_store_for_null_and_i31() {
     for class in [Class::Null, Class::I31] {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(common::Storage::Dynamic, 1, 1);
+        let mut fixture = new_table(common::Storage::Dynamic, 1, 1);
         let value = value_of(class, &mut store);
-        fixture.table.set(0, value.as_ref(), None).unwrap();
+        fixture.set(0, value.as_ref(), None).unwrap();
 
-        let cloned = fixture.table.get_cloned(0, None).unwrap();
+        let cloned = fixture.get_cloned(0, None).unwrap();
 
         assert_eq!(cloned, value, "{class:?}");
         assert_eq!(store.clones(), 0);
@@ -216,11 +201,11 @@ fn get_cloned_needs_no_store_for_null_and_i31() {
 #[test]
 fn get_cloned_of_a_heap_reference_without_a_store_is_an_error() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(common::Storage::Dynamic, 4, 4);
+    let mut fixture = new_table(common::Storage::Dynamic, 4, 4);
     let heap = store.allocate();
-    fixture.table.set(3, Some(&heap), Some(&mut store)).unwrap();
+    fixture.set(3, Some(&heap), Some(&mut store)).unwrap();
 
-    let error = fixture.table.get_cloned(3, None).unwrap_err();
+    let error = fixture.get_cloned(3, None).unwrap_err();
 
     assert!(matches!(
         error,
@@ -230,24 +215,24 @@ fn get_cloned_of_a_heap_reference_without_a_store_is_an_error() {
             index: 3
         }
     ));
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn out_of_bounds_get_and_set_trap_without_calling_the_store() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(common::Storage::Static, 2, 4);
+    let mut fixture = new_table(common::Storage::Static, 2, 4);
     let heap = store.allocate();
 
-    let set = fixture.table.set(2, Some(&heap), Some(&mut store));
-    let get = fixture.table.get(u64::MAX).map(|_| ());
-    let cloned = fixture.table.get_cloned(2, Some(&mut store)).map(|_| ());
+    let set = fixture.set(2, Some(&heap), Some(&mut store));
+    let get = fixture.get(u64::MAX).map(|_| ());
+    let cloned = fixture.get_cloned(2, Some(&mut store)).map(|_| ());
 
     for result in [set, get, cloned] {
         assert_eq!(result.unwrap_err().as_trap(), Some(Trap::TableOutOfBounds));
     }
     assert_eq!((store.clones(), store.drops()), (0, 0));
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 /// A store that keeps no counts and records every call, for heap indices the counting store
@@ -276,13 +261,13 @@ fn extreme_bit_patterns_are_told_apart_as_heap_references_or_i31refs() {
     for heap in &heaps {
         let case = format!("{heap:?}");
         let mut store = RecordingStore::default();
-        let mut fixture = TestTable::new(common::Storage::Dynamic, 40, 40);
+        let mut fixture = new_table(common::Storage::Dynamic, 40, 40);
 
-        let write = fixture.table.set(1, Some(heap), None).unwrap_err();
-        fixture.table.set(1, Some(heap), Some(&mut store)).unwrap();
-        let overwrite = fixture.table.set(1, None, None).unwrap_err();
-        let fill = fixture.table.fill(0, None, 40, None).unwrap_err();
-        let copy = fixture.table.copy_within(5, 0, 35, None).unwrap_err();
+        let write = fixture.set(1, Some(heap), None).unwrap_err();
+        fixture.set(1, Some(heap), Some(&mut store)).unwrap();
+        let overwrite = fixture.set(1, None, None).unwrap_err();
+        let fill = fixture.fill(0, None, 40, None).unwrap_err();
+        let copy = fixture.copy_within(5, 0, 35, None).unwrap_err();
 
         for (error, operation, need, index) in [
             (write, GcOperation::Set, StoreNeed::Write, 1),
@@ -301,18 +286,15 @@ fn extreme_bit_patterns_are_told_apart_as_heap_references_or_i31refs() {
         }
         // With a store, the range operations see the reference too: the copy clones it into
         // slot 6 and the fill releases both copies.
-        fixture
-            .table
-            .copy_within(5, 0, 35, Some(&mut store))
-            .unwrap();
-        fixture.table.fill(0, None, 40, Some(&mut store)).unwrap();
+        fixture.copy_within(5, 0, 35, Some(&mut store)).unwrap();
+        fixture.fill(0, None, 40, Some(&mut store)).unwrap();
         let r = heap.as_raw_u32();
         assert_eq!(
             (store.cloned, store.dropped),
             (vec![r, r], vec![r, r]),
             "{case}"
         );
-        assert_eq!(raw_slots(&fixture.table), [0; 40], "{case}");
+        assert_eq!(raw_slots(&fixture), [0; 40], "{case}");
     }
 }
 
@@ -321,25 +303,19 @@ fn extreme_i31_payloads_never_reach_the_store() {
     for payload in [0, 1, 0x4000_0000, I31::MAX_U32] {
         let small = VMGcRef::from_i31(I31::wrapping_u32(payload));
         let mut store = RecordingStore::default();
-        let mut fixture = TestTable::new(common::Storage::Static, 40, 40);
+        let mut fixture = new_table(common::Storage::Static, 40, 40);
 
-        fixture.table.set(1, Some(&small), None).unwrap();
-        fixture.table.fill(3, Some(&small), 30, None).unwrap();
-        fixture.table.copy_within(5, 0, 35, None).unwrap();
-        fixture
-            .table
-            .set(2, Some(&small), Some(&mut store))
-            .unwrap();
-        fixture
-            .table
-            .copy_within(0, 5, 35, Some(&mut store))
-            .unwrap();
-        fixture.table.fill(0, None, 40, Some(&mut store)).unwrap();
+        fixture.set(1, Some(&small), None).unwrap();
+        fixture.fill(3, Some(&small), 30, None).unwrap();
+        fixture.copy_within(5, 0, 35, None).unwrap();
+        fixture.set(2, Some(&small), Some(&mut store)).unwrap();
+        fixture.copy_within(0, 5, 35, Some(&mut store)).unwrap();
+        fixture.fill(0, None, 40, Some(&mut store)).unwrap();
 
         assert!(
             store.cloned.is_empty() && store.dropped.is_empty(),
             "{payload:#x}"
         );
-        assert_eq!(raw_slots(&fixture.table), [0; 40]);
+        assert_eq!(raw_slots(&fixture), [0; 40]);
     }
 }

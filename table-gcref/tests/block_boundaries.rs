@@ -9,6 +9,9 @@
 
 mod common;
 
+#[allow(unused_imports, reason = "not every test file uses each")]
+use common::{StorageBacked, new_table};
+
 use common::{
     STORAGES, Storage, TestTable, assert_counts, check_copy_within_like_memmove, raw_slots,
     release_all,
@@ -33,13 +36,10 @@ fn i31_table_with_heap_at(
     positions: &[u64],
     store: &mut CountingStore,
 ) -> TestTable {
-    let mut fixture = TestTable::new(storage, SIZE, SIZE);
-    fixture.table.fill(0, Some(&i31(1)), SIZE, None).unwrap();
+    let mut fixture = new_table(storage, SIZE, SIZE);
+    fixture.fill(0, Some(&i31(1)), SIZE, None).unwrap();
     for &position in positions {
-        fixture
-            .table
-            .set(position, Some(heap), Some(store))
-            .unwrap();
+        fixture.set(position, Some(heap), Some(store)).unwrap();
     }
     fixture
 }
@@ -69,18 +69,14 @@ fn fill_of_many_blocks_releases_a_heap_reference_in_a_late_block_once() {
             let small = i31(2);
 
             fixture
-                .table
                 .fill(0, Some(&small), SIZE, Some(&mut store))
                 .unwrap();
 
             assert_eq!(store.clones() - clones, 0, "{case}");
             assert_eq!(store.drops() - drops, 1, "{case}");
             assert_eq!(store.live_count(&heap), 1, "{case}");
-            assert_eq!(
-                raw_slots(&fixture.table),
-                vec![small.as_raw_u32(); SIZE as usize]
-            );
-            release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+            assert_eq!(raw_slots(&fixture), vec![small.as_raw_u32(); SIZE as usize]);
+            release_all(&mut store, vec![heap], &mut [&mut *fixture]);
         }
     }
 }
@@ -93,15 +89,15 @@ fn fill_of_a_range_starting_mid_block_leaves_the_slots_outside_it_alone() {
         // Heap references just outside the range on both sides, and two inside, late.
         let positions = [4, 1050, 1099, 1100, 1150];
         let mut fixture = i31_table_with_heap_at(storage, &heap, &positions, &mut store);
-        let mut expected = raw_slots(&fixture.table);
+        let mut expected = raw_slots(&fixture);
 
-        fixture.table.fill(5, None, 1095, Some(&mut store)).unwrap();
+        fixture.fill(5, None, 1095, Some(&mut store)).unwrap();
 
         expected[5..1100].fill(0);
-        assert_eq!(raw_slots(&fixture.table), expected, "{storage:?}");
+        assert_eq!(raw_slots(&fixture), expected, "{storage:?}");
         assert_eq!(store.live_count(&heap), 1 + 3, "{storage:?}");
-        assert_counts(&store, &[&heap], &[&fixture.table]);
-        release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+        assert_counts(&store, &[&heap], &[&*fixture]);
+        release_all(&mut store, vec![heap], &mut [&mut *fixture]);
     }
 }
 
@@ -114,15 +110,14 @@ fn fill_of_many_blocks_with_a_heap_value_clones_it_per_slot_and_drops_each_old_o
         let (clones, drops) = (store.clones(), store.drops());
 
         fixture
-            .table
             .fill(3, Some(&new), SIZE - 3, Some(&mut store))
             .unwrap();
 
         assert_eq!(store.clones() - clones, SIZE - 3, "{storage:?}");
         assert_eq!(store.drops() - drops, LATE_POSITIONS.len() as u64);
         assert_eq!(store.live_count(&old), 1);
-        assert_counts(&store, &[&old, &new], &[&fixture.table]);
-        release_all(&mut store, vec![old, new], &mut [&mut fixture.table]);
+        assert_counts(&store, &[&old, &new], &[&*fixture]);
+        release_all(&mut store, vec![old, new], &mut [&mut *fixture]);
     }
 }
 
@@ -140,20 +135,18 @@ fn copy_between_tables_over_many_blocks_counts_heap_references_in_late_blocks() 
 
             // Offsets that are not multiples of any block size, so source and destination
             // blocks do not line up with the table's.
-            dst.table
-                .copy_from(&src.table, 7, 3, 1150, Some(&mut store))
-                .unwrap();
+            dst.copy_from(&src, 7, 3, 1150, Some(&mut store)).unwrap();
 
-            let mut expected = raw_slots(&dst.table);
-            expected[7..1157].copy_from_slice(&raw_slots(&src.table)[3..1153]);
-            assert_eq!(raw_slots(&dst.table), expected, "{case}");
+            let mut expected = raw_slots(&dst);
+            expected[7..1157].copy_from_slice(&raw_slots(&src)[3..1153]);
+            assert_eq!(raw_slots(&dst), expected, "{case}");
             assert_eq!(store.clones() - clones, 2, "{case}");
             assert_eq!(store.drops() - drops, 2, "{case}");
-            assert_counts(&store, &[&copied, &overwritten], &[&src.table, &dst.table]);
+            assert_counts(&store, &[&copied, &overwritten], &[&*src, &*dst]);
             release_all(
                 &mut store,
                 vec![copied, overwritten],
-                &mut [&mut src.table, &mut dst.table],
+                &mut [&mut *src, &mut *dst],
             );
         }
     }
@@ -169,19 +162,15 @@ fn init_of_a_long_segment_clones_a_heap_value_in_a_late_block_once() {
         segment[1090] = Some(value.unchecked_copy());
         let (clones, drops) = (store.clones(), store.drops());
 
-        fixture.table.init(50, &segment, Some(&mut store)).unwrap();
+        fixture.init(50, &segment, Some(&mut store)).unwrap();
 
-        let slots = raw_slots(&fixture.table);
+        let slots = raw_slots(&fixture);
         let written: Vec<u32> = segment.iter().map(|v| common::raw(v.as_ref())).collect();
         assert_eq!(slots[50..1150], written[..], "{storage:?}");
         assert_eq!(store.clones() - clones, 1, "{storage:?}");
         assert_eq!(store.drops() - drops, 1, "{storage:?}");
-        assert_counts(&store, &[&value, &overwritten], &[&fixture.table]);
-        release_all(
-            &mut store,
-            vec![value, overwritten],
-            &mut [&mut fixture.table],
-        );
+        assert_counts(&store, &[&value, &overwritten], &[&*fixture]);
+        release_all(&mut store, vec![value, overwritten], &mut [&mut *fixture]);
     }
 }
 
@@ -192,15 +181,9 @@ fn check_copy_within(storage: Storage, dst: u64, src: u64, len: u64) {
     let case = format!("{storage:?}: copy_within({dst}, {src}, {len})");
     let mut store = CountingStore::new();
     let heaps: Vec<VMGcRef> = (0..7).map(|_| store.allocate()).collect();
-    let mut fixture = TestTable::new(storage, SIZE, SIZE);
-    load_mixed(&mut fixture.table, &heaps, &mut store);
-    check_copy_within_like_memmove(
-        &mut fixture.table,
-        &mut store,
-        heaps,
-        [dst, src, len],
-        &case,
-    );
+    let mut fixture = new_table(storage, SIZE, SIZE);
+    load_mixed(&mut fixture, &heaps, &mut store);
+    check_copy_within_like_memmove(&mut fixture, &mut store, heaps, [dst, src, len], &case);
 }
 
 #[test]
@@ -237,21 +220,20 @@ fn overlapping_copy_of_i31s_with_one_late_heap_reference_counts_it_exactly() {
             let heap = store.allocate();
             let mut fixture = i31_table_with_heap_at(storage, &heap, &[HEAP_AT as u64], &mut store);
             let (clones, drops) = (store.clones(), store.drops());
-            let mut expected = raw_slots(&fixture.table);
+            let mut expected = raw_slots(&fixture);
             expected.copy_within(src..src + len, dst);
 
             fixture
-                .table
                 .copy_within(dst as u64, src as u64, len as u64, Some(&mut store))
                 .unwrap();
 
-            assert_eq!(raw_slots(&fixture.table), expected, "{case}");
+            assert_eq!(raw_slots(&fixture), expected, "{case}");
             let copied = (src..src + len).contains(&HEAP_AT);
             let overwritten = (dst..dst + len).contains(&HEAP_AT);
             assert_eq!(store.clones() - clones, u64::from(copied), "{case}");
             assert_eq!(store.drops() - drops, u64::from(overwritten), "{case}");
-            assert_counts(&store, &[&heap], &[&fixture.table]);
-            release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+            assert_counts(&store, &[&heap], &[&*fixture]);
+            release_all(&mut store, vec![heap], &mut [&mut *fixture]);
         }
     }
 }
@@ -261,12 +243,12 @@ fn without_a_store_a_heap_reference_in_a_late_block_fails_the_whole_range_unwrit
     let mut store = CountingStore::new();
     let heap = store.allocate();
     let mut fixture = i31_table_with_heap_at(Storage::Static, &heap, &[1150], &mut store);
-    let before = raw_slots(&fixture.table);
+    let before = raw_slots(&fixture);
     let (clones, drops) = (store.clones(), store.drops());
 
-    let fill = fixture.table.fill(0, None, SIZE, None).unwrap_err();
-    let copy = fixture.table.copy_within(0, 100, 1100, None).unwrap_err();
-    let onto = fixture.table.copy_within(100, 0, 1100, None).unwrap_err();
+    let fill = fixture.fill(0, None, SIZE, None).unwrap_err();
+    let copy = fixture.copy_within(0, 100, 1100, None).unwrap_err();
+    let onto = fixture.copy_within(100, 0, 1100, None).unwrap_err();
 
     for (error, need, index) in [
         (&fill, StoreNeed::Overwrite, 1150),
@@ -283,7 +265,7 @@ fn without_a_store_a_heap_reference_in_a_late_block_fails_the_whole_range_unwrit
             "{error:?}"
         );
     }
-    assert_eq!(raw_slots(&fixture.table), before);
+    assert_eq!(raw_slots(&fixture), before);
     assert_eq!((store.clones(), store.drops()), (clones, drops));
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }

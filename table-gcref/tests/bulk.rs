@@ -3,9 +3,12 @@
 
 mod common;
 
+#[allow(unused_imports, reason = "not every test file uses each")]
+use common::{StorageBacked, new_table};
+
 use common::{
-    STORAGES, Storage, TestTable, assert_counts, check_copy_within_like_memmove, load, raw,
-    raw_slots, release_all,
+    STORAGES, Storage, assert_counts, check_copy_within_like_memmove, load, raw, raw_slots,
+    release_all,
 };
 use table_core::wasmtime_environ::Trap;
 use table_gcref::testing::CountingStore;
@@ -19,26 +22,23 @@ fn i31(value: u32) -> VMGcRef {
 fn fill_over_heap_references_drops_each_old_one_once() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 6, 6);
+        let mut fixture = new_table(storage, 6, 6);
         let (a, b) = (store.allocate(), store.allocate());
         let small = i31(7);
         load(
-            &mut fixture.table,
+            &mut fixture,
             &[Some(&a), Some(&a), Some(&b), Some(&small), None, Some(&b)],
             &mut store,
         );
         let drops = store.drops();
 
-        fixture
-            .table
-            .fill(0, Some(&small), 5, Some(&mut store))
-            .unwrap();
+        fixture.fill(0, Some(&small), 5, Some(&mut store)).unwrap();
 
         assert_eq!(store.drops() - drops, 3, "{storage:?}");
         assert_eq!(store.live_count(&a), 1);
         assert_eq!(store.live_count(&b), 2);
-        assert_eq!(raw_slots(&fixture.table)[..5], [small.as_raw_u32(); 5]);
-        release_all(&mut store, vec![a, b], &mut [&mut fixture.table]);
+        assert_eq!(raw_slots(&fixture)[..5], [small.as_raw_u32(); 5]);
+        release_all(&mut store, vec![a, b], &mut [&mut *fixture]);
     }
 }
 
@@ -46,43 +46,40 @@ fn fill_over_heap_references_drops_each_old_one_once() {
 fn fill_with_a_heap_reference_clones_it_once_per_slot() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 6, 6);
+        let mut fixture = new_table(storage, 6, 6);
         let heap = store.allocate();
 
-        fixture
-            .table
-            .fill(1, Some(&heap), 4, Some(&mut store))
-            .unwrap();
+        fixture.fill(1, Some(&heap), 4, Some(&mut store)).unwrap();
 
         assert_eq!(store.clones(), 4, "{storage:?}");
         assert_eq!(store.live_count(&heap), 5);
         let r = heap.as_raw_u32();
-        assert_eq!(raw_slots(&fixture.table), [0, r, r, r, r, 0]);
-        release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+        assert_eq!(raw_slots(&fixture), [0, r, r, r, r, 0]);
+        release_all(&mut store, vec![heap], &mut [&mut *fixture]);
     }
 }
 
 #[test]
 fn fill_of_null_and_i31_over_null_and_i31_needs_no_store() {
-    let mut fixture = TestTable::new(Storage::Dynamic, 4, 4);
+    let mut fixture = new_table(Storage::Dynamic, 4, 4);
     let small = i31(3);
-    fixture.table.fill(0, Some(&small), 4, None).unwrap();
+    fixture.fill(0, Some(&small), 4, None).unwrap();
 
-    fixture.table.fill(1, None, 2, None).unwrap();
+    fixture.fill(1, None, 2, None).unwrap();
 
     let r = small.as_raw_u32();
-    assert_eq!(raw_slots(&fixture.table), [r, 0, 0, r]);
+    assert_eq!(raw_slots(&fixture), [r, 0, 0, r]);
 }
 
 #[test]
 fn fill_without_a_store_over_a_heap_reference_fails_and_changes_nothing() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Static, 5, 5);
+    let mut fixture = new_table(Storage::Static, 5, 5);
     let heap = store.allocate();
-    fixture.table.set(3, Some(&heap), Some(&mut store)).unwrap();
-    let before = raw_slots(&fixture.table);
+    fixture.set(3, Some(&heap), Some(&mut store)).unwrap();
+    let before = raw_slots(&fixture);
 
-    let error = fixture.table.fill(0, None, 5, None).unwrap_err();
+    let error = fixture.fill(0, None, 5, None).unwrap_err();
 
     assert!(matches!(
         error,
@@ -92,37 +89,36 @@ fn fill_without_a_store_over_a_heap_reference_fails_and_changes_nothing() {
             index: 3
         }
     ));
-    assert_eq!(raw_slots(&fixture.table), before);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    assert_eq!(raw_slots(&fixture), before);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn fill_of_zero_slots_with_a_heap_reference_needs_no_store() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 2, 2);
+    let mut fixture = new_table(Storage::Dynamic, 2, 2);
     let heap = store.allocate();
 
-    fixture.table.fill(2, Some(&heap), 0, None).unwrap();
+    fixture.fill(2, Some(&heap), 0, None).unwrap();
 
     assert_eq!(store.clones(), 0);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn out_of_bounds_fill_traps_before_writing() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 4, 4);
+    let mut fixture = new_table(Storage::Dynamic, 4, 4);
     let heap = store.allocate();
 
     let error = fixture
-        .table
         .fill(2, Some(&heap), 3, Some(&mut store))
         .unwrap_err();
 
     assert_eq!(error.as_trap(), Some(Trap::TableOutOfBounds));
-    assert_eq!(raw_slots(&fixture.table), [0; 4]);
+    assert_eq!(raw_slots(&fixture), [0; 4]);
     assert_eq!(store.clones(), 0);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 /// Runs `copy_within(dst, src, len)` over a table holding heap references, `i31ref`s and nulls,
@@ -130,11 +126,11 @@ fn out_of_bounds_fill_traps_before_writing() {
 fn check_overlapping_copy(dst: u64, src: u64, len: u64) {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 8, 8);
+        let mut fixture = new_table(storage, 8, 8);
         let heaps: Vec<VMGcRef> = (0..4).map(|_| store.allocate()).collect();
         let small = i31(9);
         load(
-            &mut fixture.table,
+            &mut fixture,
             &[
                 Some(&heaps[0]),
                 Some(&heaps[1]),
@@ -148,7 +144,7 @@ fn check_overlapping_copy(dst: u64, src: u64, len: u64) {
             &mut store,
         );
         check_copy_within_like_memmove(
-            &mut fixture.table,
+            &mut fixture,
             &mut store,
             heaps,
             [dst, src, len],
@@ -175,27 +171,27 @@ fn overlapping_copy_by_one_slot_in_both_directions_behaves_like_memmove() {
 
 #[test]
 fn copy_within_of_nulls_and_i31s_moves_bits_without_a_store() {
-    let mut fixture = TestTable::new(Storage::Static, 6, 6);
+    let mut fixture = new_table(Storage::Static, 6, 6);
     let (x, y) = (i31(1), i31(2));
-    fixture.table.set(0, Some(&x), None).unwrap();
-    fixture.table.set(1, Some(&y), None).unwrap();
+    fixture.set(0, Some(&x), None).unwrap();
+    fixture.set(1, Some(&y), None).unwrap();
 
-    fixture.table.copy_within(2, 0, 4, None).unwrap();
+    fixture.copy_within(2, 0, 4, None).unwrap();
 
     let (x, y) = (x.as_raw_u32(), y.as_raw_u32());
-    assert_eq!(raw_slots(&fixture.table), [x, y, x, y, 0, 0]);
+    assert_eq!(raw_slots(&fixture), [x, y, x, y, 0, 0]);
 }
 
 #[test]
 fn copy_within_without_a_store_fails_on_a_heap_source_or_destination() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 6, 6);
+    let mut fixture = new_table(Storage::Dynamic, 6, 6);
     let heap = store.allocate();
-    fixture.table.set(1, Some(&heap), Some(&mut store)).unwrap();
-    let before = raw_slots(&fixture.table);
+    fixture.set(1, Some(&heap), Some(&mut store)).unwrap();
+    let before = raw_slots(&fixture);
 
-    let from_heap = fixture.table.copy_within(4, 0, 2, None).unwrap_err();
-    let onto_heap = fixture.table.copy_within(0, 3, 3, None).unwrap_err();
+    let from_heap = fixture.copy_within(4, 0, 2, None).unwrap_err();
+    let onto_heap = fixture.copy_within(0, 3, 3, None).unwrap_err();
 
     assert!(matches!(
         from_heap,
@@ -213,24 +209,20 @@ fn copy_within_without_a_store_fails_on_a_heap_source_or_destination() {
             index: 1
         }
     ));
-    assert_eq!(raw_slots(&fixture.table), before);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    assert_eq!(raw_slots(&fixture), before);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn copy_within_checks_both_ranges_before_writing() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 4, 4);
+    let mut fixture = new_table(Storage::Dynamic, 4, 4);
     let heap = store.allocate();
-    fixture
-        .table
-        .fill(0, Some(&heap), 4, Some(&mut store))
-        .unwrap();
-    let before = raw_slots(&fixture.table);
+    fixture.fill(0, Some(&heap), 4, Some(&mut store)).unwrap();
+    let before = raw_slots(&fixture);
 
     for (dst, src, len) in [(0, 2, 3), (2, 0, 3), (0, u64::MAX, 2), (5, 0, 0)] {
         let error = fixture
-            .table
             .copy_within(dst, src, len, Some(&mut store))
             .unwrap_err();
         assert_eq!(
@@ -239,8 +231,8 @@ fn copy_within_checks_both_ranges_before_writing() {
             "{dst} {src} {len}"
         );
     }
-    assert_eq!(raw_slots(&fixture.table), before);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    assert_eq!(raw_slots(&fixture), before);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
@@ -249,55 +241,53 @@ fn copy_between_tables_clones_each_copied_reference_and_drops_each_overwritten_o
         for dst_storage in STORAGES {
             let case = format!("{src_storage:?} -> {dst_storage:?}");
             let mut store = CountingStore::new();
-            let mut src = TestTable::new(src_storage, 5, 5);
-            let mut dst = TestTable::new(dst_storage, 4, 4);
+            let mut src = new_table(src_storage, 5, 5);
+            let mut dst = new_table(dst_storage, 4, 4);
             let heaps: Vec<VMGcRef> = (0..3).map(|_| store.allocate()).collect();
             let small = i31(5);
             load(
-                &mut src.table,
+                &mut src,
                 &[Some(&heaps[0]), Some(&small), None, Some(&heaps[1]), None],
                 &mut store,
             );
-            load(&mut dst.table, &[Some(&heaps[2]); 4], &mut store);
+            load(&mut dst, &[Some(&heaps[2]); 4], &mut store);
             let (clones, drops) = (store.clones(), store.drops());
 
-            dst.table
-                .copy_from(&src.table, 0, 1, 4, Some(&mut store))
-                .unwrap();
+            dst.copy_from(&src, 0, 1, 4, Some(&mut store)).unwrap();
 
-            let expected: Vec<u32> = raw_slots(&src.table)[1..].to_vec();
-            assert_eq!(raw_slots(&dst.table), expected, "{case}");
+            let expected: Vec<u32> = raw_slots(&src)[1..].to_vec();
+            assert_eq!(raw_slots(&dst), expected, "{case}");
             assert_eq!(store.clones() - clones, 1, "{case}");
             assert_eq!(store.drops() - drops, 4, "{case}");
             let held: Vec<&VMGcRef> = heaps.iter().collect();
-            assert_counts(&store, &held, &[&src.table, &dst.table]);
-            release_all(&mut store, heaps, &mut [&mut src.table, &mut dst.table]);
+            assert_counts(&store, &held, &[&*src, &*dst]);
+            release_all(&mut store, heaps, &mut [&mut *src, &mut *dst]);
         }
     }
 }
 
 #[test]
 fn copy_between_tables_of_i31s_needs_no_store() {
-    let mut src = TestTable::new(Storage::Static, 3, 3);
-    let mut dst = TestTable::new(Storage::Dynamic, 3, 3);
+    let mut src = new_table(Storage::Static, 3, 3);
+    let mut dst = new_table(Storage::Dynamic, 3, 3);
     let small = i31(11);
-    src.table.fill(0, Some(&small), 3, None).unwrap();
+    src.fill(0, Some(&small), 3, None).unwrap();
 
-    dst.table.copy_from(&src.table, 1, 0, 2, None).unwrap();
+    dst.copy_from(&src, 1, 0, 2, None).unwrap();
 
     let r = small.as_raw_u32();
-    assert_eq!(raw_slots(&dst.table), [0, r, r]);
+    assert_eq!(raw_slots(&dst), [0, r, r]);
 }
 
 #[test]
 fn copy_between_tables_without_a_store_fails_and_changes_nothing() {
     let mut store = CountingStore::new();
-    let mut src = TestTable::new(Storage::Static, 3, 3);
-    let mut dst = TestTable::new(Storage::Dynamic, 3, 3);
+    let mut src = new_table(Storage::Static, 3, 3);
+    let mut dst = new_table(Storage::Dynamic, 3, 3);
     let heap = store.allocate();
-    src.table.set(2, Some(&heap), Some(&mut store)).unwrap();
+    src.set(2, Some(&heap), Some(&mut store)).unwrap();
 
-    let error = dst.table.copy_from(&src.table, 0, 0, 3, None).unwrap_err();
+    let error = dst.copy_from(&src, 0, 0, 3, None).unwrap_err();
 
     assert!(matches!(
         error,
@@ -307,24 +297,19 @@ fn copy_between_tables_without_a_store_fails_and_changes_nothing() {
             index: 2
         }
     ));
-    assert_eq!(raw_slots(&dst.table), [0; 3]);
-    release_all(
-        &mut store,
-        vec![heap],
-        &mut [&mut src.table, &mut dst.table],
-    );
+    assert_eq!(raw_slots(&dst), [0; 3]);
+    release_all(&mut store, vec![heap], &mut [&mut *src, &mut *dst]);
 }
 
 #[test]
 fn copy_between_tables_out_of_bounds_traps_before_writing() {
     let mut store = CountingStore::new();
-    let src = TestTable::new(Storage::Static, 3, 3);
-    let mut dst = TestTable::new(Storage::Dynamic, 3, 3);
+    let src = new_table(Storage::Static, 3, 3);
+    let mut dst = new_table(Storage::Dynamic, 3, 3);
 
     for (dst_index, src_index, len) in [(0, 1, 3), (1, 0, 3), (4, 0, 0)] {
         let error = dst
-            .table
-            .copy_from(&src.table, dst_index, src_index, len, Some(&mut store))
+            .copy_from(&src, dst_index, src_index, len, Some(&mut store))
             .unwrap_err();
         assert_eq!(error.as_trap(), Some(Trap::TableOutOfBounds));
     }
@@ -334,9 +319,9 @@ fn copy_between_tables_out_of_bounds_traps_before_writing() {
 fn init_clones_each_segment_value_and_drops_each_overwritten_one() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 5, 5);
+        let mut fixture = new_table(storage, 5, 5);
         let (a, b) = (store.allocate(), store.allocate());
-        load(&mut fixture.table, &[Some(&b); 5], &mut store);
+        load(&mut fixture, &[Some(&b); 5], &mut store);
         let segment = [
             Some(a.unchecked_copy()),
             None,
@@ -345,42 +330,42 @@ fn init_clones_each_segment_value_and_drops_each_overwritten_one() {
         ];
         let drops = store.drops();
 
-        fixture.table.init(1, &segment, Some(&mut store)).unwrap();
+        fixture.init(1, &segment, Some(&mut store)).unwrap();
 
         let expected: Vec<u32> = [b.as_raw_u32()]
             .into_iter()
             .chain(segment.iter().map(|value| raw(value.as_ref())))
             .collect();
-        assert_eq!(raw_slots(&fixture.table), expected, "{storage:?}");
+        assert_eq!(raw_slots(&fixture), expected, "{storage:?}");
         assert_eq!(store.clones(), 5 + 2);
         assert_eq!(store.drops() - drops, 4);
-        assert_counts(&store, &[&a, &b], &[&fixture.table]);
-        release_all(&mut store, vec![a, b], &mut [&mut fixture.table]);
+        assert_counts(&store, &[&a, &b], &[&*fixture]);
+        release_all(&mut store, vec![a, b], &mut [&mut *fixture]);
     }
 }
 
 #[test]
 fn init_of_nulls_and_i31s_needs_no_store() {
-    let mut fixture = TestTable::new(Storage::Static, 4, 4);
+    let mut fixture = new_table(Storage::Static, 4, 4);
     let segment = [Some(i31(1)), None, Some(i31(2))];
 
-    fixture.table.init(1, &segment, None).unwrap();
+    fixture.init(1, &segment, None).unwrap();
 
     let expected: Vec<u32> = [0]
         .into_iter()
         .chain(segment.iter().map(|value| raw(value.as_ref())))
         .collect();
-    assert_eq!(raw_slots(&fixture.table), expected);
+    assert_eq!(raw_slots(&fixture), expected);
 }
 
 #[test]
 fn init_without_a_store_fails_on_a_heap_value_and_changes_nothing() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 4, 4);
+    let mut fixture = new_table(Storage::Dynamic, 4, 4);
     let heap = store.allocate();
     let segment = [Some(i31(1)), Some(heap.unchecked_copy())];
 
-    let error = fixture.table.init(2, &segment, None).unwrap_err();
+    let error = fixture.init(2, &segment, None).unwrap_err();
 
     assert!(matches!(
         error,
@@ -390,12 +375,9 @@ fn init_without_a_store_fails_on_a_heap_value_and_changes_nothing() {
             index: 3
         }
     ));
-    assert_eq!(raw_slots(&fixture.table), [0; 4]);
-    let out_of_bounds = fixture
-        .table
-        .init(3, &segment, Some(&mut store))
-        .unwrap_err();
+    assert_eq!(raw_slots(&fixture), [0; 4]);
+    let out_of_bounds = fixture.init(3, &segment, Some(&mut store)).unwrap_err();
     assert_eq!(out_of_bounds.as_trap(), Some(Trap::TableOutOfBounds));
     assert_eq!(store.clones(), 0);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }

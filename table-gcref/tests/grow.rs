@@ -3,20 +3,22 @@
 
 mod common;
 
-use common::{STORAGES, Storage, TestTable, raw_slots, release_all};
-use table_core::testing::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
+#[allow(unused_imports, reason = "not every test file uses each")]
+use common::{StorageBacked, new_table};
+
+use common::{STORAGES, Storage, raw_slots, release_all};
 use table_gcref::testing::CountingStore;
 use table_gcref::{GcOperation, GcStore, GcTableError, I31, StoreNeed, VMGcRef};
+use table_testkit::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
 
 #[test]
 fn grow_clones_a_heap_init_once_per_new_slot() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 2, 8);
+        let mut fixture = new_table(storage, 2, 8);
         let heap = store.allocate();
 
         let grown = fixture
-            .table
             .grow(3, Some(&heap), Some(&mut store), None)
             .unwrap();
 
@@ -24,8 +26,8 @@ fn grow_clones_a_heap_init_once_per_new_slot() {
         assert_eq!(store.clones(), 3);
         assert_eq!(store.live_count(&heap), 4);
         let r = heap.as_raw_u32();
-        assert_eq!(raw_slots(&fixture.table), [0, 0, r, r, r]);
-        release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+        assert_eq!(raw_slots(&fixture), [0, 0, r, r, r]);
+        release_all(&mut store, vec![heap], &mut [&mut *fixture]);
     }
 }
 
@@ -34,11 +36,11 @@ fn grow_by_zero_with_a_heap_init_clones_nothing_and_leaks_nothing() {
     for storage in STORAGES {
         for with_store in [true, false] {
             let mut store = CountingStore::new();
-            let mut fixture = TestTable::new(storage, 2, 8);
+            let mut fixture = new_table(storage, 2, 8);
             let heap = store.allocate();
             let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
-            let grown = fixture.table.grow(
+            let grown = fixture.grow(
                 0,
                 Some(&heap),
                 with_store.then_some(&mut store as &mut dyn GcStore),
@@ -47,9 +49,9 @@ fn grow_by_zero_with_a_heap_init_clones_nothing_and_leaks_nothing() {
 
             assert_eq!(grown.unwrap(), Some(2), "{storage:?} store: {with_store}");
             assert_eq!(store.clones(), 0);
-            assert_eq!(raw_slots(&fixture.table), [0, 0]);
+            assert_eq!(raw_slots(&fixture), [0, 0]);
             assert!(limiter.calls.is_empty());
-            release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+            release_all(&mut store, vec![heap], &mut [&mut *fixture]);
         }
     }
 }
@@ -58,12 +60,11 @@ fn grow_by_zero_with_a_heap_init_clones_nothing_and_leaks_nothing() {
 fn grow_with_a_heap_init_and_no_store_fails_before_asking_the_limiter() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 2, 8);
+        let mut fixture = new_table(storage, 2, 8);
         let heap = store.allocate();
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
         let error = fixture
-            .table
             .grow(2, Some(&heap), None, Some(&mut limiter))
             .unwrap_err();
 
@@ -75,9 +76,9 @@ fn grow_with_a_heap_init_and_no_store_fails_before_asking_the_limiter() {
                 index: 2
             }
         ));
-        assert_eq!(fixture.table.size(), 2, "{storage:?}");
+        assert_eq!(fixture.size(), 2, "{storage:?}");
         assert!(limiter.calls.is_empty());
-        release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+        release_all(&mut store, vec![heap], &mut [&mut *fixture]);
     }
 }
 
@@ -85,53 +86,49 @@ fn grow_with_a_heap_init_and_no_store_fails_before_asking_the_limiter() {
 fn refused_grow_with_a_heap_init_clones_nothing() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 2, 4);
+        let mut fixture = new_table(storage, 2, 4);
         let heap = store.allocate();
         let mut refusing = RecordingLimiter::new(LimiterPolicy::Refuse);
 
         let refused = fixture
-            .table
             .grow(1, Some(&heap), Some(&mut store), Some(&mut refusing))
             .unwrap();
         let past_maximum = fixture
-            .table
             .grow(3, Some(&heap), Some(&mut store), None)
             .unwrap();
         let overflowing = fixture
-            .table
             .grow(u64::MAX, Some(&heap), Some(&mut store), None)
             .unwrap();
 
         assert_eq!((refused, past_maximum, overflowing), (None, None, None));
         assert_eq!(store.clones(), 0, "{storage:?}");
-        assert_eq!(fixture.table.size(), 2);
-        release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+        assert_eq!(fixture.size(), 2);
+        release_all(&mut store, vec![heap], &mut [&mut *fixture]);
     }
 }
 
 #[test]
 fn grow_with_a_null_or_i31_init_needs_no_store() {
     for storage in STORAGES {
-        let mut fixture = TestTable::new(storage, 1, 8);
+        let mut fixture = new_table(storage, 1, 8);
         let small = VMGcRef::from_i31(I31::wrapping_i32(-1));
 
-        fixture.table.grow(2, Some(&small), None, None).unwrap();
-        fixture.table.grow(1, None, None, None).unwrap();
+        fixture.grow(2, Some(&small), None, None).unwrap();
+        fixture.grow(1, None, None, None).unwrap();
 
         let r = small.as_raw_u32();
-        assert_eq!(raw_slots(&fixture.table), [0, r, r, 0], "{storage:?}");
+        assert_eq!(raw_slots(&fixture), [0, r, r, 0], "{storage:?}");
     }
 }
 
 #[test]
 fn grow_asks_the_limiter_as_table_core_does() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 2, 8);
+    let mut fixture = new_table(Storage::Dynamic, 2, 8);
     let heap = store.allocate();
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
     fixture
-        .table
         .grow(4, Some(&heap), Some(&mut store), Some(&mut limiter))
         .unwrap();
 
@@ -144,65 +141,53 @@ fn grow_asks_the_limiter_as_table_core_does() {
             answer: Some(true)
         }]
     );
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn dynamic_grow_moves_the_vmtable_base_and_keeps_the_contents() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 1, 1 << 20);
+    let mut fixture = new_table(Storage::Dynamic, 1, 1 << 20);
     let heap = store.allocate();
-    fixture.table.set(0, Some(&heap), Some(&mut store)).unwrap();
+    fixture.set(0, Some(&heap), Some(&mut store)).unwrap();
 
-    fixture.table.grow(1 << 16, None, None, None).unwrap();
+    fixture.grow(1 << 16, None, None, None).unwrap();
 
-    let definition = fixture.table.vmtable();
+    let definition = fixture.vmtable();
     assert_eq!(definition.current_elements, (1 << 16) + 1);
-    assert_eq!(fixture.table.get(0).unwrap(), Some(&heap));
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    assert_eq!(fixture.get(0).unwrap(), Some(&heap));
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn grow_async_clones_once_per_new_slot_with_an_async_limiter() {
     for storage in STORAGES {
         let mut store = CountingStore::new();
-        let mut fixture = TestTable::new(storage, 1, 8);
+        let mut fixture = new_table(storage, 1, 8);
         let heap = store.allocate();
         let mut limiter = RecordingLimiter::new(LimiterPolicy::AllowUpTo(4));
 
-        let grown = block_on(fixture.table.grow_async(
-            3,
-            Some(&heap),
-            Some(&mut store),
-            Some(&mut limiter),
-        ))
-        .unwrap();
-        let refused = block_on(fixture.table.grow_async(
-            1,
-            Some(&heap),
-            Some(&mut store),
-            Some(&mut limiter),
-        ))
-        .unwrap();
+        let grown =
+            block_on(fixture.grow_async(3, Some(&heap), Some(&mut store), Some(&mut limiter)))
+                .unwrap();
+        let refused =
+            block_on(fixture.grow_async(1, Some(&heap), Some(&mut store), Some(&mut limiter)))
+                .unwrap();
 
         assert_eq!((grown, refused), (Some(1), None), "{storage:?}");
         assert_eq!(store.clones(), 3);
-        release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+        release_all(&mut store, vec![heap], &mut [&mut *fixture]);
     }
 }
 
 #[test]
 fn grow_async_with_a_heap_init_and_no_store_fails_before_asking_the_limiter() {
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Static, 1, 8);
+    let mut fixture = new_table(Storage::Static, 1, 8);
     let heap = store.allocate();
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
-    let result = block_on(
-        fixture
-            .table
-            .grow_async(2, Some(&heap), None, Some(&mut limiter)),
-    );
+    let result = block_on(fixture.grow_async(2, Some(&heap), None, Some(&mut limiter)));
 
     assert!(matches!(
         result,
@@ -212,23 +197,21 @@ fn grow_async_with_a_heap_init_and_no_store_fails_before_asking_the_limiter() {
         })
     ));
     assert!(limiter.calls.is_empty());
-    assert_eq!(fixture.table.size(), 1);
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    assert_eq!(fixture.size(), 1);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }
 
 #[test]
 fn grow_async_future_is_send() {
     fn assert_send<T: Send>(_: &T) {}
     let mut store = CountingStore::new();
-    let mut fixture = TestTable::new(Storage::Dynamic, 1, 8);
+    let mut fixture = new_table(Storage::Dynamic, 1, 8);
     let heap = store.allocate();
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
-    let future = fixture
-        .table
-        .grow_async(1, Some(&heap), Some(&mut store), Some(&mut limiter));
+    let future = fixture.grow_async(1, Some(&heap), Some(&mut store), Some(&mut limiter));
     assert_send(&future);
     assert_eq!(block_on(future).unwrap(), Some(1));
 
-    release_all(&mut store, vec![heap], &mut [&mut fixture.table]);
+    release_all(&mut store, vec![heap], &mut [&mut *fixture]);
 }

@@ -9,7 +9,10 @@
 
 mod common;
 
-use common::{Storage, TestTable, raw, raw_slots};
+#[allow(unused_imports, reason = "not every test file uses each")]
+use common::{StorageBacked, new_table};
+
+use common::{Storage, raw, raw_slots};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use table_core::wasmtime_environ::Trap;
@@ -468,14 +471,10 @@ fn check_sequence(
         Storage::Static => STATIC_CAPACITY,
         Storage::Dynamic => MAXIMUM,
     };
-    let [first, second] =
-        [0, 1].map(|i| TestTable::new(storages[i], sizes[i], capacity(storages[i])));
+    let [first, second] = [0, 1].map(|i| new_table(storages[i], sizes[i], capacity(storages[i])));
     let mut model = Model {
         slots: [vec![0; sizes[0] as usize], vec![0; sizes[1] as usize]],
-        maximum: [
-            first.table.maximum().unwrap(),
-            second.table.maximum().unwrap(),
-        ],
+        maximum: [first.maximum().unwrap(), second.maximum().unwrap()],
         held: [true; POOL],
     };
     // The test's own record of the counts it holds, kept apart from the model's prediction.
@@ -490,19 +489,18 @@ fn check_sequence(
     for (op, with_store) in ops {
         let op = model.resolve(op, &bits);
         let expected = model.apply(&op, &bits, with_store);
-        let tables = fixtures.each_mut().map(|fixture| &mut fixture.table);
+        let tables = fixtures.each_mut().map(|fixture| &mut **fixture);
         let actual = run(&op, tables, &pool, &mut store, &mut held, with_store);
         prop_assert_eq!(&actual, &expected, "{:?} (store: {})", op, with_store);
         for (fixture, slots) in fixtures.iter().zip(&model.slots) {
-            prop_assert_eq!(&raw_slots(&fixture.table), slots, "after {:?}", op);
+            prop_assert_eq!(&raw_slots(fixture), slots, "after {:?}", op);
         }
         check_counts(&store, &pool, &model)?;
     }
 
     for fixture in &mut fixtures {
-        let size = fixture.table.size() as u64;
+        let size = fixture.size() as u64;
         fixture
-            .table
             .fill(0, None, size, Some(&mut store))
             .map_err(|error| TestCaseError::fail(error.to_string()))?;
     }
@@ -516,7 +514,7 @@ fn check_sequence(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(table_core::testing::proptest_cases(1_000)))]
+    #![proptest_config(ProptestConfig::with_cases(table_testkit::proptest_cases(1_000)))]
 
     #[test]
     fn random_sequences_match_the_model_and_release_every_reference(

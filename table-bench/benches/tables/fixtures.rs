@@ -4,7 +4,6 @@
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use table_bench::{Kind, Storage};
-use table_core::testing::StaticMemory;
 use table_facade::table_func::FuncSlot;
 use table_facade::table_gcref::I31;
 use table_facade::wasmtime_environ::{
@@ -13,6 +12,7 @@ use table_facade::wasmtime_environ::{
 use table_facade::{
     ContSlot, ElementSegment, FuncRef, Table, TableValue, VMContObj, VMFuncRef, VMGcRef,
 };
+use table_testkit::StaticMemory;
 
 /// The sizes of the per-element operations.
 pub const SIZES: [u64; 2] = [1_000, 1_000_000];
@@ -189,7 +189,7 @@ impl Segment {
 }
 
 /// The empty slot of a lazy funcref table ("not yet initialised").
-pub const UNINITIALIZED: FuncSlot = FuncSlot::EMPTY;
+pub const UNINITIALIZED: FuncSlot = <FuncSlot as table_core::TableElement>::EMPTY;
 
 /// A baseline element: plain memory of a kind's slot size.
 pub trait Plain: Copy + Default + Send + 'static {

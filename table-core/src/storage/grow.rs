@@ -26,6 +26,16 @@ impl<T: TableElement> TableStorage<T> {
         delta: u64,
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Option<usize>, TableError> {
+        self.grow_through(delta, T::EMPTY, write_bits, limiter)
+    }
+
+    /// The grow procedure, without writing or recording the new slots.
+    #[inline]
+    fn grow_slots(
+        &mut self,
+        delta: u64,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Option<usize>, TableError> {
         let Some(limiter) = limiter else {
             // With no limiter nothing can suspend or be told anything, so the same steps run
             // inline, without building the procedure's future (measured at 10-20 ns a call,
@@ -38,11 +48,11 @@ impl<T: TableElement> TableStorage<T> {
                 }
             });
         };
-        complete_now(self.grow_async(delta, Some(&mut SyncLimiterAdapter(limiter))))
+        complete_now(self.grow_slots_async(delta, Some(&mut SyncLimiterAdapter(limiter))))
     }
 
-    /// Grows like [`TableStorage::grow`], then writes `init` into the new slots. An empty `init`
-    /// (the all-zero value) writes nothing: the new slots are already zero.
+    /// Grows like [`TableStorage::grow`], then writes `init` into the new slots as bits. An
+    /// empty `init` (the all-zero value) writes nothing: the new slots are already zero.
     ///
     /// # Errors
     ///
@@ -53,12 +63,28 @@ impl<T: TableElement> TableStorage<T> {
         delta: u64,
         init: T,
         limiter: Option<&mut dyn TableLimiter>,
-    ) -> Result<Option<usize>, TableError>
-    where
-        T: Copy + PartialEq,
-    {
-        let grown = self.grow(delta, limiter)?;
-        self.fill_grown(grown, init);
+    ) -> Result<Option<usize>, TableError> {
+        self.grow_through(delta, init, write_bits, limiter)
+    }
+
+    /// Grows like [`TableStorage::grow`], then writes `init` into the new slots: through
+    /// `writer` when `init` needs the slow path (a GC heap reference, cloned per slot), as bits
+    /// otherwise. The caller makes sure it can take the slow path before it asks: a refused or
+    /// failed growth must change nothing.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::grow`].
+    #[inline]
+    pub fn grow_through(
+        &mut self,
+        delta: u64,
+        init: T,
+        writer: impl FnMut(&mut T, T),
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Option<usize>, TableError> {
+        let grown = self.grow_slots(delta, limiter)?;
+        self.fill_grown(grown, init, writer);
         Ok(grown)
     }
 
@@ -72,27 +98,45 @@ impl<T: TableElement> TableStorage<T> {
         delta: u64,
         init: T,
         limiter: Option<&mut L>,
-    ) -> Result<Option<usize>, TableError>
-    where
-        T: Copy + PartialEq,
-    {
-        let grown = self.grow_async(delta, limiter).await?;
-        self.fill_grown(grown, init);
+    ) -> Result<Option<usize>, TableError> {
+        self.grow_through_async(delta, init, write_bits, limiter)
+            .await
+    }
+
+    /// [`TableStorage::grow_through`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::grow`].
+    pub async fn grow_through_async<L: AsyncTableLimiter + ?Sized>(
+        &mut self,
+        delta: u64,
+        init: T,
+        writer: impl FnMut(&mut T, T),
+        limiter: Option<&mut L>,
+    ) -> Result<Option<usize>, TableError> {
+        let grown = self.grow_slots_async(delta, limiter).await?;
+        self.fill_grown(grown, init, writer);
         Ok(grown)
     }
 
     /// Writes `init` into the slots a successful grow from `grown` added, unless `init` is the
-    /// empty value they already hold.
+    /// empty value they already hold, and records them when the storage tracks slow slots.
     #[inline]
-    fn fill_grown(&mut self, grown: Option<usize>, init: T)
-    where
-        T: Copy + PartialEq,
-    {
-        if let Some(old_size) = grown
-            && init != T::zeroed()
-        {
-            self.as_mut_slice()[old_size..].fill(init);
+    fn fill_grown(&mut self, grown: Option<usize>, init: T, mut writer: impl FnMut(&mut T, T)) {
+        let Some(old_size) = grown else { return };
+        if init != T::EMPTY {
+            let new_slots = &mut self.slots_mut()[old_size..];
+            if init.needs_slow_path() {
+                for slot in new_slots {
+                    writer(slot, init);
+                }
+            } else {
+                new_slots.fill(init);
+            }
         }
+        let size = self.size();
+        self.slow.written(old_size..size, init.needs_slow_path());
     }
 
     /// [`TableStorage::grow`] with an asynchronous limiter.
@@ -103,12 +147,23 @@ impl<T: TableElement> TableStorage<T> {
     pub async fn grow_async<L: AsyncTableLimiter + ?Sized>(
         &mut self,
         delta: u64,
+        limiter: Option<&mut L>,
+    ) -> Result<Option<usize>, TableError> {
+        self.grow_through_async(delta, T::EMPTY, write_bits, limiter)
+            .await
+    }
+
+    /// The grow procedure with an asynchronous limiter, without writing or recording the new
+    /// slots.
+    async fn grow_slots_async<L: AsyncTableLimiter + ?Sized>(
+        &mut self,
+        delta: u64,
         mut limiter: Option<&mut L>,
     ) -> Result<Option<usize>, TableError> {
         if limiter.is_none() {
             // Nothing can suspend or be told anything: the synchronous steps, inline, so an
             // async caller without a limiter pays no more than a synchronous one.
-            return self.grow(delta, None);
+            return self.grow_slots(delta, None);
         }
         let (old, new, maximum) = match self.plan_growth(delta) {
             GrowPlan::Unchanged(size) => return Ok(Some(size)),
@@ -163,12 +218,18 @@ impl<T: TableElement> TableStorage<T> {
         if maximum.is_some_and(|maximum| new > maximum) {
             return Err(GrowFailure::MaximumExceeded);
         }
-        match &mut self.0 {
+        match &mut self.slots {
             Slots::Static(storage) => storage.grow_to(new),
             Slots::Dynamic(storage) => storage.grow_to(new),
         }
         .map_err(GrowFailure::Storage)
     }
+}
+
+/// The writer of a grow whose init value needs no slow path.
+#[inline]
+fn write_bits<T>(slot: &mut T, value: T) {
+    *slot = value;
 }
 
 /// Where a grow stands after steps 1 and 2 of the procedure.

@@ -2,42 +2,33 @@
 //! allocator (static storage), behind the one type element crates use ([`TableStorage`]). The two
 //! storages are private: a runtime chooses between them only when it creates a table.
 
+mod bulk;
 mod dynamic;
 mod grow;
+mod slow;
 mod static_storage;
 
 use dynamic::DynamicStorage;
 use static_storage::StaticStorage;
 
 use crate::range::{check_index, check_range};
-use crate::{
-    AsyncTableLimiter, TableElement, TableError, TableLimiter, TableLimits, VMTableDefinition,
-};
-use core::future::Future;
+use crate::{TableElement, TableError, TableLimits, VMTableDefinition};
+use core::ops::Range;
 use core::ptr::NonNull;
-use wasmtime_environ::Table;
+use slow::SlowBound;
 use wasmtime_environ::Trap;
-
-/// Static memory on its way into a table, carried across the await of an async creation.
-struct ExclusiveMemory(NonNull<[u8]>);
-
-// SAFETY: the creation contract (`TableStorage::new_static`) gives the table exclusive use of the
-// memory from the call on, so moving the pointer to another thread with the creation future
-// moves no access anyone else has.
-unsafe impl Send for ExclusiveMemory {}
-
-impl ExclusiveMemory {
-    fn into_inner(self) -> NonNull<[u8]> {
-        self.0
-    }
-}
 
 /// The slots of a table, in either kind of storage.
 ///
 /// All slot access is bounds-checked here with `u64` indices and lengths, so element crates only
-/// translate values. Bulk operations check their whole range before writing anything.
+/// translate values. Bulk operations check their whole range before writing anything. Slots that
+/// need the element kind's slow path ([`TableElement::needs_slow_path`]) are found and written
+/// here too: see [`TableStorage::track_slow_slots`] and the `*_through` operations.
 #[derive(Debug)]
-pub struct TableStorage<T: TableElement>(Slots<T>);
+pub struct TableStorage<T: TableElement> {
+    slots: Slots<T>,
+    slow: SlowBound,
+}
 
 /// Where the slots of a [`TableStorage`] live.
 #[derive(Debug)]
@@ -59,7 +50,7 @@ impl<T: TableElement> TableStorage<T> {
     /// [`TableError::ElementBytesOverflow`] when the size in bytes does not fit in an
     /// allocation; [`TableError::OutOfMemory`] when the allocator fails.
     pub fn new_dynamic(limits: TableLimits) -> Result<Self, TableError> {
-        DynamicStorage::new(limits).map(|storage| TableStorage(Slots::Dynamic(storage)))
+        DynamicStorage::new(limits).map(|storage| Self::over(Slots::Dynamic(storage)))
     }
 
     /// Places storage with `limits.minimum` empty slots in caller-provided `memory`, without
@@ -94,92 +85,33 @@ impl<T: TableElement> TableStorage<T> {
     ) -> Result<Self, TableError> {
         // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
         unsafe { StaticStorage::new(memory, limits) }
-            .map(|storage| TableStorage(Slots::Static(storage)))
+            .map(|storage| Self::over(Slots::Static(storage)))
     }
 
-    /// Creates owned storage for a table of type `ty`, after the creation-limits procedure
-    /// ([`TableLimits::for_table`]).
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableLimits::for_table`] and [`TableStorage::new_dynamic`].
-    pub fn dynamic_for(
-        ty: &Table,
-        limiter: Option<&mut dyn TableLimiter>,
-    ) -> Result<Self, TableError> {
-        Self::new_dynamic(TableLimits::for_table(ty, limiter)?)
-    }
-
-    /// [`TableStorage::dynamic_for`] with an asynchronous limiter.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::dynamic_for`].
-    pub async fn dynamic_for_async<L: AsyncTableLimiter + ?Sized>(
-        ty: &Table,
-        limiter: Option<&mut L>,
-    ) -> Result<Self, TableError> {
-        Self::new_dynamic(TableLimits::for_table_async(ty, limiter).await?)
-    }
-
-    /// Places storage for a table of type `ty` in `memory`, after the creation-limits procedure
-    /// ([`TableLimits::for_table`]).
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableLimits::for_table`] and [`TableStorage::new_static`].
-    ///
-    /// # Safety
-    ///
-    /// As for [`TableStorage::new_static`].
-    pub unsafe fn static_for(
-        ty: &Table,
-        memory: NonNull<[u8]>,
-        limiter: Option<&mut dyn TableLimiter>,
-    ) -> Result<Self, TableError> {
-        let limits = TableLimits::for_table(ty, limiter)?;
-        // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
-        unsafe { Self::new_static(memory, limits) }
-    }
-
-    /// [`TableStorage::static_for`] with an asynchronous limiter.
-    ///
-    /// The future is `Send` when the limiter is, so a runtime can create static tables on an
-    /// async executor that moves tasks between threads.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::static_for`].
-    ///
-    /// # Safety
-    ///
-    /// As for [`TableStorage::new_static`].
-    pub unsafe fn static_for_async<'a, L: AsyncTableLimiter + ?Sized>(
-        ty: &'a Table,
-        memory: NonNull<[u8]>,
-        limiter: Option<&'a mut L>,
-    ) -> impl Future<Output = Result<Self, TableError>> + 'a {
-        let memory = ExclusiveMemory(memory);
-        async move {
-            let limits = TableLimits::for_table_async(ty, limiter).await?;
-            // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
-            unsafe { Self::new_static(memory.into_inner(), limits) }
+    fn over(slots: Slots<T>) -> Self {
+        TableStorage {
+            slots,
+            slow: SlowBound::untracked(),
         }
     }
 
-    /// The slots currently in the table.
+    /// The slots currently in the table: a whole-table view, for a collector's root scan or a
+    /// snapshot. Operations on ranges are this type's methods.
     #[inline]
-    pub fn as_slice(&self) -> &[T] {
-        match &self.0 {
+    pub fn slots(&self) -> &[T] {
+        match &self.slots {
             Slots::Static(storage) => storage.as_slice(),
             Slots::Dynamic(storage) => storage.as_slice(),
         }
     }
 
-    /// The slots currently in the table, mutably.
+    /// The slots currently in the table, mutably: a whole-table view, for a collector that
+    /// rewrites roots in place. Writes through it, like writes through
+    /// [`vmtable`](TableStorage::vmtable), must not store a slot that needs the slow path
+    /// while the storage tracks such slots ([`TableStorage::track_slow_slots`]).
     #[inline]
-    pub fn as_mut_slice(&mut self) -> &mut [T] {
-        match &mut self.0 {
+    pub fn slots_mut(&mut self) -> &mut [T] {
+        match &mut self.slots {
             Slots::Static(storage) => storage.as_mut_slice(),
             Slots::Dynamic(storage) => storage.as_mut_slice(),
         }
@@ -188,7 +120,7 @@ impl<T: TableElement> TableStorage<T> {
     /// The number of slots in the table.
     #[inline]
     pub fn size(&self) -> usize {
-        match &self.0 {
+        match &self.slots {
             Slots::Static(storage) => storage.size(),
             Slots::Dynamic(storage) => storage.size(),
         }
@@ -198,7 +130,7 @@ impl<T: TableElement> TableStorage<T> {
     /// maximum for dynamic storage (`None` when it does not fit in `usize`).
     #[inline]
     pub fn maximum(&self) -> Option<usize> {
-        match &self.0 {
+        match &self.slots {
             Slots::Static(storage) => Some(storage.capacity()),
             Slots::Dynamic(storage) => storage.maximum(),
         }
@@ -207,13 +139,13 @@ impl<T: TableElement> TableStorage<T> {
     /// Whether the table lives in static memory.
     #[inline]
     pub fn is_static(&self) -> bool {
-        matches!(self.0, Slots::Static(_))
+        matches!(self.slots, Slots::Static(_))
     }
 
     /// The bytes of memory this table holds: its allocated or static capacity times the element
     /// size.
     pub fn bytes_held(&self) -> usize {
-        match &self.0 {
+        match &self.slots {
             Slots::Static(storage) => storage.bytes_held(),
             Slots::Dynamic(storage) => storage.bytes_held(),
         }
@@ -227,7 +159,7 @@ impl<T: TableElement> TableStorage<T> {
     /// aliasing contract between accesses through `base` and this type's API.
     #[inline]
     pub fn vmtable(&self) -> VMTableDefinition {
-        let (base, current_elements) = match &self.0 {
+        let (base, current_elements) = match &self.slots {
             Slots::Static(storage) => (storage.base(), storage.size()),
             Slots::Dynamic(storage) => (storage.base(), storage.size()),
         };
@@ -244,90 +176,126 @@ impl<T: TableElement> TableStorage<T> {
     /// [`Trap::TableOutOfBounds`] when `index >= size`.
     #[inline]
     pub fn get(&self, index: u64) -> Result<&T, Trap> {
-        let slots = self.as_slice();
+        let slots = self.slots();
         Ok(&slots[check_index(slots.len(), index)?])
     }
 
-    /// The slot at `index`, mutably.
+    /// The slot at `index`, mutably, for a write the element kind makes itself (through a
+    /// barrier, say). Like writes through [`slots_mut`](TableStorage::slots_mut), it must not
+    /// store a slot that needs the slow path while the storage tracks such slots; use
+    /// [`TableStorage::set`] for that.
     ///
     /// # Errors
     ///
     /// [`Trap::TableOutOfBounds`] when `index >= size`.
     #[inline]
     pub fn get_mut(&mut self, index: u64) -> Result<&mut T, Trap> {
-        let slots = self.as_mut_slice();
+        let slots = self.slots_mut();
         let index = check_index(slots.len(), index)?;
         Ok(&mut slots[index])
     }
 
-    /// The slots `[start, start + len)`.
+    /// Writes `value` into slot `index`; a slot that needs the slow path is recorded when the
+    /// storage tracks them.
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when the range overflows or ends past `size`.
+    /// [`Trap::TableOutOfBounds`] when `index >= size`; nothing is written.
     #[inline]
-    pub fn range(&self, start: u64, len: u64) -> Result<&[T], Trap> {
-        let slots = self.as_slice();
+    pub fn set(&mut self, index: u64, value: T) -> Result<(), Trap> {
+        let slot = self.get_mut(index)?;
+        *slot = value;
+        // `get_mut` checked `index < size`, so it fits in `usize`.
+        let index = index as usize;
+        self.slow.written(index..index + 1, value.needs_slow_path());
+        Ok(())
+    }
+
+    /// The slots `[start, start + len)`.
+    #[inline]
+    fn range(&self, start: u64, len: u64) -> Result<&[T], Trap> {
+        let slots = self.slots();
         Ok(&slots[check_range(slots.len(), start, len)?])
     }
 
-    /// The slots `[start, start + len)`, mutably.
-    ///
-    /// # Errors
-    ///
-    /// [`Trap::TableOutOfBounds`] when the range overflows or ends past `size`.
+    /// The slots `[start, start + len)`, mutably, and where they are.
     #[inline]
-    pub fn range_mut(&mut self, start: u64, len: u64) -> Result<&mut [T], Trap> {
-        let slots = self.as_mut_slice();
+    fn range_mut(&mut self, start: u64, len: u64) -> Result<(&mut [T], Range<usize>), Trap> {
+        let slots = self.slots_mut();
         let range = check_range(slots.len(), start, len)?;
-        Ok(&mut slots[range])
+        Ok((&mut slots[range.clone()], range))
     }
 
-    /// Writes `value` into every slot of `[dst, dst + len)` (one slice fill). The arguments come
-    /// in the spec's order for `table.fill`, as in every layer above.
+    /// Writes `value` into every slot of `[dst, dst + len)` (one slice fill), as bits: for
+    /// values and slots that need no slow path, or kinds that have none. The arguments come in
+    /// the spec's order for `table.fill`, as in every layer above.
     ///
     /// # Errors
     ///
     /// [`Trap::TableOutOfBounds`] when the range is out of bounds; nothing is written.
     #[inline]
-    pub fn fill(&mut self, dst: u64, value: T, len: u64) -> Result<(), Trap>
-    where
-        T: Copy,
-    {
-        self.range_mut(dst, len)?.fill(value);
+    pub fn fill(&mut self, dst: u64, value: T, len: u64) -> Result<(), Trap> {
+        let (slots, range) = self.range_mut(dst, len)?;
+        slots.fill(value);
+        self.slow.written(range, value.needs_slow_path());
         Ok(())
     }
 
-    /// Moves `[src, src + len)` to `[dst, dst + len)` within this table; overlapping ranges behave
-    /// like `memmove`.
+    /// Moves `[src, src + len)` to `[dst, dst + len)` within this table as bits; overlapping
+    /// ranges behave like `memmove`. Slots that need the slow path move as they are.
     ///
     /// # Errors
     ///
     /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written.
     #[inline]
-    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), Trap>
-    where
-        T: Copy,
-    {
-        let slots = self.as_mut_slice();
+    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
+        let slots = self.slots_mut();
         let src = check_range(slots.len(), src, len)?;
         let dst = check_range(slots.len(), dst, len)?;
-        slots.copy_within(src, dst.start);
+        slots.copy_within(src.clone(), dst.start);
+        let carries_slow = self.slow.may_hold(src);
+        self.slow.written(dst, carries_slow);
         Ok(())
     }
 
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table.
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table as
+    /// bits. Slots that need the slow path move as they are.
     ///
     /// # Errors
     ///
     /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written.
     #[inline]
-    pub fn copy_from(&mut self, src: &Self, dst: u64, src_index: u64, len: u64) -> Result<(), Trap>
-    where
-        T: Copy,
-    {
-        let src = src.range(src_index, len)?;
-        self.range_mut(dst, len)?.copy_from_slice(src);
+    pub fn copy_from(
+        &mut self,
+        src: &Self,
+        dst: u64,
+        src_index: u64,
+        len: u64,
+    ) -> Result<(), Trap> {
+        let from = src.range(src_index, len)?;
+        let (to, range) = self.range_mut(dst, len)?;
+        to.copy_from_slice(from);
+        if self.slow.is_tracked() {
+            let carries_slow = src.may_hold_slow(src_index, from);
+            self.slow.written(range, carries_slow);
+        }
+        Ok(())
+    }
+
+    /// Writes `slots` (an element segment already in slot form) into the slots starting at
+    /// `dst`, as one slice copy.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when `[dst, dst + slots.len())` is out of bounds; nothing is
+    /// written.
+    #[inline]
+    pub fn write_slots(&mut self, dst: u64, slots: &[T]) -> Result<(), Trap> {
+        let (to, range) = self.range_mut(dst, slots.len() as u64)?;
+        to.copy_from_slice(slots);
+        if self.slow.is_tracked() {
+            self.slow.written(range, T::block_needs_slow_path(slots));
+        }
         Ok(())
     }
 
@@ -345,10 +313,13 @@ impl<T: TableElement> TableStorage<T> {
         values: &[U],
         mut encode: impl FnMut(&U) -> T,
     ) -> Result<(), Trap> {
-        let slots = self.range_mut(dst, values.len() as u64)?;
+        let (slots, range) = self.range_mut(dst, values.len() as u64)?;
+        let mut carries_slow = false;
         for (slot, value) in slots.iter_mut().zip(values) {
             *slot = encode(value);
+            carries_slow |= slot.needs_slow_path();
         }
+        self.slow.written(range, carries_slow);
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::limiter;
 use proptest::prelude::*;
-use table_core::testing::LimiterPolicy;
+use table_testkit::LimiterPolicy;
 
 /// How many distinct non-null values (functions or `externref`s) a case draws from.
 pub const VALUES: u8 = 4;

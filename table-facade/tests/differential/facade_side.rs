@@ -6,12 +6,12 @@ use crate::host_store::HostValueStore;
 use crate::outcome::{self, Outcome};
 use std::ffi::c_void;
 use std::ptr::NonNull;
-use table_core::testing::{RecordingLimiter, StaticMemory, block_on};
 use table_facade::table_func::FuncSlotValue;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, VMSharedTypeIndex, WasmRefType,
 };
 use table_facade::{FuncRef, GcStore, Table, TableContext, TableValue, VMFuncRef, VMGcRef};
+use table_testkit::{RecordingLimiter, StaticMemory, block_on};
 
 /// The host value the k-th `externref` of a case carries (on both sides).
 pub fn extern_host_value(k: u8) -> u32 {

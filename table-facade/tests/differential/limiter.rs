@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use table_core::TableLimiter;
-use table_core::testing::{LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter};
+use table_testkit::{LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter};
 
 /// Wasmtime's store-level limiter, answering table requests through a [`RecordingLimiter`].
 /// Memory requests (a GC heap's, for instance) are allowed and not recorded.

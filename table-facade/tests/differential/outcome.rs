@@ -1,9 +1,9 @@
 //! What one step did, in a form both sides can be reduced to and compared with `==`.
 
 use table_core::TableError;
-use table_core::testing::LimiterRefusal;
 use table_facade::FacadeError;
 use table_facade::wasmtime_environ::Trap;
+use table_testkit::LimiterRefusal;
 
 /// The observable result of one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]

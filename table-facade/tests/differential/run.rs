@@ -7,7 +7,7 @@ use crate::outcome::Outcome;
 use crate::wasmtime_side::WasmtimeSide;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use table_core::testing::{LimiterCall, LimiterPolicy};
+use table_testkit::{LimiterCall, LimiterPolicy};
 
 /// What a case exercised.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use crate::limiter::OracleLimiter;
 use crate::outcome::{self, Outcome};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
-use table_core::testing::RecordingLimiter;
+use table_testkit::RecordingLimiter;
 use wasmtime::{
     Config, Engine, ExternRef, Func, InstanceAllocationStrategy, Module, PoolingAllocationConfig,
     Ref, RefType, RootScope, Rooted, Store, Table, TableType, Val,

@@ -5,7 +5,7 @@ use std::ptr::NonNull;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType,
 };
-use table_facade::{Table, TableElementType, TableValue, VMContObj, VMGcRef};
+use table_facade::{StorageBacked, Table, TableElementType, TableValue, VMContObj, VMGcRef};
 
 /// A table type with the given element heap type, index type and limits.
 pub fn table_type(

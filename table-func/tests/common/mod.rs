@@ -3,12 +3,11 @@
 #![allow(dead_code)]
 
 use core::ffi::c_void;
-use core::mem::align_of;
-use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
-use table_core::testing::StaticMemory;
-use table_func::{FuncRef, FuncSlot, FuncTable, VMFuncRef, element_size};
-use wasmtime_environ::{IndexType, Limits, Table, VMSharedTypeIndex, WasmRefType};
+use table_core::TableLimits;
+use table_func::{FuncRef, FuncTable, VMFuncRef};
+use table_testkit::Fixture;
+use wasmtime_environ::{Table, VMSharedTypeIndex, WasmRefType};
 
 /// A set of `VMFuncRef` records that live for the whole test, so their addresses can be stored.
 pub struct Funcs {
@@ -40,70 +39,26 @@ impl Funcs {
     }
 }
 
-/// The storage a test table lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Storage {
-    Dynamic,
-    Static,
-}
+pub use table_testkit::StorageKind as Storage;
 
-pub const STORAGES: [Storage; 2] = [Storage::Dynamic, Storage::Static];
+pub const STORAGES: [Storage; 2] = Storage::BOTH;
 pub const LAZY: [bool; 2] = [false, true];
 
 /// A 32-bit funcref table type.
 pub fn funcref_type(min: u64, max: Option<u64>) -> Table {
-    Table {
-        idx_type: IndexType::I32,
-        limits: Limits { min, max },
-        ref_type: WasmRefType::FUNCREF,
-    }
+    table_testkit::table_type(WasmRefType::FUNCREF, min, max)
 }
 
 /// A table and, for static storage, the memory it lives in (dropped after the table).
-///
-/// The table is reached only through `Deref`, so it cannot be moved out of the memory's owner.
-pub struct TestTable {
-    table: FuncTable,
-    _memory: Option<StaticMemory>,
-}
+pub type TestTable = Fixture<FuncTable>;
 
-impl TestTable {
-    /// A table with `min` slots that can grow to `capacity` (the declared maximum of dynamic
-    /// tables, the memory size of static ones).
-    pub fn new(storage: Storage, lazy_init: bool, min: u64, capacity: usize) -> Self {
-        let ty = funcref_type(min, Some(capacity as u64));
-        match storage {
-            Storage::Dynamic => TestTable {
-                table: FuncTable::new_dynamic(&ty, lazy_init, None).expect("dynamic table"),
-                _memory: None,
-            },
-            Storage::Static => {
-                let memory = StaticMemory::new(capacity * element_size(), align_of::<FuncSlot>());
-                // SAFETY: the memory is zeroed, owned by this `TestTable`, outlives the table
-                // (fields drop in order) and is reached only through the table.
-                let table = unsafe { FuncTable::new_static(&ty, lazy_init, memory.memory(), None) }
-                    .expect("static table");
-                TestTable {
-                    table,
-                    _memory: Some(memory),
-                }
-            }
-        }
-    }
-}
-
-impl Deref for TestTable {
-    type Target = FuncTable;
-
-    fn deref(&self) -> &FuncTable {
-        &self.table
-    }
-}
-
-impl DerefMut for TestTable {
-    fn deref_mut(&mut self) -> &mut FuncTable {
-        &mut self.table
-    }
+/// A table with `min` slots that can grow to `capacity` (the declared maximum of dynamic
+/// tables, the memory size of static ones).
+pub fn new_table(storage: Storage, lazy_init: bool, min: u64, capacity: usize) -> TestTable {
+    let limits = TableLimits::new(min as usize, Some(capacity));
+    Fixture::new(storage, limits, capacity, |slots| {
+        FuncTable::from_storage(slots, lazy_init)
+    })
 }
 
 /// Every (storage, lazy) combination.

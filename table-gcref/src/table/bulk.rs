@@ -1,17 +1,13 @@
 //! Range operations: `table.fill`, `table.init` and `table.copy`.
 //!
-//! Each checks its ranges through table-core first. With a GC store, the range is written a
-//! block at a time ([`crate::blocks`]): blocks without heap references (the common case: tables
-//! of nulls and `i31ref`s) move with slice operations, the others go through the barrier.
-//! Without a store, the whole range is scanned first and then moved with one slice operation, so
-//! a heap reference is reported before anything is written.
+//! table-core checks the ranges and schedules the writes: with a GC store, a block of slots that
+//! holds no heap reference (the common case: tables of nulls and `i31ref`s) moves with a slice
+//! operation and the others go through the barrier; without one, the whole range is scanned
+//! first, so a heap reference is reported before anything is written.
 
 use super::GcRefTable;
-use crate::barrier::require_no_heap;
-use crate::blocks;
-use crate::slot::first_heap_ref;
+use crate::barrier::write_through;
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, VMGcRef};
-use table_core::check_range;
 
 impl GcRefTable {
     /// Writes an owned copy of `value` into each slot of `[dst, dst + len)`, releasing what each
@@ -29,17 +25,10 @@ impl GcRefTable {
         len: u64,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
-        let slots = self.storage.range_mut(dst, len)?;
-        match store {
-            Some(store) => blocks::fill(slots, value, store),
-            None => {
-                let written =
-                    (value.is_some_and(VMGcRef::is_heap) && !slots.is_empty()).then_some(0);
-                require_no_heap(GcOperation::Fill, dst, written, || first_heap_ref(slots))?;
-                slots.fill(GcRefSlot::unchecked_from(value));
-            }
-        }
-        Ok(())
+        let value = GcRefSlot::unchecked_from(value);
+        self.storage
+            .fill_through(dst, value, len, store.map(barrier))
+            .map_err(|error| GcTableError::of_bulk(GcOperation::Fill, error))
     }
 
     /// Writes an owned copy of each of `values` (an element segment's references) into the
@@ -59,9 +48,10 @@ impl GcRefTable {
         values: &[Option<VMGcRef>],
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
-        let slots = self.storage.range_mut(dst, values.len() as u64)?;
         let values = GcRefSlot::slice_of(values);
-        write_slots(slots, values, store, GcOperation::Init, dst)
+        self.storage
+            .init_through(dst, values, store.map(barrier))
+            .map_err(|error| GcTableError::of_bulk(GcOperation::Init, error))
     }
 
     /// Copies `[src, src + len)` to `[dst, dst + len)` within this table, as `memmove` would:
@@ -80,27 +70,9 @@ impl GcRefTable {
         len: u64,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
-        let slots = self.storage.as_mut_slice();
-        let src_range = check_range(slots.len(), src, len)?;
-        let dst_range = check_range(slots.len(), dst, len)?;
-        match store {
-            Some(store) => {
-                blocks::copy_within(
-                    slots,
-                    src_range.start,
-                    dst_range.start,
-                    src_range.len(),
-                    store,
-                );
-            }
-            None => {
-                let written = first_heap_ref(&slots[src_range.clone()]);
-                let overwritten = || first_heap_ref(&slots[dst_range.clone()]);
-                require_no_heap(GcOperation::Copy, dst, written, overwritten)?;
-                slots.copy_within(src_range, dst_range.start);
-            }
-        }
-        Ok(())
+        self.storage
+            .copy_within_through(dst, src, len, store.map(barrier))
+            .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table: each
@@ -119,33 +91,16 @@ impl GcRefTable {
         len: u64,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
-        let values = src.storage.range(src_index, len)?;
-        let slots = self.storage.range_mut(dst, len)?;
-        write_slots(slots, values, store, GcOperation::Copy, dst)
+        self.storage
+            .copy_from_through(&src.storage, dst, src_index, len, store.map(barrier))
+            .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
     }
 }
 
-/// Writes each of `values` into the slot at the same position of `slots` (table index
-/// `first_slot` on); the slices do not overlap. With a store, block by block; without one, after
-/// checking that no heap reference is involved, with one slice copy.
-///
-/// # Errors
-///
-/// As for [`require_no_heap`]; nothing is written on error.
-fn write_slots(
-    slots: &mut [GcRefSlot],
-    values: &[GcRefSlot],
-    store: Option<&mut dyn GcStore>,
-    operation: GcOperation,
-    first_slot: u64,
-) -> Result<(), GcTableError> {
-    match store {
-        Some(store) => blocks::copy(slots, values, store),
-        None => {
-            let overwritten = || first_heap_ref(slots);
-            require_no_heap(operation, first_slot, first_heap_ref(values), overwritten)?;
-            slots.copy_from_slice(values);
-        }
-    }
-    Ok(())
+/// The writer table-core calls for a slot on the slow path: the write barrier through `store`.
+/// The value written stays owned by where it came from; the barrier clones it before the slot's
+/// old value is released.
+#[inline]
+fn barrier(store: &mut dyn GcStore) -> impl FnMut(&mut GcRefSlot, GcRefSlot) + '_ {
+    move |slot, value| write_through(slot, value.as_gc_ref(), store)
 }

@@ -1,5 +1,5 @@
-//! `table.grow` with an init value: table-core grows, this crate clones the init value into the
-//! new slots.
+//! `table.grow` with an init value: table-core grows and writes the new slots, cloning a heap
+//! init value into each through the barrier.
 
 use super::GcRefTable;
 use crate::barrier::write_through;
@@ -24,17 +24,12 @@ impl GcRefTable {
         &mut self,
         delta: u64,
         init: Option<&VMGcRef>,
-        store: Option<&mut dyn GcStore>,
+        mut store: Option<&mut dyn GcStore>,
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Option<usize>, GcTableError> {
-        if let Some(bits) = self.grow_init_bits(delta, init, store.is_some())? {
-            return Ok(self.storage.grow_filled(delta, bits, limiter)?);
-        }
-        let grown = self.storage.grow(delta, limiter)?;
-        if let (Some(old_size), Some(store)) = (grown, store) {
-            self.clone_into_slots_from(old_size, init, store);
-        }
-        Ok(grown)
+        let init = self.grow_init(delta, init, store.is_some())?;
+        let writer = |slot: &mut GcRefSlot, value| clone_into(slot, value, store.as_deref_mut());
+        Ok(self.storage.grow_through(delta, init, writer, limiter)?)
     }
 
     /// [`GcRefTable::grow`] with an asynchronous limiter.
@@ -48,51 +43,46 @@ impl GcRefTable {
         &mut self,
         delta: u64,
         init: Option<&VMGcRef>,
-        store: Option<&mut (dyn GcStore + Send)>,
+        mut store: Option<&mut (dyn GcStore + Send)>,
         limiter: Option<&mut L>,
     ) -> Result<Option<usize>, GcTableError> {
-        if let Some(bits) = self.grow_init_bits(delta, init, store.is_some())? {
-            return Ok(self.storage.grow_filled_async(delta, bits, limiter).await?);
-        }
-        let grown = self.storage.grow_async(delta, limiter).await?;
-        if let (Some(old_size), Some(store)) = (grown, store) {
-            self.clone_into_slots_from(old_size, init, store);
-        }
-        Ok(grown)
+        let init = self.grow_init(delta, init, store.is_some())?;
+        let writer = move |slot: &mut GcRefSlot, value| {
+            let store = store.as_deref_mut().map(|store| store as &mut dyn GcStore);
+            clone_into(slot, value, store);
+        };
+        Ok(self
+            .storage
+            .grow_through_async(delta, init, writer, limiter)
+            .await?)
     }
 
-    /// The slot value to grow with when no new slot receives a heap reference (so table-core can
-    /// fill the new slots with bits), or `None` when each new slot needs a clone from the store.
-    fn grow_init_bits(
+    /// The slot to grow with, after checking that a heap init (which each new slot clones) comes
+    /// with a store. Growing by 0 writes no slot, so a heap init is not even copied as bits.
+    fn grow_init(
         &self,
         delta: u64,
         init: Option<&VMGcRef>,
         has_store: bool,
-    ) -> Result<Option<GcRefSlot>, GcTableError> {
+    ) -> Result<GcRefSlot, GcTableError> {
         match init {
-            Some(gc_ref) if gc_ref.is_heap() && delta > 0 => match has_store {
-                true => Ok(None),
-                false => Err(GcTableError::GcStoreRequired {
-                    operation: GcOperation::Grow,
-                    need: StoreNeed::Write,
-                    index: self.size() as u64,
-                }),
-            },
-            // Growing by 0 writes no slot, so a heap init is not even copied as bits.
-            Some(gc_ref) if gc_ref.is_heap() => Ok(Some(GcRefSlot::unchecked_from(None))),
-            _ => Ok(Some(GcRefSlot::unchecked_from(init))),
+            Some(gc_ref) if gc_ref.is_heap() && delta == 0 => Ok(GcRefSlot::unchecked_from(None)),
+            Some(gc_ref) if gc_ref.is_heap() && !has_store => Err(GcTableError::GcStoreRequired {
+                operation: GcOperation::Grow,
+                need: StoreNeed::Write,
+                index: self.storage.size() as u64,
+            }),
+            _ => Ok(GcRefSlot::unchecked_from(init)),
         }
     }
+}
 
-    /// Writes an owned copy of `init` into every slot from `first` on (the new, empty slots).
-    fn clone_into_slots_from(
-        &mut self,
-        first: usize,
-        init: Option<&VMGcRef>,
-        store: &mut dyn GcStore,
-    ) {
-        for slot in &mut self.storage.as_mut_slice()[first..] {
-            write_through(slot, init, store);
-        }
+/// Writes `value` into a new (empty) slot: through the barrier when there is a store, as bits
+/// otherwise (a heap value always comes with a store, see `grow_init`).
+#[inline]
+fn clone_into(slot: &mut GcRefSlot, value: GcRefSlot, store: Option<&mut (dyn GcStore + '_)>) {
+    match store {
+        Some(store) => write_through(slot, value.as_gc_ref(), store),
+        None => *slot = value,
     }
 }

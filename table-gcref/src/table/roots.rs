@@ -9,7 +9,7 @@ impl GcRefTable {
     /// A tracing collector marks from these.
     pub fn gc_roots(&self) -> impl Iterator<Item = &VMGcRef> {
         self.storage
-            .as_slice()
+            .slots()
             .iter()
             .filter_map(|slot| slot.as_gc_ref().filter(|gc_ref| gc_ref.is_heap()))
     }
@@ -19,7 +19,7 @@ impl GcRefTable {
     /// A moving collector rewrites each to the object's new location. The table's ownership of
     /// the reference carries over to whatever is written: no clone or drop happens here.
     pub fn gc_roots_mut(&mut self) -> impl Iterator<Item = &mut VMGcRef> {
-        self.storage.as_mut_slice().iter_mut().filter_map(|slot| {
+        self.storage.slots_mut().iter_mut().filter_map(|slot| {
             slot.as_gc_ref_mut()
                 .as_mut()
                 .filter(|gc_ref| gc_ref.is_heap())
@@ -35,6 +35,6 @@ impl GcRefTable {
     /// ownership of a reference carries over to whatever is written, and no clone or drop
     /// happens. The slots stay where they are until the table grows.
     pub fn gc_refs_mut(&mut self) -> &mut [Option<VMGcRef>] {
-        GcRefSlot::as_gc_refs_mut(self.storage.as_mut_slice())
+        GcRefSlot::as_gc_refs_mut(self.storage.slots_mut())
     }
 }

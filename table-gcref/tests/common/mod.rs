@@ -4,66 +4,30 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
-use table_core::testing::StaticMemory;
-use table_core::wasmtime_environ::{IndexType, Limits, Table, WasmRefType};
+pub use table_core::StorageBacked;
+use table_core::TableLimits;
+use table_core::wasmtime_environ::{Table, WasmRefType};
 use table_gcref::testing::CountingStore;
 use table_gcref::{GcRefTable, GcStore, I31, VMGcRef};
+use table_testkit::Fixture;
 
-/// Which storage a test table lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Storage {
-    /// Static memory from a [`StaticMemory`] block.
-    Static,
-    /// Owned, growable memory.
-    Dynamic,
-}
+pub use table_testkit::StorageKind as Storage;
 
 /// Both storages, for tests that run on each.
-pub const STORAGES: [Storage; 2] = [Storage::Static, Storage::Dynamic];
+pub const STORAGES: [Storage; 2] = Storage::BOTH;
 
 /// An `externref` table type.
 pub fn externref_table(min: u64, max: Option<u64>) -> Table {
-    Table {
-        idx_type: IndexType::I32,
-        limits: Limits { min, max },
-        ref_type: WasmRefType::EXTERNREF,
-    }
+    table_testkit::table_type(WasmRefType::EXTERNREF, min, max)
 }
 
 /// A GC-reference table with the static memory it may live in.
-pub struct TestTable {
-    /// The table under test (declared first, so it is dropped before the memory it borrows).
-    pub table: GcRefTable,
-    /// The storage it lives in.
-    pub storage: Storage,
-    _memory: Option<StaticMemory>,
-}
+pub type TestTable = Fixture<GcRefTable>;
 
-impl TestTable {
-    /// A table of `min` null slots that can grow to `max` (the static capacity, for static
-    /// storage).
-    pub fn new(storage: Storage, min: u64, max: u64) -> Self {
-        let ty = externref_table(min, Some(max));
-        match storage {
-            Storage::Dynamic => TestTable {
-                table: GcRefTable::new_dynamic(&ty, None).expect("dynamic GC table"),
-                storage,
-                _memory: None,
-            },
-            Storage::Static => {
-                let memory = StaticMemory::new(max as usize * 4, 4);
-                // SAFETY: the block is zeroed, outlives the table (it is dropped after it) and
-                // is not touched by anything else.
-                let table = unsafe { GcRefTable::new_static(&ty, memory.memory(), None) }
-                    .expect("static GC table");
-                TestTable {
-                    table,
-                    storage,
-                    _memory: Some(memory),
-                }
-            }
-        }
-    }
+/// A table of `min` null slots that can grow to `max` (the static capacity, for static storage).
+pub fn new_table(storage: Storage, min: u64, max: u64) -> TestTable {
+    let limits = TableLimits::new(min as usize, Some(max as usize));
+    Fixture::new(storage, limits, max as usize, GcRefTable::from_storage)
 }
 
 /// The three classes of value the barrier distinguishes.

@@ -1,12 +1,15 @@
-//! Test support shared by every crate's tests (feature `test-support`): static memory blocks, a
-//! limiter that records its calls, and the resident-set probe.
+//! The test kit every wasm-tables crate's tests share (and the fuzzer, the spec runner and the
+//! differential suite): the [`Fixture`] that builds any kind's table over either storage, table
+//! type and tunables builders, static memory blocks, a limiter that records its calls, a slot type
+//! with a slow path, and the resident-set probe.
 
-use crate::{AsyncTableLimiter, TableLimiter};
-use alloc::alloc::{Layout, alloc_zeroed, dealloc};
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
 use core::future::{Future, ready};
 use core::ptr::NonNull;
+use std::alloc::{Layout, alloc_zeroed, dealloc};
+use std::string::{String, ToString};
+use std::vec::Vec;
+use table_core::wasmtime_environ;
+use table_core::{AsyncTableLimiter, TableLimiter};
 use wasmtime_environ::error::Error;
 
 /// A zeroed block of memory standing in for a pooling allocator's table slot.
@@ -235,69 +238,173 @@ pub fn resident_bytes() -> usize {
     pages * 4096
 }
 
-/// A plain 8-byte slot type for testing storage without any element kind's meaning.
+/// A plain 8-byte slot type for testing storage without any element kind's meaning: a slot whose
+/// top bit is set needs the slow path ([`TestSlot::SLOW`] is one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Zeroable)]
 #[repr(transparent)]
 pub struct TestSlot(pub u64);
 
-// SAFETY: a `u64` newtype: zero is a valid value, it is moved bitwise, has no drop glue and is
-// not zero-sized.
-unsafe impl crate::TableElement for TestSlot {}
+impl TestSlot {
+    /// The bit that sends a slot down the slow path.
+    pub const SLOW_BIT: u64 = 1 << 63;
+    /// A slot that needs the slow path.
+    pub const SLOW: TestSlot = TestSlot(Self::SLOW_BIT);
+}
 
-/// Which storage a [`StorageFixture`] uses.
+// SAFETY: a `u64` newtype: zero is a valid value and `EMPTY`, it is moved bitwise, has no drop
+// glue and is not zero-sized.
+unsafe impl table_core::TableElement for TestSlot {
+    const EMPTY: Self = TestSlot(0);
+
+    #[inline]
+    fn needs_slow_path(&self) -> bool {
+        self.0 & Self::SLOW_BIT != 0
+    }
+}
+
+/// Which storage a [`Fixture`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StorageKind {
-    /// Static storage ([`TableStorage::new_static`](crate::TableStorage::new_static)) over a
+    /// Static storage ([`TableStorage::new_static`](table_core::TableStorage::new_static)) over a
     /// [`StaticMemory`] block.
     Static,
-    /// Dynamic storage ([`TableStorage::new_dynamic`](crate::TableStorage::new_dynamic)).
+    /// Dynamic storage ([`TableStorage::new_dynamic`](table_core::TableStorage::new_dynamic)).
     Dynamic,
 }
 
-/// A storage for tests, owning the static memory it may live in.
-pub struct StorageFixture<T: crate::TableElement> {
-    /// Which storage this is.
+impl StorageKind {
+    /// Both storages, for tests that run on each.
+    pub const BOTH: [StorageKind; 2] = [StorageKind::Static, StorageKind::Dynamic];
+}
+
+/// A table of any kind over test storage, owning the static memory it may live in: the fixture
+/// every crate's tests build their tables with. The table is reached through `Deref`, so it
+/// cannot be moved out of the memory's owner.
+pub struct Fixture<X> {
+    /// Which storage the table lives in.
     pub kind: StorageKind,
-    /// The storage under test.
-    pub storage: crate::TableStorage<T>,
-    // Dropped after `storage`, which only borrows it.
+    // Declared before `_memory`, so it is dropped before the memory it borrows.
+    table: X,
     _memory: Option<StaticMemory>,
 }
 
-impl<T: crate::TableElement> StorageFixture<T> {
-    /// Storage of `kind` with `limits`; static memory holds `static_capacity` elements.
-    pub fn new(kind: StorageKind, limits: crate::TableLimits, static_capacity: usize) -> Self {
-        match kind {
-            StorageKind::Dynamic => StorageFixture {
-                kind,
-                storage: crate::TableStorage::new_dynamic(limits).expect("dynamic test storage"),
-                _memory: None,
-            },
+/// Storage alone, for table-core's own tests.
+pub type StorageFixture<T> = Fixture<table_core::TableStorage<T>>;
+
+impl<X> Fixture<X> {
+    /// A table over storage of `kind` with `limits`, built by `wrap` (an element crate's
+    /// `from_storage`); static memory holds `static_capacity` elements.
+    pub fn new<T: table_core::TableElement>(
+        kind: StorageKind,
+        limits: table_core::TableLimits,
+        static_capacity: usize,
+        wrap: impl FnOnce(table_core::TableStorage<T>) -> X,
+    ) -> Self {
+        Self::try_new(kind, limits, static_capacity, wrap).expect("test storage")
+    }
+
+    /// [`Fixture::new`] for a table type, through the creation-limits procedure and `limiter`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableLimits::for_table`](table_core::TableLimits::for_table) and the storage's
+    /// creation.
+    pub fn for_type<T: table_core::TableElement>(
+        kind: StorageKind,
+        ty: &wasmtime_environ::Table,
+        static_capacity: usize,
+        limiter: Option<&mut dyn TableLimiter>,
+        wrap: impl FnOnce(table_core::TableStorage<T>) -> X,
+    ) -> Result<Self, table_core::TableError> {
+        let limits = table_core::TableLimits::for_table(ty, limiter)?;
+        Self::try_new(kind, limits, static_capacity, wrap)
+    }
+
+    fn try_new<T: table_core::TableElement>(
+        kind: StorageKind,
+        limits: table_core::TableLimits,
+        static_capacity: usize,
+        wrap: impl FnOnce(table_core::TableStorage<T>) -> X,
+    ) -> Result<Self, table_core::TableError> {
+        let (storage, memory) = match kind {
+            StorageKind::Dynamic => (table_core::TableStorage::new_dynamic(limits)?, None),
             StorageKind::Static => {
                 let memory = StaticMemory::new(
                     static_capacity * core::mem::size_of::<T>(),
                     core::mem::align_of::<T>(),
                 );
-                // SAFETY: the block is zeroed, lives in `_memory` as long as the storage, and
-                // nothing else touches it.
-                let storage = unsafe { crate::TableStorage::new_static(memory.memory(), limits) }
-                    .expect("static test storage");
-                StorageFixture {
-                    kind,
-                    storage,
-                    _memory: Some(memory),
-                }
+                // SAFETY: the block is zeroed, lives in `_memory` as long as the table, which is
+                // dropped first, and nothing else touches it.
+                let storage =
+                    unsafe { table_core::TableStorage::new_static(memory.memory(), limits) }?;
+                (storage, Some(memory))
             }
-        }
+        };
+        Ok(Fixture {
+            kind,
+            table: wrap(storage),
+            _memory: memory,
+        })
     }
 
-    /// One storage of each kind with `limits` (static memory of `static_capacity` elements).
-    pub fn both(limits: crate::TableLimits, static_capacity: usize) -> [Self; 2] {
-        [
-            Self::new(StorageKind::Static, limits, static_capacity),
-            Self::new(StorageKind::Dynamic, limits, static_capacity),
-        ]
+    /// One table on each storage ([`StorageKind::BOTH`]), built by `wrap`.
+    pub fn both<T: table_core::TableElement>(
+        limits: table_core::TableLimits,
+        static_capacity: usize,
+        mut wrap: impl FnMut(table_core::TableStorage<T>) -> X,
+    ) -> [Self; 2] {
+        StorageKind::BOTH.map(|kind| Self::new(kind, limits, static_capacity, &mut wrap))
     }
+}
+
+impl<T: table_core::TableElement> StorageFixture<T> {
+    /// Bare storage of `kind` with `limits`; static memory holds `static_capacity` elements.
+    pub fn storage(
+        kind: StorageKind,
+        limits: table_core::TableLimits,
+        static_capacity: usize,
+    ) -> Self {
+        Self::new(kind, limits, static_capacity, |storage| storage)
+    }
+
+    /// Bare storage on each storage kind ([`StorageKind::BOTH`]).
+    pub fn storages(limits: table_core::TableLimits, static_capacity: usize) -> [Self; 2] {
+        Self::both(limits, static_capacity, |storage| storage)
+    }
+}
+
+impl<X> core::ops::Deref for Fixture<X> {
+    type Target = X;
+
+    fn deref(&self) -> &X {
+        &self.table
+    }
+}
+
+impl<X> core::ops::DerefMut for Fixture<X> {
+    fn deref_mut(&mut self) -> &mut X {
+        &mut self.table
+    }
+}
+
+/// A table type with `ref_type` elements, 32-bit indices and the given limits.
+pub fn table_type(
+    ref_type: wasmtime_environ::WasmRefType,
+    min: u64,
+    max: Option<u64>,
+) -> wasmtime_environ::Table {
+    wasmtime_environ::Table {
+        idx_type: wasmtime_environ::IndexType::I32,
+        limits: wasmtime_environ::Limits { min, max },
+        ref_type,
+    }
+}
+
+/// The engine settings of a host build, with lazy table initialisation on or off.
+pub fn tunables(lazy_init: bool) -> wasmtime_environ::Tunables {
+    let mut tunables = wasmtime_environ::Tunables::default_host();
+    tunables.table_lazy_init = lazy_init;
+    tunables
 }
 
 /// The number of property-test cases to run: `PROPTEST_CASES` when set (CI lowers it under

@@ -1,0 +1,249 @@
+//! Slots to resolve: the bound a storage may keep on where slots that need the element kind's
+//! slow path can be, and the operations that find and resolve them (`docs/semantics.md` §2.1).
+//! Only a storage that tracks such slots has any to resolve: an untracked storage (a GC table,
+//! whose heap references take the barrier of the `*_through` operations instead; an eager
+//! funcref table, whose empty slot is null) answers "none" without reading.
+//!
+//! The bound is conservative: every slow slot of a tracking storage lies inside it, but a slot
+//! inside it may be fast. Keeping it exact would cost a scan or a per-slot record on every
+//! write; a single range costs two comparisons per bulk write and still shrinks to nothing in
+//! the cases that matter: a table filled, initialised from segments or copied into in bulk, or
+//! resolved once. A single fast write ([`TableStorage::get_mut`]) leaves it alone; a range
+//! written that way is found fast by the first scan, which then trims the bound.
+
+use super::TableStorage;
+use crate::range::check_range;
+use crate::scan::first_slow;
+use crate::{SlowPathError, TableElement};
+use core::ops::Range;
+use wasmtime_environ::Trap;
+
+/// A range of slot indices outside which a tracking storage has no slow slot.
+#[derive(Debug)]
+pub(super) struct SlowBound {
+    tracked: bool,
+    range: Range<usize>,
+}
+
+impl SlowBound {
+    /// No tracking: every slot may be slow, and writes record nothing.
+    pub(super) fn untracked() -> Self {
+        SlowBound {
+            tracked: false,
+            range: 0..0,
+        }
+    }
+
+    #[inline]
+    pub(super) fn is_tracked(&self) -> bool {
+        self.tracked
+    }
+
+    /// Records that `written` now holds what was written: some slow slot when `slow`, none
+    /// otherwise. The bound grows to cover a slow range; a fast range shrinks it when it covers
+    /// its first or last slot (a range strictly inside leaves it, which still over-approximates).
+    #[inline]
+    pub(super) fn written(&mut self, written: Range<usize>, slow: bool) {
+        if !self.tracked || written.is_empty() {
+            return;
+        }
+        let Range { start, end } = self.range;
+        if slow {
+            self.range = if start < end {
+                start.min(written.start)..end.max(written.end)
+            } else {
+                written
+            };
+        } else if written.start <= start && start < written.end {
+            self.range.start = written.end.min(end);
+        } else if written.start < end && end <= written.end {
+            self.range.end = written.start.max(start);
+        }
+    }
+
+    /// The part of `requested` that may hold slow slots; an empty range at `requested.start` when
+    /// none can (always, when nothing is tracked).
+    #[inline]
+    fn within(&self, requested: Range<usize>) -> Range<usize> {
+        let start = requested.start.max(self.range.start);
+        let end = requested.end.min(self.range.end);
+        if self.tracked && start < end {
+            start..end
+        } else {
+            requested.start..requested.start
+        }
+    }
+
+    /// Whether `requested` may hold a slow slot, by the bound alone.
+    #[inline]
+    pub(super) fn may_hold(&self, requested: Range<usize>) -> bool {
+        !self.within(requested).is_empty()
+    }
+}
+
+impl<T: TableElement> TableStorage<T> {
+    /// Starts keeping a bound on where slots that need the slow path can be, so that
+    /// [`first_slow`](TableStorage::first_slow), [`resolve_slow`](TableStorage::resolve_slow)
+    /// and the copies skip ranges outside it without reading them. Until a write trims it, the
+    /// bound covers the whole table.
+    ///
+    /// While the storage tracks, whoever writes slots behind its back (compiled code through
+    /// the [`vmtable`](TableStorage::vmtable) definition, [`slots_mut`](TableStorage::slots_mut),
+    /// [`get_mut`](TableStorage::get_mut)) must store only slots that need no slow path; a slow
+    /// slot stored that way is not known to be slow, and a copy moves it as it is.
+    pub fn track_slow_slots(&mut self) {
+        self.slow = SlowBound {
+            tracked: true,
+            range: 0..self.size(),
+        };
+    }
+
+    /// Whether the storage keeps a bound on its slow slots.
+    pub fn tracks_slow_slots(&self) -> bool {
+        self.slow.is_tracked()
+    }
+
+    /// The index of the first slot of `[start, start + len)` that needs the slow path, if any.
+    /// A tracking storage searches only inside its bound; an untracked one has none.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when the range is out of bounds.
+    pub fn first_slow(&self, start: u64, len: u64) -> Result<Option<u64>, Trap> {
+        let requested = check_range(self.size(), start, len)?;
+        let scan = self.slow.within(requested);
+        let found = first_slow(&self.slots()[scan.clone()]);
+        Ok(found.map(|offset| (scan.start + offset) as u64))
+    }
+
+    /// Writes `resolve(index)` into every slot of `[start, start + len)` that needs the slow
+    /// path, in ascending index order, and returns how many it wrote. `resolve` is called once
+    /// per such slot and never for another; a tracking storage reads only inside its bound, so
+    /// a range it knows to be fast costs no read pass and no calls.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when the range is out of bounds; `resolve` is not called.
+    pub fn resolve_slow(
+        &mut self,
+        start: u64,
+        len: u64,
+        resolve: impl FnMut(u64) -> T,
+    ) -> Result<usize, Trap> {
+        let requested = check_range(self.size(), start, len)?;
+        Ok(self.resolve_checked(requested, resolve))
+    }
+
+    /// [`TableStorage::resolve_slow`] over a range already checked.
+    fn resolve_checked(
+        &mut self,
+        requested: Range<usize>,
+        mut resolve: impl FnMut(u64) -> T,
+    ) -> usize {
+        let scan = self.slow.within(requested.clone());
+        let slots = &mut self.slots_mut()[scan.clone()];
+        let (mut resolved, mut still_slow, mut next) = (0, false, 0);
+        while let Some(found) = first_slow(&slots[next..]) {
+            let offset = next + found;
+            let value = resolve((scan.start + offset) as u64);
+            slots[offset] = value;
+            still_slow |= value.needs_slow_path();
+            resolved += 1;
+            next = offset + 1;
+        }
+        self.slow.written(requested, still_slow);
+        resolved
+    }
+
+    /// Moves `[src, src + len)` to `[dst, dst + len)` after resolving the source range's slow
+    /// slots with `resolve` (see [`TableStorage::resolve_slow`]), as a lazy funcref table's
+    /// `table.copy` does.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written and
+    /// `resolve` is not called.
+    pub fn copy_within_resolved(
+        &mut self,
+        dst: u64,
+        src: u64,
+        len: u64,
+        resolve: impl FnMut(u64) -> T,
+    ) -> Result<(), Trap> {
+        check_range(self.size(), dst, len)?;
+        let source = check_range(self.size(), src, len)?;
+        self.resolve_checked(source, resolve);
+        self.copy_within(dst, src, len)
+    }
+
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table,
+    /// first resolving the source range's slow slots with `resolve` when one is given, and
+    /// writing `convert(slot)` for each slot when a conversion is given (between two tables that
+    /// encode their slots differently).
+    ///
+    /// # Errors
+    ///
+    /// [`SlowPathError::Trap`] when either range is out of bounds, and nothing is written or
+    /// resolved; [`SlowPathError::Unavailable`] when a conversion meets a slot that still needs
+    /// the slow path (never after a resolution to fast slots), and nothing is written.
+    pub fn copy_from_resolved(
+        &mut self,
+        src: &mut Self,
+        dst: u64,
+        src_index: u64,
+        len: u64,
+        resolve: Option<impl FnMut(u64) -> T>,
+        convert: Option<impl Fn(T) -> T>,
+    ) -> Result<(), SlowPathError> {
+        check_range(self.size(), dst, len)?;
+        let source = check_range(src.size(), src_index, len)?;
+        if let Some(resolve) = resolve {
+            src.resolve_checked(source, resolve);
+        }
+        self.copy_from_converted(src, dst, src_index, len, convert)
+    }
+
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table,
+    /// borrowing `src` only immutably: as bits, or as `convert(slot)` for each slot when a
+    /// conversion is given. A conversion needs every copied slot to be fast.
+    ///
+    /// # Errors
+    ///
+    /// [`SlowPathError::Trap`] when either range is out of bounds;
+    /// [`SlowPathError::Unavailable`] naming the first source slot that needs the slow path,
+    /// when a conversion is given. Nothing is written on error.
+    pub fn copy_from_converted(
+        &mut self,
+        src: &Self,
+        dst: u64,
+        src_index: u64,
+        len: u64,
+        convert: Option<impl Fn(T) -> T>,
+    ) -> Result<(), SlowPathError> {
+        let Some(convert) = convert else {
+            return Ok(self.copy_from(src, dst, src_index, len)?);
+        };
+        check_range(self.size(), dst, len)?;
+        if let Some(index) = src.first_slow(src_index, len)? {
+            return Err(SlowPathError::Unavailable {
+                index,
+                overwritten: false,
+            });
+        }
+        self.init(dst, src.range(src_index, len)?, |slot| convert(*slot))?;
+        Ok(())
+    }
+
+    /// Whether the `from` slots, which start at `src_index` of this storage, may hold a slow
+    /// slot, for a tracking storage they are copied into: by the bound when this storage tracks
+    /// too, by a scan otherwise (the destination tracks what arrives, whatever the source knew).
+    pub(super) fn may_hold_slow(&self, src_index: u64, from: &[T]) -> bool {
+        if self.slow.is_tracked() {
+            // `from` was checked against this storage, so its start fits in `usize`.
+            let start = src_index as usize;
+            self.slow.may_hold(start..start + from.len())
+        } else {
+            first_slow(from).is_some()
+        }
+    }
+}
