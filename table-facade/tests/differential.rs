@@ -48,8 +48,6 @@
 mod case;
 #[path = "differential/facade_side.rs"]
 mod facade_side;
-#[path = "differential/host_store.rs"]
-mod host_store;
 #[path = "differential/limiter.rs"]
 mod limiter;
 #[path = "differential/outcome.rs"]

@@ -2,30 +2,13 @@
 //! per-kind semantics are tested in each element crate and against Wasmtime in `differential.rs`.
 
 use std::mem::size_of;
-use table_facade::wasmtime_environ::{
-    IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType,
-};
+use table_facade::wasmtime_environ::{WasmHeapType, WasmRefType};
 use table_facade::{
     FacadeError, NOMINAL_MAX_TABLE_ELEMENT_SIZE, StorageBacked, Table, TableElementType,
 };
 use table_testkit::StaticMemory;
 
-fn table_type(heap_type: WasmHeapType, min: u64, max: Option<u64>) -> TableType {
-    TableType {
-        idx_type: IndexType::I32,
-        limits: Limits { min, max },
-        ref_type: WasmRefType {
-            nullable: true,
-            heap_type,
-        },
-    }
-}
-
-fn tunables(lazy: bool) -> Tunables {
-    let mut tunables = Tunables::default_host();
-    tunables.table_lazy_init = lazy;
-    tunables
-}
+use table_testkit::{table_type, tunables};
 
 #[test]
 fn element_kind_follows_the_top_heap_type() {

@@ -1,5 +1,6 @@
-//! Test support (feature `test-support`): a reference-counting [`GcStore`] that checks the
-//! table's bookkeeping.
+//! Test support (feature `test-support`): the reference-counting [`GcStore`] that checks the
+//! table's bookkeeping, used by this crate's tests, the spec runner, the fuzzers and the
+//! differential suite against Wasmtime. Objects may carry a host value (`externref` host data).
 //!
 //! [`CountingStore`] hands out heap references with a count of one, counts every clone and drop
 //! the tables make, and records each misuse (a drop of a dead or unknown reference, a clone of
@@ -67,6 +68,8 @@ pub struct StoreReport {
 pub struct CountingStore {
     /// Live count per heap reference ever handed out; zero once it died.
     counts: BTreeMap<u32, u64>,
+    /// The host value each object carries, for objects allocated with one.
+    values: BTreeMap<u32, u32>,
     next_index: NonZeroU32,
     violations: Vec<StoreViolation>,
     clones: u64,
@@ -84,6 +87,7 @@ impl CountingStore {
     pub fn new() -> Self {
         CountingStore {
             counts: BTreeMap::new(),
+            values: BTreeMap::new(),
             next_index: NonZeroU32::MIN.saturating_add(1),
             violations: Vec::new(),
             clones: 0,
@@ -104,6 +108,31 @@ impl CountingStore {
         self.counts.insert(index.get(), 1);
         // `index` starts at 2 and steps by 2, so it is even: a heap reference.
         VMGcRef::from_raw_non_zero(index)
+    }
+
+    /// A new heap reference to an object carrying the host `value` (an `externref`'s host data,
+    /// say), with a count of one, owned by the caller.
+    pub fn allocate_value(&mut self, value: u32) -> VMGcRef {
+        let gc_ref = self.allocate();
+        self.values.insert(gc_ref.as_raw_u32(), value);
+        gc_ref
+    }
+
+    /// The host value of `gc_ref`'s object, if it is alive and carries one.
+    pub fn value_of(&self, gc_ref: &VMGcRef) -> Option<u32> {
+        let raw = gc_ref.as_raw_u32();
+        self.values
+            .get(&raw)
+            .copied()
+            .filter(|_| self.counts.get(&raw) > Some(&0))
+    }
+
+    /// Every live object, as its raw reference bits and count, in allocation order.
+    pub fn live(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.counts
+            .iter()
+            .filter(|&(_, &count)| count != 0)
+            .map(|(&raw, &count)| (raw, count))
     }
 
     /// The live count of `gc_ref` (zero if it died or was never handed out).
@@ -128,10 +157,8 @@ impl CountingStore {
 
     /// Every heap reference whose count is not zero.
     pub fn leaks(&self) -> Vec<Leak> {
-        self.counts
-            .iter()
-            .filter(|&(_, &count)| count != 0)
-            .map(|(&raw, &count)| Leak { raw, count })
+        self.live()
+            .map(|(raw, count)| Leak { raw, count })
             .collect()
     }
 

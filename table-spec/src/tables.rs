@@ -451,9 +451,7 @@ impl Tables {
     }
 
     fn host_ref(&mut self, host: u32) -> Result<VMGcRef, SpecError> {
-        self.heap
-            .new_ref(host)
-            .ok_or_else(|| SpecError::Script("the GC store has no heap index left".into()))
+        Ok(self.heap.new_ref(host))
     }
 
     fn function(&self, func: FuncAddr) -> Result<FuncRef, SpecError> {

@@ -387,16 +387,20 @@ impl<X> core::ops::DerefMut for Fixture<X> {
     }
 }
 
-/// A table type with `ref_type` elements, 32-bit indices and the given limits.
+/// A table type of nullable `heap_type` references, 32-bit indices and the given limits (set
+/// `idx_type` for a table64).
 pub fn table_type(
-    ref_type: wasmtime_environ::WasmRefType,
+    heap_type: wasmtime_environ::WasmHeapType,
     min: u64,
     max: Option<u64>,
 ) -> wasmtime_environ::Table {
     wasmtime_environ::Table {
         idx_type: wasmtime_environ::IndexType::I32,
         limits: wasmtime_environ::Limits { min, max },
-        ref_type,
+        ref_type: wasmtime_environ::WasmRefType {
+            nullable: true,
+            heap_type,
+        },
     }
 }
 

@@ -7,7 +7,7 @@ use table_bench::{Kind, Storage};
 use table_facade::table_func::FuncSlot;
 use table_facade::table_gcref::I31;
 use table_facade::wasmtime_environ::{
-    IndexType, Limits, Table as TableType, Tunables, VMSharedTypeIndex, WasmHeapType, WasmRefType,
+    Table as TableType, Tunables, VMSharedTypeIndex, WasmHeapType,
 };
 use table_facade::{
     ContSlot, ElementSegment, FuncRef, Table, TableValue, VMContObj, VMFuncRef, VMGcRef,
@@ -25,29 +25,17 @@ pub const KINDS: [Kind; 3] = [Kind::Func, Kind::Gc, Kind::Cont];
 
 /// A 32-bit table type of `kind` with minimum `minimum` and no maximum.
 pub fn table_type(kind: Kind, minimum: u64) -> TableType {
-    let ref_type = match kind {
-        Kind::Func | Kind::FuncLazy => WasmRefType::FUNCREF,
-        Kind::Gc => WasmRefType::EXTERNREF,
-        Kind::Cont => WasmRefType {
-            nullable: true,
-            heap_type: WasmHeapType::Cont,
-        },
+    let heap_type = match kind {
+        Kind::Func | Kind::FuncLazy => WasmHeapType::Func,
+        Kind::Gc => WasmHeapType::Extern,
+        Kind::Cont => WasmHeapType::Cont,
     };
-    TableType {
-        idx_type: IndexType::I32,
-        limits: Limits {
-            min: minimum,
-            max: None,
-        },
-        ref_type,
-    }
+    table_testkit::table_type(heap_type, minimum, None)
 }
 
 /// The engine settings of `kind`: lazy initialisation only for the lazy funcref table.
 pub fn tunables(kind: Kind) -> Tunables {
-    let mut tunables = Tunables::default_host();
-    tunables.table_lazy_init = kind == Kind::FuncLazy;
-    tunables
+    table_testkit::tunables(kind == Kind::FuncLazy)
 }
 
 /// Zeroed memory for `elements` slots of `kind`, as a pooling allocator would hand it in.

@@ -4,7 +4,7 @@
 use core::num::NonZeroUsize;
 use core::ptr::NonNull;
 use table_cont::table_core::TableLimits;
-use table_cont::table_core::wasmtime_environ::{Table, WasmHeapType, WasmRefType};
+use table_cont::table_core::wasmtime_environ::{Table, WasmHeapType};
 use table_cont::{ContTable, VMContObj};
 
 pub use table_testkit::StorageKind as Storage;
@@ -17,11 +17,7 @@ pub const REVISIONS: [usize; 5] = [0, 1, usize::MAX, usize::MAX / 2 + 1, 0x5a5a_
 
 /// A 32-bit continuation table type.
 pub fn cont_type(min: u64, max: Option<u64>) -> Table {
-    let ref_type = WasmRefType {
-        nullable: true,
-        heap_type: WasmHeapType::Cont,
-    };
-    table_testkit::table_type(ref_type, min, max)
+    table_testkit::table_type(WasmHeapType::Cont, min, max)
 }
 
 /// A continuation reference to a made-up address; tables never dereference it.

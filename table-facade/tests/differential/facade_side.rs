@@ -2,11 +2,11 @@
 //! `externref`s and the `VMFuncRef` stand-ins behind their funcrefs.
 
 use crate::case::{Case, Kind, Op, POOL_CAPACITY, Placement, TableSpec, VALUES, Value};
-use crate::host_store::HostValueStore;
 use crate::outcome::{self, Outcome};
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use table_facade::table_func::FuncSlotValue;
+use table_facade::table_gcref::testing::CountingStore;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, VMSharedTypeIndex, WasmRefType,
 };
@@ -28,7 +28,7 @@ pub struct FacadeSide {
     tables: [Option<Table>; 2],
     memories: Vec<StaticMemory>,
     pub limiter: RecordingLimiter,
-    pub store: HostValueStore,
+    pub store: CountingStore,
     /// The `VMFuncRef` stand-ins, by value id; never resized, so their addresses stay put.
     funcs: Vec<VMFuncRef>,
     /// The test's own reference to each `externref` object, by value id.
@@ -50,9 +50,9 @@ impl FacadeSide {
                 vmctx: NonNull::<c_void>::dangling(),
             })
             .collect();
-        let mut store = HostValueStore::default();
+        let mut store = CountingStore::new();
         let externs = (0..VALUES)
-            .map(|k| store.allocate(extern_host_value(k)))
+            .map(|k| store.allocate_value(extern_host_value(k)))
             .collect();
         FacadeSide {
             kind: case.kind,
@@ -110,7 +110,7 @@ impl FacadeSide {
 
     fn host_value(&self, gc_ref: &VMGcRef) -> Result<u32, String> {
         self.store
-            .host_value(gc_ref)
+            .value_of(gc_ref)
             .ok_or_else(|| format!("the facade returned a dead or unknown {gc_ref:?}"))
     }
 
@@ -365,7 +365,7 @@ impl FacadeSide {
     /// Checks the GC store's books: no misuse, and each object owned exactly by the test's own
     /// reference plus every slot (of either table) that holds it.
     pub fn check_reference_counts(&self) -> Result<(), String> {
-        if let Some(misuse) = self.store.misuse().first() {
+        if let Some(misuse) = self.store.violations().first() {
             return Err(format!("GC store misuse: {misuse}"));
         }
         for (id, gc_ref) in self.externs.iter().enumerate() {
@@ -380,7 +380,7 @@ impl FacadeSide {
                         .unwrap_or(0)
                 })
                 .sum();
-            let count = self.store.count(gc_ref);
+            let count = self.store.live_count(gc_ref);
             if count != 1 + in_slots {
                 return Err(format!(
                     "externref {id} has a count of {count}, but 1 + {in_slots} owners"

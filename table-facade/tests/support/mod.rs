@@ -2,10 +2,11 @@
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use std::ptr::NonNull;
-use table_facade::wasmtime_environ::{
-    IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType,
-};
+use table_facade::wasmtime_environ::{IndexType, Table as TableType, WasmHeapType};
 use table_facade::{StorageBacked, Table, TableElementType, TableValue, VMContObj, VMGcRef};
+
+#[allow(unused_imports, reason = "each test binary uses a different subset")]
+pub use table_testkit::tunables;
 
 /// A table type with the given element heap type, index type and limits.
 pub fn table_type(
@@ -16,19 +17,8 @@ pub fn table_type(
 ) -> TableType {
     TableType {
         idx_type,
-        limits: Limits { min, max },
-        ref_type: WasmRefType {
-            nullable: true,
-            heap_type,
-        },
+        ..table_testkit::table_type(heap_type, min, max)
     }
-}
-
-/// Host tunables with funcref lazy initialisation on or off.
-pub fn tunables(lazy: bool) -> Tunables {
-    let mut tunables = Tunables::default_host();
-    tunables.table_lazy_init = lazy;
-    tunables
 }
 
 /// Every table flavour: (name, element heap type, lazy funcref init).

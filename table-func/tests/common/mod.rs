@@ -7,7 +7,7 @@ use core::ptr::NonNull;
 use table_core::TableLimits;
 use table_func::{FuncRef, FuncTable, VMFuncRef};
 use table_testkit::Fixture;
-use wasmtime_environ::{Table, VMSharedTypeIndex, WasmRefType};
+use wasmtime_environ::{Table, VMSharedTypeIndex, WasmHeapType};
 
 /// A set of `VMFuncRef` records that live for the whole test, so their addresses can be stored.
 pub struct Funcs {
@@ -46,7 +46,7 @@ pub const LAZY: [bool; 2] = [false, true];
 
 /// A 32-bit funcref table type.
 pub fn funcref_type(min: u64, max: Option<u64>) -> Table {
-    table_testkit::table_type(WasmRefType::FUNCREF, min, max)
+    table_testkit::table_type(WasmHeapType::Func, min, max)
 }
 
 /// A table and, for static storage, the memory it lives in (dropped after the table).

@@ -6,7 +6,7 @@
 
 pub use table_core::StorageBacked;
 use table_core::TableLimits;
-use table_core::wasmtime_environ::{Table, WasmRefType};
+use table_core::wasmtime_environ::{Table, WasmHeapType};
 use table_gcref::testing::CountingStore;
 use table_gcref::{GcRefTable, GcStore, I31, VMGcRef};
 use table_testkit::Fixture;
@@ -18,7 +18,7 @@ pub const STORAGES: [Storage; 2] = Storage::BOTH;
 
 /// An `externref` table type.
 pub fn externref_table(min: u64, max: Option<u64>) -> Table {
-    table_testkit::table_type(WasmRefType::EXTERNREF, min, max)
+    table_testkit::table_type(WasmHeapType::Extern, min, max)
 }
 
 /// A GC-reference table with the static memory it may live in.
