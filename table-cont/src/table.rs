@@ -2,7 +2,6 @@
 
 use crate::{ContSlot, VMContObj};
 use core::future::Future;
-use static_assertions::assert_impl_all;
 use table_core::{AsyncTableLimiter, StorageBacked, TableError, TableLimiter, TableStorage};
 
 /// A WebAssembly table of continuation references (`contref`), in dynamic or static storage.
@@ -16,19 +15,8 @@ pub struct ContTable {
     storage: TableStorage<ContSlot>,
 }
 
-assert_impl_all!(ContTable: Send, Sync);
-
-impl StorageBacked for ContTable {
-    type Slot = ContSlot;
-
-    #[inline]
-    fn storage(&self) -> &TableStorage<ContSlot> {
-        &self.storage
-    }
-}
-
 impl ContTable {
-    /// A table over `storage` (created by `table-core`).
+    /// Wraps `storage` (created by `table-core`): every slot of fresh storage is null.
     pub fn from_storage(storage: TableStorage<ContSlot>) -> Self {
         ContTable { storage }
     }
@@ -161,5 +149,11 @@ impl ContTable {
         len: u64,
     ) -> Result<(), TableError> {
         Ok(self.storage.copy_from(&src.storage, dst, src_index, len)?)
+    }
+}
+
+impl StorageBacked<ContSlot> for ContTable {
+    fn storage(&self) -> &TableStorage<ContSlot> {
+        &self.storage
     }
 }

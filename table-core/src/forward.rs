@@ -2,7 +2,7 @@
 
 use crate::{TableElement, TableStorage, VMTableDefinition};
 
-/// A typed table over a [`TableStorage`]: the questions a runtime asks of any table (`size`,
+/// A typed table over a [`TableStorage`] of `T` slots: the questions a runtime asks of any table (`size`,
 /// `maximum`, `is_static`, `bytes_held`, `vmtable`) are answered once, here, from the storage.
 ///
 /// ```
@@ -14,8 +14,7 @@ use crate::{TableElement, TableStorage, VMTableDefinition};
 ///     storage: TableStorage<TestSlot>,
 /// }
 ///
-/// impl StorageBacked for TestTable {
-///     type Slot = TestSlot;
+/// impl StorageBacked<TestSlot> for TestTable {
 ///     fn storage(&self) -> &TableStorage<TestSlot> {
 ///         &self.storage
 ///     }
@@ -25,12 +24,9 @@ use crate::{TableElement, TableStorage, VMTableDefinition};
 /// assert_eq!(table.size(), 3);
 /// # Ok::<(), table_core::TableError>(())
 /// ```
-pub trait StorageBacked {
-    /// The slot type of the table.
-    type Slot: TableElement;
-
+pub trait StorageBacked<T: TableElement> {
     /// The storage under the table.
-    fn storage(&self) -> &TableStorage<Self::Slot>;
+    fn storage(&self) -> &TableStorage<T>;
 
     /// The number of elements in the table.
     #[inline]

@@ -29,10 +29,7 @@ pub struct FuncTable {
 static_assertions::assert_impl_all!(FuncTable: Send, Sync);
 static_assertions::assert_impl_all!(FuncSlot: Send, Sync);
 
-impl StorageBacked for FuncTable {
-    type Slot = FuncSlot;
-
-    #[inline]
+impl StorageBacked<FuncSlot> for FuncTable {
     fn storage(&self) -> &TableStorage<FuncSlot> {
         &self.storage
     }

@@ -6,7 +6,6 @@ mod grow;
 mod roots;
 
 use crate::GcRefSlot;
-use static_assertions::assert_impl_all;
 use table_core::{StorageBacked, TableStorage};
 
 /// A WebAssembly table whose elements are GC references (`anyref`, `externref`, `exnref` and
@@ -22,17 +21,6 @@ pub struct GcRefTable {
     storage: TableStorage<GcRefSlot>,
 }
 
-assert_impl_all!(GcRefTable: Send, Sync);
-
-impl StorageBacked for GcRefTable {
-    type Slot = GcRefSlot;
-
-    #[inline]
-    fn storage(&self) -> &TableStorage<GcRefSlot> {
-        &self.storage
-    }
-}
-
 impl GcRefTable {
     /// A table over `storage` (created by `table-core`).
     ///
@@ -40,5 +28,11 @@ impl GcRefTable {
     /// can build is the empty one), so the table starts out owning no heap references.
     pub fn from_storage(storage: TableStorage<GcRefSlot>) -> Self {
         GcRefTable { storage }
+    }
+}
+
+impl StorageBacked<GcRefSlot> for GcRefTable {
+    fn storage(&self) -> &TableStorage<GcRefSlot> {
+        &self.storage
     }
 }
