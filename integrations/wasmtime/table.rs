@@ -206,8 +206,8 @@ impl Table {
             .grow_async(
                 delta,
                 init_value.map(ours),
-                store.as_mut().map(as_dyn_send_store),
                 limiter.as_mut(),
+                store.as_mut().map(as_dyn_send_store),
             )
             .await
             .map_err(|error| into_error(error.into()))

@@ -23,7 +23,7 @@ enum Op {
     CopyFromThrough(u64, u64, u64, bool),
     FirstSlow(u64, u64),
     Resolve(u64, u64),
-    CopyWithinResolved(u64, u64, u64),
+    CopyWithinResolved(u64, u64, u64, bool),
     GrowThrough(u64, u64),
 }
 
@@ -54,7 +54,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(d, s, l, w)| Op::CopyFromThrough(d, s, l, w)),
         (index(), index()).prop_map(|(s, l)| Op::FirstSlow(s, l)),
         (index(), index()).prop_map(|(s, l)| Op::Resolve(s, l)),
-        (index(), index(), index()).prop_map(|(d, s, l)| Op::CopyWithinResolved(d, s, l)),
+        (index(), index(), index(), any::<bool>())
+            .prop_map(|(d, s, l, r)| Op::CopyWithinResolved(d, s, l, r)),
         (0..4u64, value()).prop_map(|(d, v)| Op::GrowThrough(d, v)),
     ]
 }
@@ -219,15 +220,20 @@ fn run(kind: StorageKind, ops: &[Op]) {
                     );
                 }
             }
-            Op::CopyWithinResolved(d, s, l) => {
-                let expected = range(&model, d, l).and(range(&model, s, l)).map(|src| {
-                    resolve_model(&mut model, src.clone());
-                    model.copy_within(src, d as usize);
-                });
-                assert_eq!(
-                    table.copy_within_resolved(d, s, l, |i| TestSlot(i & 3)),
-                    expected
-                );
+            Op::CopyWithinResolved(d, s, l, with_resolver) => {
+                let expected = match range(&model, d, l).and(range(&model, s, l)) {
+                    Err(trap) => Err(trap.into()),
+                    Ok(src) => match refusal(s, &model[src.clone()], &[]) {
+                        Some(refused) if !with_resolver => Err(refused),
+                        _ => {
+                            resolve_model(&mut model, src.clone());
+                            model.copy_within(src, d as usize);
+                            Ok(())
+                        }
+                    },
+                };
+                let resolve = with_resolver.then_some(|i| TestSlot(i & 3));
+                assert_eq!(table.copy_within_resolved(d, s, l, resolve), expected);
             }
             Op::GrowThrough(delta, v) => {
                 let old = model.len();

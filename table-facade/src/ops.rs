@@ -8,10 +8,10 @@
 //! the bounds first.
 
 use crate::{ElementSegment, FacadeError, Table, TableContext, TableElementType, TableValue};
-use table_core::{AsyncTableLimiter, StorageBacked, TableError, TableLimiter, check_range};
+use table_core::{AsyncTableLimiter, TableError, TableLimiter, check_range};
 
 #[cfg(feature = "func")]
-use table_func::{FuncRef, FuncSlotValue, FuncTable, FuncTableError};
+use table_func::{FuncSlotValue, FuncTableError};
 
 // Which operations use the context depends on the kinds compiled in: GC writes need the store,
 // lazy funcref reads and copies the resolver.
@@ -133,7 +133,7 @@ impl Table {
             (Table::Func(table), TableValue::Func(init)) => table.grow(delta, *init, limiter)?,
             #[cfg(feature = "gc")]
             (Table::GcRef(table), TableValue::GcRef(init)) => {
-                table.grow(delta, init.as_ref(), cx.gc_store(), limiter)?
+                table.grow(delta, init.as_ref(), limiter, cx.gc_store())?
             }
             #[cfg(feature = "cont")]
             (Table::Cont(table), TableValue::Cont(init)) => table.grow(delta, *init, limiter)?,
@@ -162,7 +162,7 @@ impl Table {
             #[cfg(feature = "gc")]
             (Table::GcRef(table), TableValue::GcRef(init)) => {
                 table
-                    .grow_async(delta, init.as_ref(), cx.gc_store_send(), limiter)
+                    .grow_async(delta, init.as_ref(), limiter, cx.gc_store_send())
                     .await?
             }
             #[cfg(feature = "cont")]
@@ -222,12 +222,7 @@ impl Table {
     ) -> Result<(), FacadeError> {
         match self {
             #[cfg(feature = "func")]
-            Table::Func(table) => {
-                let mut unresolved =
-                    no_uninitialized_slots(table.size(), dst, table, src, len, cx)?;
-                let resolve = cx.func_resolver().unwrap_or(&mut unresolved);
-                table.copy_within(dst, src, len, resolve)?
-            }
+            Table::Func(table) => table.copy_within(dst, src, len, cx.func_resolver())?,
             #[cfg(feature = "gc")]
             Table::GcRef(table) => table.copy_within(dst, src, len, cx.gc_store())?,
             #[cfg(feature = "cont")]
@@ -255,10 +250,7 @@ impl Table {
         match (dst, src) {
             #[cfg(feature = "func")]
             (Table::Func(dst), Table::Func(src)) => {
-                let mut unresolved =
-                    no_uninitialized_slots(dst.size(), dst_index, src, src_index, len, cx)?;
-                let resolve = cx.func_resolver().unwrap_or(&mut unresolved);
-                dst.copy_from(src, dst_index, src_index, len, resolve)?
+                dst.copy_from(src, dst_index, src_index, len, cx.func_resolver())?
             }
             #[cfg(feature = "gc")]
             (Table::GcRef(dst), Table::GcRef(src)) => {
@@ -311,28 +303,4 @@ impl Table {
             Ok(_) => self.wrong_value(value),
         }
     }
-}
-
-/// When the context lends no funcref resolver, a copy may proceed only if the source range has
-/// no uninitialised slot; returns the stand-in resolver for that case, which is never called.
-///
-/// The missing resolver is an embedder error, which the spec orders after the bounds checks:
-/// the destination range (`[dst, dst + len)` of a table of `dst_size` elements) and the source
-/// range are both checked before the source is searched.
-#[cfg(feature = "func")]
-fn no_uninitialized_slots(
-    dst_size: usize,
-    dst: u64,
-    src: &FuncTable,
-    start: u64,
-    len: u64,
-    cx: &mut TableContext<'_>,
-) -> Result<impl FnMut(u64) -> Option<FuncRef> + use<>, FacadeError> {
-    if cx.func_resolver().is_none() {
-        check_range(dst_size, dst, len).map_err(TableError::from)?;
-        if let Some(index) = src.first_uninitialized(start, len)? {
-            return Err(FuncTableError::Uninitialized { index }.into());
-        }
-    }
-    Ok(|_| None)
 }

@@ -51,7 +51,7 @@ fn static_creation_and_growth_futures_are_send() {
     assert_eq!(table_testkit::block_on(grow).unwrap(), Some(1));
     let mut externs = Table::new_dynamic(&extern_type, &tunables, None).unwrap();
     let externs = externs.as_gc_ref_mut().unwrap();
-    let grow = assert_send(externs.grow_async(1, None, None, Some(&mut limiter)));
+    let grow = assert_send(externs.grow_async(1, None, Some(&mut limiter), None));
     assert_eq!(table_testkit::block_on(grow).unwrap(), Some(1));
     let mut conts = Table::new_dynamic(&cont_type, &tunables, None).unwrap();
     let conts = conts.as_cont_mut().unwrap();

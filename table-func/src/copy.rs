@@ -15,44 +15,44 @@ impl FuncTable {
     /// Copies `[src, src + len)` to `[dst, dst + len)`; overlapping ranges behave like `memmove`.
     ///
     /// In a lazy table, the source range's uninitialised slots are first initialised with
-    /// `resolve(index)` (see [`FuncTable::resolve_range`]).
+    /// `resolve(index)` (see [`FuncTable::resolve_range`]); without a resolver, an uninitialised
+    /// source slot is an error.
     ///
     /// # Errors
     ///
-    /// An out-of-bounds trap when either range is out of bounds; nothing is written and
-    /// `resolve` is not called.
+    /// An out-of-bounds trap when either range is out of bounds; then
+    /// [`FuncTableError::Uninitialized`] when there is no resolver and the source range holds an
+    /// uninitialised slot. Nothing is written on error, and `resolve` is not called.
     pub fn copy_within(
         &mut self,
         dst: u64,
         src: u64,
         len: u64,
-        resolve: &mut dyn FnMut(u64) -> Option<FuncRef>,
+        resolve: Option<&mut dyn FnMut(u64) -> Option<FuncRef>>,
     ) -> Result<(), FuncTableError> {
-        let resolve = |index| FuncSlot::encode(resolve(index), true);
+        let resolve = resolve.map(|resolve| move |index| FuncSlot::encode(resolve(index), true));
         Ok(self.storage.copy_within_resolved(dst, src, len, resolve)?)
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table.
     ///
     /// When `src` is lazy, its uninitialised slots in the range are first initialised with
-    /// `resolve(index)` (see [`FuncTable::resolve_range`]). Words are re-encoded when the two
-    /// tables differ in mode.
+    /// `resolve(index)` (see [`FuncTable::resolve_range`]); without a resolver, an uninitialised
+    /// source slot is an error. Words are re-encoded when the two tables differ in mode.
     ///
     /// # Errors
     ///
-    /// An out-of-bounds trap when either range is out of bounds; nothing is written and
-    /// `resolve` is not called.
+    /// As for [`FuncTable::copy_within`].
     pub fn copy_from(
         &mut self,
         src: &mut FuncTable,
         dst: u64,
         src_index: u64,
         len: u64,
-        resolve: &mut dyn FnMut(u64) -> Option<FuncRef>,
+        resolve: Option<&mut dyn FnMut(u64) -> Option<FuncRef>>,
     ) -> Result<(), FuncTableError> {
-        let resolve = |index| FuncSlot::encode(resolve(index), true);
+        let resolve = resolve.map(|resolve| move |index| FuncSlot::encode(resolve(index), true));
         let convert = self.reencoding_from(src);
-        let resolve = src.lazy_init.then_some(resolve);
         Ok(self.storage.copy_from_resolved(
             &mut src.storage,
             dst,

@@ -49,7 +49,7 @@ fn copy_within_resolves_each_uninitialised_source_slot_exactly_once() {
         let mut table = partly_initialised(storage, &funcs);
         let mut resolver = Resolver::new(&funcs);
         table
-            .copy_within(3, 0, 5, &mut |index| resolver.resolve(index))
+            .copy_within(3, 0, 5, Some(&mut |index| resolver.resolve(index)))
             .unwrap();
         // Source range [0, 5): slots 0, 2 and 3 were uninitialised.
         assert_eq!(resolver.calls, vec![0, 2, 3]);
@@ -67,7 +67,7 @@ fn copy_within_resolves_each_uninitialised_source_slot_exactly_once() {
         // without further calls.
         assert_eq!(table.get(0).unwrap(), initial(0));
         assert_eq!(table.get(2).unwrap(), initial(2));
-        table.copy_within(0, 3, 5, &mut no_resolve).unwrap();
+        table.copy_within(0, 3, 5, Some(&mut no_resolve)).unwrap();
     }
 }
 
@@ -79,8 +79,14 @@ fn copy_from_resolves_source_slots_and_writes_them_back_into_the_source() {
             let mut src = partly_initialised(src_storage, &funcs);
             let mut dst = new_table(dst_storage, dst_lazy, 8, 8);
             let mut resolver = Resolver::new(&funcs);
-            dst.copy_from(&mut src, 0, 2, 6, &mut |index| resolver.resolve(index))
-                .unwrap();
+            dst.copy_from(
+                &mut src,
+                0,
+                2,
+                6,
+                Some(&mut |index| resolver.resolve(index)),
+            )
+            .unwrap();
             assert_eq!(resolver.calls, vec![2, 3, 6, 7]);
             for index in 2..8 {
                 let source = src.read(index).unwrap();
@@ -100,8 +106,9 @@ fn copy_of_a_fully_initialised_range_calls_no_resolver() {
         let mut src = new_table(storage, lazy, 4, 4);
         let mut dst = new_table(storage, lazy, 4, 4);
         src.fill(0, Some(funcs.get(0)), 4).unwrap();
-        dst.copy_from(&mut src, 0, 0, 4, &mut no_resolve).unwrap();
-        src.copy_within(1, 0, 3, &mut no_resolve).unwrap();
+        dst.copy_from(&mut src, 0, 0, 4, Some(&mut no_resolve))
+            .unwrap();
+        src.copy_within(1, 0, 3, Some(&mut no_resolve)).unwrap();
     }
 }
 
@@ -112,7 +119,8 @@ fn copy_from_an_eager_table_never_resolves() {
         let mut src = new_table(storage, false, 3, 3);
         let mut dst = new_table(storage, true, 3, 3);
         src.set(1, Some(funcs.get(0))).unwrap();
-        dst.copy_from(&mut src, 0, 0, 3, &mut no_resolve).unwrap();
+        dst.copy_from(&mut src, 0, 0, 3, Some(&mut no_resolve))
+            .unwrap();
         // The eager table's empty slots are nulls, which the lazy table stores initialised.
         assert_eq!(word(&dst, 0), FUNCREF_INIT_BIT);
         assert_eq!(
@@ -132,7 +140,7 @@ fn copy_from_lazy_to_eager_strips_the_tag() {
         src.set(0, Some(funcs.get(0))).unwrap();
         src.set(1, None).unwrap();
         let func = funcs.get(0);
-        dst.copy_from(&mut src, 0, 0, 3, &mut |_| Some(func))
+        dst.copy_from(&mut src, 0, 0, 3, Some(&mut |_| Some(func)))
             .unwrap();
         assert_eq!(word(&dst, 0), func.as_ptr().addr());
         assert_eq!(word(&dst, 1), 0);

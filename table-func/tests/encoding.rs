@@ -127,7 +127,9 @@ fn copy_within_stores_the_tagged_form_for_every_source_state() {
             let mut table = new_table(storage, lazy, 4, 4);
             let value = prepare(&mut table, state, &funcs);
             let resolved = funcs.get(1);
-            table.copy_within(2, 0, 1, &mut |_| Some(resolved)).unwrap();
+            table
+                .copy_within(2, 0, 1, Some(&mut |_| Some(resolved)))
+                .unwrap();
             let case = format!("{state:?} lazy={lazy} {storage:?}");
             assert_eq!(word(&table, 2), expected_word(lazy, value), "{case}");
             assert_eq!(
@@ -154,7 +156,7 @@ fn copy_from_stores_the_destination_form_for_every_source_state_and_mode_pair() 
                     let mut dst = new_table(storage, dst_lazy, 2, 2);
                     let value = prepare(&mut src, state, &funcs);
                     let resolved = funcs.get(1);
-                    dst.copy_from(&mut src, 1, 0, 1, &mut |_| Some(resolved))
+                    dst.copy_from(&mut src, 1, 0, 1, Some(&mut |_| Some(resolved)))
                         .unwrap();
                     let case = format!("{state:?} src_lazy={src_lazy} dst_lazy={dst_lazy}");
                     assert_eq!(word(&dst, 1), expected_word(dst_lazy, value), "{case}");
@@ -203,7 +205,7 @@ fn writes_through_copy_never_call_the_resolver_for_initialised_slots() {
     for (storage, lazy) in combinations() {
         let mut table = new_table(storage, lazy, 2, 2);
         table.fill(0, Some(funcs.get(0)), 2).unwrap();
-        table.copy_within(1, 0, 1, &mut no_resolve).unwrap();
+        table.copy_within(1, 0, 1, Some(&mut no_resolve)).unwrap();
         assert_eq!(table.get(1).unwrap(), Some(funcs.get(0)));
     }
 }

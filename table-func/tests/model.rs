@@ -339,7 +339,7 @@ impl Real<'_> {
                     to_func(initial(which, index))
                 };
                 table
-                    .copy_within(dst, src, len, &mut resolve)
+                    .copy_within(dst, src, len, Some(&mut resolve))
                     .map(|()| Answer::Done)
             }
             Op::CopyFrom(which, dst, src, len) => {
@@ -349,7 +349,7 @@ impl Real<'_> {
                     to_func(initial(which.other(), index))
                 };
                 table
-                    .copy_from(source, dst, src, len, &mut resolve)
+                    .copy_from(source, dst, src, len, Some(&mut resolve))
                     .map(|()| Answer::Done)
             }
             Op::FirstUninitialized(which, start, len) => {

@@ -283,10 +283,10 @@ fn copy_within_behaves_like_memmove_in_both_directions() {
     for (storage, lazy) in combinations() {
         let mut table = new_table(storage, lazy, 5, 5);
         table.init(0, &values).unwrap();
-        table.copy_within(1, 0, 3, &mut no_resolve).unwrap();
+        table.copy_within(1, 0, 3, Some(&mut no_resolve)).unwrap();
         assert_eq!(read(&table), [0, 0, 1, 2, 4].map(|id| Some(funcs.get(id))));
         table.init(0, &values).unwrap();
-        table.copy_within(0, 2, 3, &mut no_resolve).unwrap();
+        table.copy_within(0, 2, 3, Some(&mut no_resolve)).unwrap();
         assert_eq!(read(&table), [2, 3, 4, 3, 4].map(|id| Some(funcs.get(id))));
     }
 }
@@ -296,7 +296,7 @@ fn copy_within_out_of_bounds_traps_writes_nothing_and_resolves_nothing() {
     for (storage, lazy) in combinations() {
         let mut table = new_table(storage, lazy, 4, 4);
         for (dst, src, len) in [(0, 2, 3), (2, 0, 3), (u64::MAX, 0, 1), (0, 5, 0)] {
-            assert_out_of_bounds(table.copy_within(dst, src, len, &mut no_resolve));
+            assert_out_of_bounds(table.copy_within(dst, src, len, Some(&mut no_resolve)));
         }
         assert_eq!(contents(&table), vec![untouched(lazy); 4]);
     }
@@ -311,7 +311,8 @@ fn copy_from_copies_between_tables_of_both_storages() {
             let mut dst = new_table(dst_storage, dst_lazy, 4, 4);
             let values: Vec<_> = (0..3).map(|id| Some(funcs.get(id))).collect();
             src.init(0, &values).unwrap();
-            dst.copy_from(&mut src, 1, 0, 3, &mut no_resolve).unwrap();
+            dst.copy_from(&mut src, 1, 0, 3, Some(&mut no_resolve))
+                .unwrap();
             let mut expected = vec![untouched(dst_lazy)];
             expected.extend((0..3).map(|id| FuncSlotValue::Func(funcs.get(id))));
             assert_eq!(contents(&dst), expected);
@@ -330,7 +331,7 @@ fn copy_from_out_of_bounds_traps_writes_nothing_and_resolves_nothing() {
                 dst_index,
                 src_index,
                 len,
-                &mut no_resolve,
+                Some(&mut no_resolve),
             ));
         }
         assert_eq!(contents(&src), vec![untouched(lazy); 2]);

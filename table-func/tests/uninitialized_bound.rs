@@ -93,7 +93,7 @@ fn bound_shrinks_on_writes_covering_an_end_and_widens_on_raw_empty_writes() {
 
         let mut calls = Vec::new();
         table
-            .copy_within(5, 8, 2, &mut recording(&mut calls, func))
+            .copy_within(5, 8, 2, Some(&mut recording(&mut calls, func)))
             .unwrap();
         assert_eq!(calls, Vec::<u64>::new());
         assert_eq!(
@@ -104,7 +104,7 @@ fn bound_shrinks_on_writes_covering_an_end_and_widens_on_raw_empty_writes() {
         assert_eq!(table.resolve_range(3, 1, &mut no_resolve).unwrap(), 0);
         assert_eq!(bound(&mut table), span(2..5), "resolution strictly inside");
         table
-            .copy_from(&mut other, 1, 0, 5, &mut no_resolve)
+            .copy_from(&mut other, 1, 0, 5, Some(&mut no_resolve))
             .unwrap();
         assert_eq!(
             bound(&mut table),
@@ -157,7 +157,7 @@ fn initialise_whole(table: &mut FuncTable, how: &str, func: FuncRef, size: u64) 
             let mut source = new_table(common::Storage::Dynamic, true, size, size as usize);
             source.fill(0, None, size).unwrap();
             table
-                .copy_from(&mut source, 0, 0, size, &mut no_resolve)
+                .copy_from(&mut source, 0, 0, size, Some(&mut no_resolve))
                 .unwrap();
         }
         other => unreachable!("unknown write {other}"),
@@ -179,10 +179,10 @@ fn copies_out_of_a_wholly_initialised_lazy_table_scan_nothing_and_call_no_resolv
 
             // A zero word stored behind the table's back is not looked for: it moves as it is.
             store_behind_the_back(&mut src, 70, FuncSlot::EMPTY);
-            dst.copy_from(&mut src, 0, 0, SIZE, &mut no_resolve)
+            dst.copy_from(&mut src, 0, 0, SIZE, Some(&mut no_resolve))
                 .unwrap();
             assert_eq!(word(&dst, 70), 0, "{how}");
-            src.copy_within(71, 70, 1, &mut no_resolve).unwrap();
+            src.copy_within(71, 70, 1, Some(&mut no_resolve)).unwrap();
             assert_eq!(word(&src, 71), 0, "{how}");
         }
     }
@@ -203,20 +203,21 @@ fn raw_empty_write_into_an_initialised_table_makes_the_next_copy_resolve_exactly
             0,
             0,
             200,
-            &mut recording(&mut calls, funcs.get(1)),
+            Some(&mut recording(&mut calls, funcs.get(1))),
         )
         .unwrap();
         assert_eq!(calls, vec![137]);
         assert_eq!(dst.get(137).unwrap(), Some(funcs.get(1)));
         assert_eq!(src.get(137).unwrap(), Some(funcs.get(1)));
-        dst.copy_from(&mut src, 0, 0, 200, &mut no_resolve).unwrap();
+        dst.copy_from(&mut src, 0, 0, 200, Some(&mut no_resolve))
+            .unwrap();
 
         src.write_raw(3, FuncSlot::EMPTY).unwrap();
         calls.clear();
-        src.copy_within(100, 0, 100, &mut recording(&mut calls, funcs.get(1)))
+        src.copy_within(100, 0, 100, Some(&mut recording(&mut calls, funcs.get(1))))
             .unwrap();
         assert_eq!(calls, vec![3]);
-        src.copy_within(100, 0, 100, &mut no_resolve).unwrap();
+        src.copy_within(100, 0, 100, Some(&mut no_resolve)).unwrap();
     }
 }
 
@@ -262,7 +263,7 @@ fn raw_empty_write_into_an_eager_table_is_a_null_that_copies_never_resolve() {
         table.fill(0, Some(funcs.get(0)), 4).unwrap();
         table.write_raw(2, FuncSlot::EMPTY).unwrap();
         assert_eq!(table.first_uninitialized(0, 4).unwrap(), None);
-        table.copy_within(0, 1, 3, &mut no_resolve).unwrap();
+        table.copy_within(0, 1, 3, Some(&mut no_resolve)).unwrap();
         assert_eq!(table.get(1).unwrap(), None);
     }
 }

@@ -19,7 +19,7 @@ fn grow_clones_a_heap_init_once_per_new_slot() {
         let heap = store.allocate();
 
         let grown = fixture
-            .grow(3, Some(&heap), Some(&mut store), None)
+            .grow(3, Some(&heap), None, Some(&mut store))
             .unwrap();
 
         assert_eq!(grown, Some(2), "{storage:?}");
@@ -43,8 +43,8 @@ fn grow_by_zero_with_a_heap_init_clones_nothing_and_leaks_nothing() {
             let grown = fixture.grow(
                 0,
                 Some(&heap),
-                with_store.then_some(&mut store as &mut dyn GcStore),
                 Some(&mut limiter),
+                with_store.then_some(&mut store as &mut dyn GcStore),
             );
 
             assert_eq!(grown.unwrap(), Some(2), "{storage:?} store: {with_store}");
@@ -65,7 +65,7 @@ fn grow_with_a_heap_init_and_no_store_fails_before_asking_the_limiter() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
         let error = fixture
-            .grow(2, Some(&heap), None, Some(&mut limiter))
+            .grow(2, Some(&heap), Some(&mut limiter), None)
             .unwrap_err();
 
         assert!(matches!(
@@ -91,13 +91,13 @@ fn refused_grow_with_a_heap_init_clones_nothing() {
         let mut refusing = RecordingLimiter::new(LimiterPolicy::Refuse);
 
         let refused = fixture
-            .grow(1, Some(&heap), Some(&mut store), Some(&mut refusing))
+            .grow(1, Some(&heap), Some(&mut refusing), Some(&mut store))
             .unwrap();
         let past_maximum = fixture
-            .grow(3, Some(&heap), Some(&mut store), None)
+            .grow(3, Some(&heap), None, Some(&mut store))
             .unwrap();
         let overflowing = fixture
-            .grow(u64::MAX, Some(&heap), Some(&mut store), None)
+            .grow(u64::MAX, Some(&heap), None, Some(&mut store))
             .unwrap();
 
         assert_eq!((refused, past_maximum, overflowing), (None, None, None));
@@ -129,7 +129,7 @@ fn grow_asks_the_limiter_as_table_core_does() {
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
     fixture
-        .grow(4, Some(&heap), Some(&mut store), Some(&mut limiter))
+        .grow(4, Some(&heap), Some(&mut limiter), Some(&mut store))
         .unwrap();
 
     assert_eq!(
@@ -168,10 +168,10 @@ fn grow_async_clones_once_per_new_slot_with_an_async_limiter() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::AllowUpTo(4));
 
         let grown =
-            block_on(fixture.grow_async(3, Some(&heap), Some(&mut store), Some(&mut limiter)))
+            block_on(fixture.grow_async(3, Some(&heap), Some(&mut limiter), Some(&mut store)))
                 .unwrap();
         let refused =
-            block_on(fixture.grow_async(1, Some(&heap), Some(&mut store), Some(&mut limiter)))
+            block_on(fixture.grow_async(1, Some(&heap), Some(&mut limiter), Some(&mut store)))
                 .unwrap();
 
         assert_eq!((grown, refused), (Some(1), None), "{storage:?}");
@@ -187,7 +187,7 @@ fn grow_async_with_a_heap_init_and_no_store_fails_before_asking_the_limiter() {
     let heap = store.allocate();
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
-    let result = block_on(fixture.grow_async(2, Some(&heap), None, Some(&mut limiter)));
+    let result = block_on(fixture.grow_async(2, Some(&heap), Some(&mut limiter), None));
 
     assert!(matches!(
         result,
@@ -209,7 +209,7 @@ fn grow_async_future_is_send() {
     let heap = store.allocate();
     let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
 
-    let future = fixture.grow_async(1, Some(&heap), Some(&mut store), Some(&mut limiter));
+    let future = fixture.grow_async(1, Some(&heap), Some(&mut limiter), Some(&mut store));
     assert_send(&future);
     assert_eq!(block_on(future).unwrap(), Some(1));
 

@@ -432,7 +432,7 @@ fn run(
         Op::Grow { table, delta, init } => {
             let init = value_of(*init);
             outcome_of(
-                tables[*table].grow(*delta, init.as_ref(), gc_store(store, with_store), None),
+                tables[*table].grow(*delta, init.as_ref(), None, gc_store(store, with_store)),
                 Outcome::Grown,
             )
         }

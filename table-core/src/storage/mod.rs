@@ -249,13 +249,18 @@ impl<T: TableElement> TableStorage<T> {
     /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written.
     #[inline]
     pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
-        let slots = self.slots_mut();
-        let src = check_range(slots.len(), src, len)?;
-        let dst = check_range(slots.len(), dst, len)?;
-        slots.copy_within(src.clone(), dst.start);
-        let carries_slow = self.slow.may_hold(src);
-        self.slow.written(dst, carries_slow);
+        let src = check_range(self.size(), src, len)?;
+        let dst = check_range(self.size(), dst, len)?;
+        self.move_within(src, dst.start);
         Ok(())
+    }
+
+    /// [`TableStorage::copy_within`] of checked ranges.
+    #[inline]
+    fn move_within(&mut self, src: Range<usize>, dst: usize) {
+        self.slots_mut().copy_within(src.clone(), dst);
+        let carries_slow = self.slow.may_hold(src.clone());
+        self.slow.written(dst..dst + src.len(), carries_slow);
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table as
@@ -272,14 +277,21 @@ impl<T: TableElement> TableStorage<T> {
         src_index: u64,
         len: u64,
     ) -> Result<(), Trap> {
-        let from = src.range(src_index, len)?;
-        let (to, range) = self.range_mut(dst, len)?;
-        to.copy_from_slice(from);
-        if self.slow.is_tracked() {
-            let carries_slow = src.may_hold_slow(src_index, from);
-            self.slow.written(range, carries_slow);
-        }
+        let from = check_range(src.size(), src_index, len)?;
+        let to = check_range(self.size(), dst, len)?;
+        self.copy_checked(src, from, to);
         Ok(())
+    }
+
+    /// [`TableStorage::copy_from`] of checked ranges.
+    #[inline]
+    fn copy_checked(&mut self, src: &Self, from: Range<usize>, to: Range<usize>) {
+        let values = &src.slots()[from.clone()];
+        self.slots_mut()[to.clone()].copy_from_slice(values);
+        if self.slow.is_tracked() {
+            self.slow
+                .written(to, src.may_hold_slow(from.start as u64, values));
+        }
     }
 
     /// Writes `slots` (an element segment already in slot form) into the slots starting at

@@ -157,35 +157,37 @@ impl<T: TableElement> TableStorage<T> {
 
     /// Moves `[src, src + len)` to `[dst, dst + len)` after resolving the source range's slow
     /// slots with `resolve` (see [`TableStorage::resolve_slow`]), as a lazy funcref table's
-    /// `table.copy` does.
+    /// `table.copy` does; without a resolver, a slow slot in the source range is refused.
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written and
-    /// `resolve` is not called.
+    /// [`SlowPathError::Trap`] when either range is out of bounds;
+    /// [`SlowPathError::Unavailable`] naming the first slow source slot when there is no
+    /// resolver. Nothing is written (and nothing resolved) on error.
     pub fn copy_within_resolved(
         &mut self,
         dst: u64,
         src: u64,
         len: u64,
-        resolve: impl FnMut(u64) -> T,
-    ) -> Result<(), Trap> {
-        check_range(self.size(), dst, len)?;
+        resolve: Option<impl FnMut(u64) -> T>,
+    ) -> Result<(), SlowPathError> {
+        let dst = check_range(self.size(), dst, len)?;
         let source = check_range(self.size(), src, len)?;
-        self.resolve_checked(source, resolve);
-        self.copy_within(dst, src, len)
+        self.resolve_or_refuse(source.clone(), resolve)?;
+        self.move_within(source, dst.start);
+        Ok(())
     }
 
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table,
-    /// first resolving the source range's slow slots with `resolve` when one is given, and
-    /// writing `convert(slot)` for each slot when a conversion is given (between two tables that
-    /// encode their slots differently).
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table, after
+    /// resolving the source range's slow slots with `resolve` (without a resolver, a slow slot
+    /// is refused), writing `convert(slot)` for each slot when a conversion is given (between
+    /// two tables that encode their slots differently).
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::Trap`] when either range is out of bounds, and nothing is written or
-    /// resolved; [`SlowPathError::Unavailable`] when a conversion meets a slot that still needs
-    /// the slow path (never after a resolution to fast slots), and nothing is written.
+    /// [`SlowPathError::Trap`] when either range is out of bounds;
+    /// [`SlowPathError::Unavailable`] naming the first slow source slot when there is no
+    /// resolver. Nothing is written (and nothing resolved) on error.
     pub fn copy_from_resolved(
         &mut self,
         src: &mut Self,
@@ -195,23 +197,22 @@ impl<T: TableElement> TableStorage<T> {
         resolve: Option<impl FnMut(u64) -> T>,
         convert: Option<impl Fn(T) -> T>,
     ) -> Result<(), SlowPathError> {
-        check_range(self.size(), dst, len)?;
-        let source = check_range(src.size(), src_index, len)?;
-        if let Some(resolve) = resolve {
-            src.resolve_checked(source, resolve);
-        }
-        self.copy_from_converted(src, dst, src_index, len, convert)
+        let to = check_range(self.size(), dst, len)?;
+        let from = check_range(src.size(), src_index, len)?;
+        src.resolve_or_refuse(from.clone(), resolve)?;
+        self.write_converted(src, from, to, convert);
+        Ok(())
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table,
-    /// borrowing `src` only immutably: as bits, or as `convert(slot)` for each slot when a
-    /// conversion is given. A conversion needs every copied slot to be fast.
+    /// borrowing `src` only immutably: as bits, slow slots included, or as `convert(slot)` for
+    /// each slot when a conversion is given, which refuses slow slots.
     ///
     /// # Errors
     ///
     /// [`SlowPathError::Trap`] when either range is out of bounds;
-    /// [`SlowPathError::Unavailable`] naming the first source slot that needs the slow path,
-    /// when a conversion is given. Nothing is written on error.
+    /// [`SlowPathError::Unavailable`] naming the first slow source slot, when a conversion is
+    /// given. Nothing is written on error.
     pub fn copy_from_converted(
         &mut self,
         src: &Self,
@@ -220,18 +221,64 @@ impl<T: TableElement> TableStorage<T> {
         len: u64,
         convert: Option<impl Fn(T) -> T>,
     ) -> Result<(), SlowPathError> {
-        let Some(convert) = convert else {
-            return Ok(self.copy_from(src, dst, src_index, len)?);
-        };
-        check_range(self.size(), dst, len)?;
-        if let Some(index) = src.first_slow(src_index, len)? {
-            return Err(SlowPathError::Unavailable {
-                index,
-                overwritten: false,
-            });
+        let to = check_range(self.size(), dst, len)?;
+        let from = check_range(src.size(), src_index, len)?;
+        if convert.is_some() {
+            src.refuse_slow(from.clone())?;
         }
-        self.init(dst, src.range(src_index, len)?, |slot| convert(*slot))?;
+        self.write_converted(src, from, to, convert);
         Ok(())
+    }
+
+    /// Resolves the slow slots of the checked range `from`, or refuses the first one when there
+    /// is no resolver.
+    fn resolve_or_refuse(
+        &mut self,
+        from: Range<usize>,
+        resolve: Option<impl FnMut(u64) -> T>,
+    ) -> Result<(), SlowPathError> {
+        match resolve {
+            Some(resolve) => {
+                self.resolve_checked(from, resolve);
+                Ok(())
+            }
+            None => self.refuse_slow(from),
+        }
+    }
+
+    /// Refuses the first slow slot of the checked range `from`, if any.
+    fn refuse_slow(&self, from: Range<usize>) -> Result<(), SlowPathError> {
+        let scan = self.slow.within(from);
+        match first_slow(&self.slots()[scan.clone()]) {
+            Some(offset) => Err(SlowPathError::Unavailable {
+                index: (scan.start + offset) as u64,
+                overwritten: false,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the checked range `from` of `src` into the checked range `to`: as bits, or
+    /// converted slot by slot.
+    fn write_converted(
+        &mut self,
+        src: &Self,
+        from: Range<usize>,
+        to: Range<usize>,
+        convert: Option<impl Fn(T) -> T>,
+    ) {
+        let Some(convert) = convert else {
+            self.copy_checked(src, from, to);
+            return;
+        };
+        let values = &src.slots()[from];
+        let slots = &mut self.slots_mut()[to.clone()];
+        let mut carries_slow = false;
+        for (slot, value) in slots.iter_mut().zip(values) {
+            *slot = convert(*value);
+            carries_slow |= slot.needs_slow_path();
+        }
+        self.slow.written(to, carries_slow);
     }
 
     /// Whether the `from` slots, which start at `src_index` of this storage, may hold a slow

@@ -8,7 +8,8 @@ use table_core::{AsyncTableLimiter, TableLimiter};
 
 impl GcRefTable {
     /// Grows the table by `delta` slots holding owned copies of `init` (one clone per new slot),
-    /// consulting `limiter` as table-core's grow procedure does.
+    /// consulting `limiter` as table-core's grow procedure does. The store comes last, as in
+    /// every operation of this table.
     ///
     /// Returns the old size, or `Ok(None)` when growth is refused (`table.grow` returns -1). A
     /// null or `i31ref` init needs no store; a heap init needs one unless `delta` is 0, which
@@ -24,8 +25,8 @@ impl GcRefTable {
         &mut self,
         delta: u64,
         init: Option<&VMGcRef>,
-        mut store: Option<&mut dyn GcStore>,
         limiter: Option<&mut dyn TableLimiter>,
+        mut store: Option<&mut dyn GcStore>,
     ) -> Result<Option<usize>, GcTableError> {
         let init = self.grow_init(delta, init, store.is_some())?;
         let writer = |slot: &mut GcRefSlot, value| clone_into(slot, value, store.as_deref_mut());
@@ -43,8 +44,8 @@ impl GcRefTable {
         &mut self,
         delta: u64,
         init: Option<&VMGcRef>,
-        mut store: Option<&mut (dyn GcStore + Send)>,
         limiter: Option<&mut L>,
+        mut store: Option<&mut (dyn GcStore + Send)>,
     ) -> Result<Option<usize>, GcTableError> {
         let init = self.grow_init(delta, init, store.is_some())?;
         let writer = move |slot: &mut GcRefSlot, value| {
