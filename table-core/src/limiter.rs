@@ -28,8 +28,8 @@ pub trait TableLimiter {
     /// allocation failure). The default ignores it, and growth then reports "no growth".
     ///
     /// The three causes are told apart by type and message:
-    /// - the new size overflows: a message error, [`GROW_OVERFLOW`](crate::GROW_OVERFLOW);
-    /// - the new size passes the maximum: [`GROW_MAXIMUM_EXCEEDED`](crate::GROW_MAXIMUM_EXCEEDED);
+    /// - the new size overflows: a message error, "overflow calculating new table size";
+    /// - the new size passes the maximum: "Table maximum size exceeded";
     /// - the memory could not be allocated (or its size in bytes does not fit an allocation):
     ///   a [`wasmtime_environ::error::OutOfMemory`] naming the bytes requested, so
     ///   `error.is::<OutOfMemory>()` (the check Wasmtime's own code runs) recognises it and

@@ -14,7 +14,7 @@ use table_core::{StorageBacked, TableStorage};
 /// A lazy table keeps a conservative bound on where its uninitialised (all-zero) slots can be, so
 /// a copy out of an initialised range skips the scan for them and runs at `memmove` speed. The
 /// table's own writes keep the bound; a [`write_raw`](FuncTable::write_raw) of the empty word
-/// widens it. Compiled code (or anyone else) writing through the [`vmtable`](FuncTable::vmtable)
+/// widens it. Compiled code (or anyone else) writing through the [`vmtable`](table_core::StorageBacked::vmtable)
 /// definition of a lazy table must store tagged words only, as Wasmtime's compiled code does
 /// (`table.set`, `table.fill` and lazy initialisation all store `FUNCREF_INIT_BIT`-tagged words).
 /// A zero word stored behind the table's back is not known to be uninitialised: a copy may move

@@ -11,7 +11,7 @@ use table_core::TableElement;
 ///
 /// This is the element type of the [`TableStorage`](table_core::TableStorage) under a
 /// [`GcRefTable`](crate::GcRefTable), and the layout compiled code reads through
-/// [`vmtable`](crate::GcRefTable::vmtable). Unlike [`VMGcRef`] it is `Copy`, so that the null and
+/// [`vmtable`](table_core::StorageBacked::vmtable). Unlike [`VMGcRef`] it is `Copy`, so that the null and
 /// `i31ref` fast paths can use table-core's slice operations; its bits are private and the only
 /// slots a user can build are empty ones ([`bytemuck::Zeroable`]), so copying one never duplicates
 /// a heap reference behind the collector's back.
@@ -39,7 +39,7 @@ unsafe impl TableElement for GcRefSlot {
     /// higher bit for a heap reference (even and non-zero). So the block holds a heap reference
     /// exactly when the OR of its slots' lowest set bits is above 1: three vector operations per
     /// group of slots (negate, and, or) with no branch, about half the work of testing each
-    /// slot with [`GcRefSlot::holds_heap`].
+    /// slot with `holds_heap`.
     #[inline]
     fn block_needs_slow_path(block: &[Self]) -> bool {
         let lowest_bits = block.iter().fold(0u32, |bits, slot| {

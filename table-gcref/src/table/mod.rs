@@ -13,7 +13,7 @@ use table_core::{StorageBacked, TableStorage};
 ///
 /// Every write that stores or overwrites a heap reference goes through a
 /// [`GcStore`](crate::GcStore); operations take it as `Option<&mut dyn GcStore>` and fail with
-/// [`GcTableError::GcStoreRequired`] before writing anything when they need one and get `None`.
+/// [`GcTableError::GcStoreRequired`](crate::GcTableError::GcStoreRequired) before writing anything when they need one and get `None`.
 /// Dropping the table releases nothing: a runtime empties it through the store first (for
 /// example with [`GcRefTable::fill`] of null), or drops it together with its whole GC heap.
 #[derive(Debug)]
