@@ -3,9 +3,7 @@
 
 use std::mem::size_of;
 use table_facade::wasmtime_environ::{WasmHeapType, WasmRefType};
-use table_facade::{
-    FacadeError, NOMINAL_MAX_TABLE_ELEMENT_SIZE, StorageBacked, Table, TableElementType,
-};
+use table_facade::{FacadeError, NOMINAL_MAX_TABLE_ELEMENT_SIZE, Table, TableElementType};
 use table_testkit::StaticMemory;
 
 use table_testkit::{table_type, tunables};
@@ -280,7 +278,7 @@ mod func {
             .unwrap();
         let after = table.vmtable();
         assert_eq!((before.current_elements, after.current_elements), (1, 1001));
-        let slots = table.as_func_mut().unwrap().vmtable();
+        let slots = table_facade::StorageBacked::vmtable(table.as_func_mut().unwrap());
         assert_eq!(slots.base, after.base);
     }
 }
