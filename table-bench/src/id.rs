@@ -175,13 +175,21 @@ pub enum Kind {
     FuncLazy,
     /// GC-reference table (4-byte slots).
     Gc,
+    /// GC-reference table keeping a heap-reference summary (`GcRefTable::with_heap_summary`).
+    GcSummary,
     /// Continuation table (two-word slots).
     Cont,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 4] = [Kind::Func, Kind::FuncLazy, Kind::Gc, Kind::Cont];
+    pub const ALL: [Kind; 5] = [
+        Kind::Func,
+        Kind::FuncLazy,
+        Kind::Gc,
+        Kind::GcSummary,
+        Kind::Cont,
+    ];
 
     /// The short name used in benchmark ids and the report.
     pub const fn name(self) -> &'static str {
@@ -189,6 +197,7 @@ impl Kind {
             Kind::Func => "func",
             Kind::FuncLazy => "func-lazy",
             Kind::Gc => "gc",
+            Kind::GcSummary => "gc-summary",
             Kind::Cont => "cont",
         }
     }
@@ -198,7 +207,7 @@ impl Kind {
     pub const fn element_size(self) -> usize {
         match self {
             Kind::Func | Kind::FuncLazy => 8,
-            Kind::Gc => 4,
+            Kind::Gc | Kind::GcSummary => 4,
             Kind::Cont => 16,
         }
     }
@@ -208,7 +217,7 @@ impl Kind {
     pub const fn peer(self) -> Option<Kind> {
         match self {
             Kind::Func | Kind::FuncLazy => Some(Kind::Func),
-            Kind::Gc => Some(Kind::Gc),
+            Kind::Gc | Kind::GcSummary => Some(Kind::Gc),
             Kind::Cont => None,
         }
     }

@@ -12,7 +12,7 @@ mod common;
 #[allow(unused_imports, reason = "not every test file uses each")]
 use common::{StorageBacked, new_table};
 
-use common::{Storage, raw, raw_slots};
+use common::{Storage, new_table_with, raw, raw_slots};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use table_core::wasmtime_environ::Trap;
@@ -78,6 +78,11 @@ enum Op {
     Release {
         slot: usize,
     },
+    /// A collector visits every slot (`gc_refs_mut`) and every root (`gc_roots_mut`) and writes
+    /// each reference back where it found it, as a moving collector that moved nothing does.
+    Collect {
+        table: usize,
+    },
 }
 
 impl Op {
@@ -90,7 +95,8 @@ impl Op {
             Op::GetCloned { .. }
             | Op::CopyWithin { .. }
             | Op::CopyFrom { .. }
-            | Op::Release { .. } => Vec::new(),
+            | Op::Release { .. }
+            | Op::Collect { .. } => Vec::new(),
         }
     }
 }
@@ -180,6 +186,7 @@ fn op() -> impl Strategy<Value = (Op, bool)> {
         )
             .prop_map(|(table, delta, init)| Op::Grow { table, delta, init }),
         (0..POOL).prop_map(|slot| Op::Release { slot }),
+        (0..2usize).prop_map(|table| Op::Collect { table }),
     ];
     // Most operations get a store; the rest check the "no store" rules.
     (op, prop::bool::weighted(0.8))
@@ -332,6 +339,7 @@ impl Model {
                 self.held[*slot] = false;
                 return Outcome::Done;
             }
+            Op::Collect { .. } => return Outcome::Done,
         };
         match values {
             Some(values) if self.range(table, dst, values.len() as u64).is_some() => {
@@ -442,6 +450,16 @@ fn run(
             }
             Outcome::Done
         }
+        Op::Collect { table } => {
+            let table = &mut *tables[*table];
+            for slot in table.gc_refs_mut() {
+                *slot = slot.take();
+            }
+            for root in table.gc_roots_mut() {
+                *root = root.unchecked_copy();
+            }
+            Outcome::Done
+        }
     }
 }
 
@@ -463,6 +481,7 @@ fn check_counts(
 fn check_sequence(
     storages: [Storage; 2],
     sizes: [u64; 2],
+    summaries: [bool; 2],
     ops: Vec<(Op, bool)>,
 ) -> Result<(), TestCaseError> {
     let mut store = CountingStore::new();
@@ -471,7 +490,11 @@ fn check_sequence(
         Storage::Static => STATIC_CAPACITY,
         Storage::Dynamic => MAXIMUM,
     };
-    let [first, second] = [0, 1].map(|i| new_table(storages[i], sizes[i], capacity(storages[i])));
+    let [first, second] = [0, 1].map(|i| {
+        let table = new_table_with(storages[i], sizes[i], capacity(storages[i]), summaries[i]);
+        assert_eq!(table.has_heap_summary(), summaries[i]);
+        table
+    });
     let mut model = Model {
         slots: [vec![0; sizes[0] as usize], vec![0; sizes[1] as usize]],
         maximum: [first.maximum().unwrap(), second.maximum().unwrap()],
@@ -520,8 +543,9 @@ proptest! {
     fn random_sequences_match_the_model_and_release_every_reference(
         storages in [storage(), storage()],
         sizes in [size(), size()],
+        summaries in [any::<bool>(), any::<bool>()],
         ops in prop::collection::vec(op(), 1..40),
     ) {
-        check_sequence(storages, sizes, ops)?;
+        check_sequence(storages, sizes, summaries, ops)?;
     }
 }

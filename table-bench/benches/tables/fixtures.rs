@@ -4,13 +4,14 @@
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use table_bench::{Kind, Storage};
+use table_facade::table_core::{TableLimits, TableStorage};
 use table_facade::table_func::FuncSlot;
 use table_facade::table_gcref::I31;
 use table_facade::wasmtime_environ::{
     Table as TableType, Tunables, VMSharedTypeIndex, WasmHeapType,
 };
 use table_facade::{
-    ContSlot, ElementSegment, FuncRef, Table, TableValue, VMContObj, VMFuncRef, VMGcRef,
+    ContSlot, ElementSegment, FuncRef, GcRefTable, Table, TableValue, VMContObj, VMFuncRef, VMGcRef,
 };
 use table_testkit::StaticMemory;
 
@@ -23,11 +24,14 @@ pub const GROW_SIZE: u64 = 1_000_000;
 /// The kinds of the generic operations (the lazy funcref table has its own copy benchmarks).
 pub const KINDS: [Kind; 3] = [Kind::Func, Kind::Gc, Kind::Cont];
 
+/// The kinds of the bulk benchmarks: also GC tables with a heap-reference summary.
+pub const BULK_KINDS: [Kind; 4] = [Kind::Func, Kind::Gc, Kind::GcSummary, Kind::Cont];
+
 /// A 32-bit table type of `kind` with minimum `minimum` and no maximum.
 pub fn table_type(kind: Kind, minimum: u64) -> TableType {
     let heap_type = match kind {
         Kind::Func | Kind::FuncLazy => WasmHeapType::Func,
-        Kind::Gc => WasmHeapType::Extern,
+        Kind::Gc | Kind::GcSummary => WasmHeapType::Extern,
         Kind::Cont => WasmHeapType::Cont,
     };
     table_testkit::table_type(heap_type, minimum, None)
@@ -74,6 +78,9 @@ pub struct OursTable {
 impl OursTable {
     /// A null table of `kind` with `minimum` slots; static storage gets room for `capacity`.
     pub fn new(kind: Kind, storage: Storage, minimum: u64, capacity: u64) -> Self {
+        if kind == Kind::GcSummary {
+            return Self::with_heap_summary(storage, minimum, capacity);
+        }
         match storage {
             Storage::Dynamic => OursTable {
                 table: Table::new_dynamic(&table_type(kind, minimum), &tunables(kind), None)
@@ -90,6 +97,28 @@ impl OursTable {
                     _memory: Some(memory),
                 }
             }
+        }
+    }
+
+    /// A GC table with a heap-reference summary: the facade's `GcRef` variant around a table
+    /// built from storage, since the facade's constructors make summary-less tables.
+    fn with_heap_summary(storage: Storage, minimum: u64, capacity: u64) -> Self {
+        let limits = TableLimits::for_table(&table_type(Kind::GcSummary, minimum), None)
+            .expect("benchmark limits");
+        let (slots, memory) = match storage {
+            Storage::Dynamic => (TableStorage::new_dynamic(limits), None),
+            Storage::Static => {
+                let memory = static_memory(Kind::GcSummary, capacity);
+                // SAFETY: the memory is fresh and zero, only this table uses it, and the struct
+                // drops the table before the memory.
+                let slots = unsafe { TableStorage::new_static(memory.memory(), limits) };
+                (slots, Some(memory))
+            }
+        };
+        let table = GcRefTable::with_heap_summary(slots.expect("summary benchmark table"));
+        OursTable {
+            table: Table::GcRef(table),
+            _memory: memory,
         }
     }
 
@@ -131,7 +160,7 @@ pub fn cont_obj() -> VMContObj {
 pub fn value(kind: Kind) -> TableValue {
     match kind {
         Kind::Func | Kind::FuncLazy => TableValue::Func(Some(func_ref())),
-        Kind::Gc => TableValue::GcRef(Some(i31_ref())),
+        Kind::Gc | Kind::GcSummary => TableValue::GcRef(Some(i31_ref())),
         Kind::Cont => TableValue::Cont(Some(cont_obj())),
     }
 }
@@ -140,7 +169,7 @@ pub fn value(kind: Kind) -> TableValue {
 pub fn null(kind: Kind) -> TableValue {
     match kind {
         Kind::Func | Kind::FuncLazy => TableValue::Func(None),
-        Kind::Gc => TableValue::GcRef(None),
+        Kind::Gc | Kind::GcSummary => TableValue::GcRef(None),
         Kind::Cont => TableValue::Cont(None),
     }
 }
@@ -161,7 +190,7 @@ impl Segment {
         let len = usize::try_from(len).expect("benchmark sizes fit in usize");
         match kind {
             Kind::Func | Kind::FuncLazy => Segment::Func(vec![Some(func_ref()); len]),
-            Kind::Gc => Segment::Gc((0..len).map(|_| Some(i31_ref())).collect()),
+            Kind::Gc | Kind::GcSummary => Segment::Gc((0..len).map(|_| Some(i31_ref())).collect()),
             Kind::Cont => Segment::Cont(vec![ContSlot::from(Some(cont_obj())); len]),
         }
     }
@@ -217,7 +246,7 @@ macro_rules! with_plain {
                 type $plain = usize;
                 $body
             }
-            table_bench::Kind::Gc => {
+            table_bench::Kind::Gc | table_bench::Kind::GcSummary => {
                 type $plain = u32;
                 $body
             }

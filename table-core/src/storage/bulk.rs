@@ -40,20 +40,27 @@ impl<T: TableElement> TableStorage<T> {
         len: u64,
         writer: Option<impl FnMut(&mut T, T)>,
     ) -> Result<(), SlowPathError> {
-        let (slots, range) = self.range_mut(dst, len)?;
+        let range = check_range(self.size(), dst, len)?;
+        // Offsets into the range of the slots that may be slow; the rest are known fast.
+        let scan = offsets(&range, self.slow.to_scan(range.clone()));
+        let slots = &mut self.slots_mut()[range.clone()];
         let value_is_slow = value.needs_slow_path();
         match writer {
             Some(mut writer) if value_is_slow => write_each(slots, value, &mut writer),
             Some(mut writer) => {
-                let mut blocks = slots.chunks_exact_mut(BLOCK);
+                let (known_fast, rest) = slots.split_at_mut(scan.start);
+                let (to_scan, also_fast) = rest.split_at_mut(scan.len());
+                known_fast.fill(value);
+                let mut blocks = to_scan.chunks_exact_mut(BLOCK);
                 for block in &mut blocks {
                     fill_block(block, value, &mut writer);
                 }
                 fill_block(blocks.into_remainder(), value, &mut writer);
+                also_fast.fill(value);
             }
             None => {
                 let written = (value_is_slow && !slots.is_empty()).then_some(0);
-                require_fast(dst, written, || first_slow(slots))?;
+                require_fast(dst, written, || first_slow_in(slots, scan))?;
                 slots.fill(value);
             }
         }
@@ -73,8 +80,10 @@ impl<T: TableElement> TableStorage<T> {
         values: &[T],
         writer: Option<impl FnMut(&mut T, T)>,
     ) -> Result<(), SlowPathError> {
-        let (slots, range) = self.range_mut(dst, values.len() as u64)?;
-        write_disjoint(slots, values, writer, dst)?;
+        let range = check_range(self.size(), dst, values.len() as u64)?;
+        let overwritten = offsets(&range, self.slow.to_scan(range.clone()));
+        let slots = &mut self.slots_mut()[range.clone()];
+        write_disjoint(slots, values, writer, dst, 0..values.len(), overwritten)?;
         if self.slow.is_tracked() {
             self.slow.written(range, first_slow(values).is_some());
         }
@@ -96,9 +105,13 @@ impl<T: TableElement> TableStorage<T> {
         len: u64,
         writer: Option<impl FnMut(&mut T, T)>,
     ) -> Result<(), SlowPathError> {
-        let values = src.range(src_index, len)?;
-        let (slots, range) = self.range_mut(dst, len)?;
-        write_disjoint(slots, values, writer, dst)?;
+        let from = check_range(src.size(), src_index, len)?;
+        let range = check_range(self.size(), dst, len)?;
+        let written = offsets(&from, src.slow.to_scan(from.clone()));
+        let overwritten = offsets(&range, self.slow.to_scan(range.clone()));
+        let values = &src.slots()[from.clone()];
+        let slots = &mut self.slots_mut()[range.clone()];
+        write_disjoint(slots, values, writer, dst, written, overwritten)?;
         if self.slow.is_tracked() {
             self.slow
                 .written(range, src.may_hold_slow(src_index, values));
@@ -120,22 +133,24 @@ impl<T: TableElement> TableStorage<T> {
         len: u64,
         writer: Option<impl FnMut(&mut T, T)>,
     ) -> Result<(), SlowPathError> {
+        let src_range = check_range(self.size(), src, len)?;
+        let dst_range = check_range(self.size(), dst, len)?;
+        let written = self.slow.to_scan(src_range.clone());
+        let overwritten = self.slow.to_scan(dst_range.clone());
         let slots = self.slots_mut();
-        let src_range = check_range(slots.len(), src, len)?;
-        let dst_range = check_range(slots.len(), dst, len)?;
         match writer {
-            Some(mut writer) => {
-                copy_within_blocks(
-                    slots,
-                    src_range.start,
-                    dst_range.start,
-                    src_range.len(),
-                    &mut writer,
-                );
+            Some(mut writer) if !(written.is_empty() && overwritten.is_empty()) => {
+                let (src, dst, len) = (src_range.start, dst_range.start, src_range.len());
+                copy_within_blocks(slots, src, dst, len, &mut writer);
             }
+            Some(_) => slots.copy_within(src_range.clone(), dst_range.start),
             None => {
-                let written = first_slow(&slots[src_range.clone()]);
-                require_fast(dst, written, || first_slow(&slots[dst_range.clone()]))?;
+                let found = |scan: Range<usize>, start: usize| {
+                    first_slow(&slots[scan.clone()]).map(|offset| scan.start - start + offset)
+                };
+                require_fast(dst, found(written, src_range.start), || {
+                    found(overwritten, dst_range.start)
+                })?;
                 slots.copy_within(src_range.clone(), dst_range.start);
             }
         }
@@ -167,22 +182,42 @@ fn require_fast(
 }
 
 /// Writes each of `values` into the slot at the same position of `slots` (table index
-/// `first_slot` on); the slices do not overlap. With a writer, block by block; without one,
-/// after checking that no slot is on the slow path, with one slice copy.
+/// `first_slot` on); the slices do not overlap, and slow slots can only be at the offsets
+/// `written` (of the values) and `overwritten` (of the slots). With a writer, block by block
+/// (one slice copy when neither can hold a slow slot); without one, after checking that no slot
+/// is on the slow path, with one slice copy.
 fn write_disjoint<T: TableElement>(
     slots: &mut [T],
     values: &[T],
     writer: Option<impl FnMut(&mut T, T)>,
     first_slot: u64,
+    written: Range<usize>,
+    overwritten: Range<usize>,
 ) -> Result<(), SlowPathError> {
     match writer {
-        Some(mut writer) => copy_blocks(slots, values, &mut writer),
+        Some(mut writer) if !(written.is_empty() && overwritten.is_empty()) => {
+            copy_blocks(slots, values, &mut writer);
+        }
+        Some(_) => slots.copy_from_slice(values),
         None => {
-            require_fast(first_slot, first_slow(values), || first_slow(slots))?;
+            let first = first_slow_in(values, written);
+            require_fast(first_slot, first, || first_slow_in(slots, overwritten))?;
             slots.copy_from_slice(values);
         }
     }
     Ok(())
+}
+
+/// The offsets into `range` of its part `part`.
+#[inline]
+fn offsets(range: &Range<usize>, part: Range<usize>) -> Range<usize> {
+    part.start - range.start..part.end - range.start
+}
+
+/// The offset in `slots` of the first slow slot among those at `offsets`.
+#[inline]
+fn first_slow_in<T: TableElement>(slots: &[T], offsets: Range<usize>) -> Option<usize> {
+    first_slow(&slots[offsets.clone()]).map(|found| offsets.start + found)
 }
 
 /// Fills one block with the fast `value`: as a slice when it overwrites no slow slot, otherwise

@@ -211,13 +211,6 @@ impl<T: TableElement> TableStorage<T> {
         Ok(())
     }
 
-    /// The slots `[start, start + len)`.
-    #[inline]
-    fn range(&self, start: u64, len: u64) -> Result<&[T], Trap> {
-        let slots = self.slots();
-        Ok(&slots[check_range(slots.len(), start, len)?])
-    }
-
     /// The slots `[start, start + len)`, mutably, and where they are.
     #[inline]
     fn range_mut(&mut self, start: u64, len: u64) -> Result<(&mut [T], Range<usize>), Trap> {

@@ -79,6 +79,17 @@ impl SlowBound {
     pub(super) fn may_hold(&self, requested: Range<usize>) -> bool {
         !self.within(requested).is_empty()
     }
+
+    /// The part of `requested` a write through the slow path must look at: all of it when
+    /// nothing is tracked, the part inside the bound otherwise.
+    #[inline]
+    pub(super) fn to_scan(&self, requested: Range<usize>) -> Range<usize> {
+        if self.tracked {
+            self.within(requested)
+        } else {
+            requested
+        }
+    }
 }
 
 impl<T: TableElement> TableStorage<T> {
@@ -101,6 +112,36 @@ impl<T: TableElement> TableStorage<T> {
     /// Whether the storage keeps a bound on its slow slots.
     pub fn tracks_slow_slots(&self) -> bool {
         self.slow.is_tracked()
+    }
+
+    /// Runs `write` on slot `index` (a write the element kind makes itself, through a barrier,
+    /// say) and records what it left there, so a slow slot written this way stays inside the
+    /// bound of a tracking storage.
+    ///
+    /// # Errors
+    ///
+    /// [`Trap::TableOutOfBounds`] when `index >= size`; `write` is not called.
+    #[inline]
+    pub fn write_with<R>(
+        &mut self,
+        index: u64,
+        write: impl FnOnce(&mut T) -> R,
+    ) -> Result<R, Trap> {
+        let slot = self.get_mut(index)?;
+        let result = write(slot);
+        let slow = slot.needs_slow_path();
+        // `get_mut` checked `index < size`, so it fits in `usize`.
+        let index = index as usize;
+        self.slow.written(index..index + 1, slow);
+        Ok(result)
+    }
+
+    /// Records that any slot may now need the slow path, before slots are written behind the
+    /// storage's back with no promise about what is stored (a collector rewriting every slot).
+    pub fn forget_slow_bound(&mut self) {
+        if self.slow.is_tracked() {
+            self.track_slow_slots();
+        }
     }
 
     /// The index of the first slot of `[start, start + len)` that needs the slow path, if any.

@@ -63,12 +63,14 @@ impl GcRefTable {
         let slot = self.storage.get_mut(index)?;
         let new = GcRefSlot::unchecked_from(value);
         // The common case, kept small enough to inline into a runtime's `table.set`: no heap
-        // reference is written or overwritten, so the bits are the whole write.
+        // reference is written or overwritten, so the bits are the whole write (and a heap
+        // summary stays true).
         if !(new.holds_heap() | slot.holds_heap()) {
             *slot = new;
             return Ok(());
         }
-        set_through_barrier(slot, value, store, index)
+        self.storage
+            .write_with(index, |slot| set_through_barrier(slot, value, store, index))?
     }
 }
 

@@ -29,6 +29,28 @@ impl GcRefTable {
     pub fn from_storage(storage: TableStorage<GcRefSlot>) -> Self {
         GcRefTable { storage }
     }
+
+    /// A table over `storage` that keeps a *heap-reference summary*: a conservative range
+    /// outside which no slot holds a heap reference, maintained by every write the table makes
+    /// (`set`, `fill`, `init`, the copies, `grow`; [`GcRefTable::gc_refs_mut`] widens it to the
+    /// whole table). Bulk operations then move ranges outside it with one `memset`/`memmove`,
+    /// without reading the slots they overwrite.
+    ///
+    /// The embedder promises that nothing writes a heap reference into the table behind its
+    /// back: compiled code must not store through the [`vmtable`](table_core::StorageBacked::vmtable)
+    /// definition (an interpreter that runs every `table.set` through this API keeps it). A heap
+    /// reference stored that way outside the summary would be overwritten without its release.
+    /// Without the summary (the default) every bulk write reads the slots it overwrites, so
+    /// compiled code may write anything the barrier allows.
+    pub fn with_heap_summary(mut storage: TableStorage<GcRefSlot>) -> Self {
+        storage.track_slow_slots();
+        GcRefTable { storage }
+    }
+
+    /// Whether the table keeps a heap-reference summary ([`GcRefTable::with_heap_summary`]).
+    pub fn has_heap_summary(&self) -> bool {
+        self.storage.tracks_slow_slots()
+    }
 }
 
 impl StorageBacked<GcRefSlot> for GcRefTable {

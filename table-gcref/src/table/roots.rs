@@ -33,8 +33,10 @@ impl GcRefTable {
     /// the slot and rewrites it later), as Wasmtime's root tracing does. Like
     /// [`GcRefTable::gc_roots_mut`], writes through the slice bypass the barrier: the table's
     /// ownership of a reference carries over to whatever is written, and no clone or drop
-    /// happens. The slots stay where they are until the table grows.
+    /// happens. The slots stay where they are until the table grows. A table with a heap summary
+    /// assumes afterwards that any slot may hold a heap reference.
     pub fn gc_refs_mut(&mut self) -> &mut [Option<VMGcRef>] {
+        self.storage.forget_slow_bound();
         GcRefSlot::as_gc_refs_mut(self.storage.slots_mut())
     }
 }

@@ -26,8 +26,18 @@ pub type TestTable = Fixture<GcRefTable>;
 
 /// A table of `min` null slots that can grow to `max` (the static capacity, for static storage).
 pub fn new_table(storage: Storage, min: u64, max: u64) -> TestTable {
+    new_table_with(storage, min, max, false)
+}
+
+/// [`new_table`] with or without a heap-reference summary.
+pub fn new_table_with(storage: Storage, min: u64, max: u64, summary: bool) -> TestTable {
     let limits = TableLimits::new(min as usize, Some(max as usize));
-    Fixture::new(storage, limits, max as usize, GcRefTable::from_storage)
+    let wrap = if summary {
+        GcRefTable::with_heap_summary
+    } else {
+        GcRefTable::from_storage
+    };
+    Fixture::new(storage, limits, max as usize, wrap)
 }
 
 /// The three classes of value the barrier distinguishes.
