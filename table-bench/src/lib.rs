@@ -21,4 +21,4 @@ pub mod report;
 pub mod targets;
 
 pub use id::{BenchId, Kind, Op, Storage, Variant};
-pub use report::{Measurement, Report, Row};
+pub use report::{Measurement, Report, Row, Spread};

@@ -7,19 +7,72 @@ use crate::targets::{self, TargetCheck};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// One benchmark's result: the median time of one iteration.
+/// One benchmark's result: the median time of one iteration and its spread.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measurement {
     /// The benchmark.
     pub id: BenchId,
     /// Median nanoseconds per iteration (criterion's `median.point_estimate`).
     pub ns_per_iter: f64,
+    /// The 95% confidence interval of that median (criterion's
+    /// `median.confidence_interval`), in nanoseconds per iteration.
+    pub ns_per_iter_spread: Spread,
 }
 
 impl Measurement {
-    /// Nanoseconds per element touched.
+    /// A measurement whose median is known exactly (a spread of one point).
+    pub fn exact(id: BenchId, ns_per_iter: f64) -> Self {
+        Measurement {
+            id,
+            ns_per_iter,
+            ns_per_iter_spread: Spread::point(ns_per_iter),
+        }
+    }
+
+    /// Median nanoseconds per element touched.
     pub fn ns_per_element(&self) -> f64 {
         self.ns_per_iter / self.id.elements() as f64
+    }
+
+    /// The spread of [`Measurement::ns_per_element`].
+    pub fn spread_per_element(&self) -> Spread {
+        self.ns_per_iter_spread
+            .scaled(1.0 / self.id.elements() as f64)
+    }
+}
+
+/// A range a figure lies in: a confidence interval, or the range of a ratio of two of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    /// The low end.
+    pub low: f64,
+    /// The high end.
+    pub high: f64,
+}
+
+impl Spread {
+    /// The range of one exact value.
+    pub fn point(value: f64) -> Self {
+        Spread {
+            low: value,
+            high: value,
+        }
+    }
+
+    fn scaled(self, factor: f64) -> Self {
+        Spread {
+            low: self.low * factor,
+            high: self.high * factor,
+        }
+    }
+
+    /// The range of `self / other`: from the lowest numerator over the highest denominator to
+    /// the highest over the lowest.
+    pub fn over(self, other: Spread) -> Self {
+        Spread {
+            low: self.low / other.high,
+            high: self.high / other.low,
+        }
     }
 }
 
@@ -37,12 +90,18 @@ pub struct Row {
     pub size: u64,
     /// Our table.
     pub ours: f64,
+    /// The spread of our figure.
+    pub ours_spread: Spread,
     /// The plain-memory baseline, if measured.
     pub baseline: Option<f64>,
+    /// The spread of the baseline, if measured.
+    pub baseline_spread: Option<Spread>,
     /// Wasmtime running compiled wasm, if measured.
     pub wasmtime_wasm: Option<f64>,
     /// Wasmtime's host API, if measured.
     pub wasmtime_host: Option<f64>,
+    /// The spread of the Wasmtime figure ours is compared with (see [`Row::wasmtime`]).
+    pub wasmtime_spread: Option<Spread>,
 }
 
 impl Row {
@@ -64,6 +123,17 @@ impl Row {
         self.wasmtime().map(|(ns, _)| self.ours / ns)
     }
 
+    /// The range of [`Row::baseline_ratio`] the two confidence intervals allow.
+    pub fn baseline_ratio_spread(&self) -> Option<Spread> {
+        self.baseline_spread
+            .map(|baseline| self.ours_spread.over(baseline))
+    }
+
+    /// The range of [`Row::wasmtime_ratio`] the two confidence intervals allow.
+    pub fn wasmtime_ratio_spread(&self) -> Option<Spread> {
+        self.wasmtime_spread.map(|peer| self.ours_spread.over(peer))
+    }
+
     /// `op kind storage size`, for target lines.
     pub fn label(&self) -> String {
         format!(
@@ -80,6 +150,8 @@ impl Row {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     rows: Vec<Row>,
+    /// What the run ran on (CPU, build flags), printed under the title.
+    run: String,
 }
 
 impl Report {
@@ -87,9 +159,15 @@ impl Report {
     /// size, and with Wasmtime's measurement of the peer operation (see [`Op::peer_op`]) for the
     /// peer kind (see [`Kind::peer`]).
     pub fn from_measurements(measurements: &[Measurement]) -> Self {
-        let per_element: BTreeMap<BenchId, f64> = measurements
+        let per_element: BTreeMap<BenchId, (f64, Spread)> = measurements
             .iter()
-            .map(|measurement| (measurement.id, measurement.ns_per_element()))
+            .map(|measurement| {
+                let figure = (
+                    measurement.ns_per_element(),
+                    measurement.spread_per_element(),
+                );
+                (measurement.id, figure)
+            })
             .collect();
         let lookup = |op: Op, kind: Kind, size: u64, variant: Variant| {
             per_element
@@ -103,7 +181,7 @@ impl Report {
         };
         let mut rows: Vec<Row> = per_element
             .iter()
-            .filter_map(|(id, &ours)| {
+            .filter_map(|(id, &(ours, ours_spread))| {
                 let Variant::Ours(storage) = id.variant else {
                     return None;
                 };
@@ -111,20 +189,34 @@ impl Report {
                     let kind = id.kind.peer()?;
                     lookup(id.op.peer_op(), kind, id.size, variant)
                 };
+                let baseline = lookup(id.op, id.kind, id.size, Variant::Baseline);
+                let (wasm, host) = (peer(Variant::WasmtimeWasm), peer(Variant::WasmtimeHost));
                 Some(Row {
                     op: id.op,
                     kind: id.kind,
                     storage,
                     size: id.size,
                     ours,
-                    baseline: lookup(id.op, id.kind, id.size, Variant::Baseline),
-                    wasmtime_wasm: peer(Variant::WasmtimeWasm),
-                    wasmtime_host: peer(Variant::WasmtimeHost),
+                    ours_spread,
+                    baseline: baseline.map(|(ns, _)| ns),
+                    baseline_spread: baseline.map(|(_, spread)| spread),
+                    wasmtime_wasm: wasm.map(|(ns, _)| ns),
+                    wasmtime_host: host.map(|(ns, _)| ns),
+                    wasmtime_spread: wasm.or(host).map(|(_, spread)| spread),
                 })
             })
             .collect();
         rows.sort_by_key(|row| (row.op, row.kind, row.size, row.storage));
-        Report { rows }
+        Report {
+            rows,
+            run: String::new(),
+        }
+    }
+
+    /// The report with a line saying what the run ran on (the CPU and the build flags).
+    pub fn with_run(mut self, run: impl Into<String>) -> Self {
+        self.run = run.into();
+        self
     }
 
     /// Every row.
@@ -145,12 +237,16 @@ impl Report {
         let mut out = String::new();
         out.push_str("# wasm-tables benchmarks\n\n");
         out.push_str(
-            "Medians of criterion samples (release build), in nanoseconds per element touched. \
-             Baselines and Wasmtime 44.0.3 are measured in the same run, next to each of our \
-             measurements; a ratio below 1 means ours is faster. Wasmtime's tables are its \
-             default (on-demand, dynamic) tables, shown against both of our storages; it has no \
-             continuation tables in this build.\n\n",
+            "Medians of criterion samples, in nanoseconds per element touched, each followed by \
+             its spread in parentheses: the 95% confidence interval of the median, and for a \
+             ratio the range the two intervals allow. Baselines and Wasmtime 44.0.3 are measured \
+             in the same run, next to each of our measurements; a ratio below 1 means ours is \
+             faster. Wasmtime's tables are its default (on-demand, dynamic) tables, shown against \
+             both of our storages; it has no continuation tables in this build.\n\n",
         );
+        if !self.run.is_empty() {
+            let _ = writeln!(out, "{}\n", self.run);
+        }
         out.push_str("## Targets\n\n");
         out.push_str(&targets_markdown(&targets::check(self)));
         out.push_str("\n## Results\n\n");
@@ -167,12 +263,16 @@ impl Report {
                 row.kind,
                 row.storage.name(),
                 size_label(row.size),
-                format_ns(row.ours),
+                with_spread(row.ours, Some(row.ours_spread), format_ns),
                 optional(row.baseline, format_ns),
-                optional(row.baseline_ratio(), format_ratio),
+                optional(row.baseline_ratio(), |ratio| {
+                    with_spread(ratio, row.baseline_ratio_spread(), format_ratio)
+                }),
                 optional(row.wasmtime_wasm, format_ns),
                 optional(row.wasmtime_host, format_ns),
-                optional(row.wasmtime_ratio(), format_ratio),
+                optional(row.wasmtime_ratio(), |ratio| {
+                    with_spread(ratio, row.wasmtime_ratio_spread(), format_ratio)
+                }),
             );
         }
         out.push_str("\n## What each operation measures\n\n");
@@ -212,6 +312,21 @@ fn targets_markdown(checks: &[TargetCheck]) -> String {
         );
     }
     out
+}
+
+/// `value` followed by its spread, as `1.02x (0.98x–1.07x)`.
+fn with_spread(value: f64, spread: Option<Spread>, format: impl Fn(f64) -> String) -> String {
+    match spread {
+        Some(spread) if spread.low != spread.high => {
+            format!(
+                "{} ({}–{})",
+                format(value),
+                format(spread.low),
+                format(spread.high)
+            )
+        }
+        _ => format(value),
+    }
 }
 
 fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {

@@ -5,20 +5,18 @@ use std::path::Path;
 use table_bench::number::{format_ratio, significant};
 use table_bench::report::size_label;
 use table_bench::targets::{self, Bound};
-use table_bench::{BenchId, Kind, Measurement, Op, Report, Storage, Variant, output, plot};
+use table_bench::{BenchId, Kind, Measurement, Op, Report, Spread, Storage, Variant, output, plot};
 
 const MILLION: u64 = 1_000_000;
 
 fn measured(op: Op, kind: Kind, size: u64, variant: Variant, ns_per_iter: f64) -> Measurement {
-    Measurement {
-        id: BenchId {
-            op,
-            kind,
-            size,
-            variant,
-        },
-        ns_per_iter,
-    }
+    let id = BenchId {
+        op,
+        kind,
+        size,
+        variant,
+    };
+    Measurement::exact(id, ns_per_iter)
 }
 
 fn fill_func_million() -> Vec<Measurement> {
@@ -265,4 +263,32 @@ fn numbers_keep_three_significant_digits() {
     assert_eq!(size_label(1_000), "1e3");
     assert_eq!(size_label(100_000_000), "1e8");
     assert_eq!(size_label(750), "750");
+}
+
+#[test]
+fn each_figure_and_ratio_shows_its_spread_and_the_header_names_the_run() {
+    let mut measurements = fill_func_million();
+    // Ours in [0.9, 1.2] ms, the baseline in [0.4, 0.6] ms: the ratio can be 1.5x to 3x.
+    measurements[0].ns_per_iter_spread = Spread {
+        low: 0.9e6,
+        high: 1.2e6,
+    };
+    measurements[2].ns_per_iter_spread = Spread {
+        low: 0.4e6,
+        high: 0.6e6,
+    };
+    let report = Report::from_measurements(&measurements).with_run("Run on: a test CPU.");
+    let row = report
+        .row(Op::Fill, Kind::Func, Storage::Dynamic, MILLION)
+        .expect("row");
+    let ratio = row.baseline_ratio_spread().expect("both measured");
+    assert_eq!((ratio.low, ratio.high), (1.5, 3.0));
+    let markdown = report.markdown();
+    assert!(markdown.contains("Run on: a test CPU."));
+    assert!(
+        markdown.contains(
+            "| fill | func | dynamic | 1e6 | 1.00 (0.900–1.20) | 0.500 | 2.00x (1.50x–3.00x) |"
+        ),
+        "{markdown}"
+    );
 }

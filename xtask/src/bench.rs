@@ -37,7 +37,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Command::new(&executable)
             .arg("--bench")
             .current_dir(workspace_root().join("table-bench"))
-            .env("TABLE_BENCH_TARGET_DIR", &target),
+            .env("TABLE_BENCH_TARGET_DIR", &target)
+            .env("TABLE_BENCH_RUSTFLAGS", BENCH_RUSTC_FLAGS.join(" ")),
     )?;
     crate::wasmtime_bench::merge_into_bench_report()?;
     println!(

@@ -3,13 +3,41 @@
 use std::path::Path;
 use table_bench::output::{self, ReportFiles};
 use table_bench::targets;
-use table_bench::{BenchId, Measurement, Report};
+use table_bench::{BenchId, Measurement, Report, Spread};
 
-/// The median of one benchmark from criterion's `estimates.json`, if it was measured.
-fn median_ns(id: &BenchId, criterion_root: &Path) -> Option<f64> {
+/// The median of one benchmark and its 95% confidence interval, from criterion's
+/// `estimates.json`, if it was measured.
+fn measurement(id: &BenchId, criterion_root: &Path) -> Option<Measurement> {
     let text = std::fs::read_to_string(id.estimates_path(criterion_root)).ok()?;
     let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
+    let median = &estimates["median"];
+    let interval = &median["confidence_interval"];
+    Some(Measurement {
+        id: *id,
+        ns_per_iter: median["point_estimate"].as_f64()?,
+        ns_per_iter_spread: Spread {
+            low: interval["lower_bound"].as_f64()?,
+            high: interval["upper_bound"].as_f64()?,
+        },
+    })
+}
+
+/// What the run ran on: the CPU model (from `/proc/cpuinfo`) and how the benchmarks were built.
+fn run_description() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("model name"))
+                .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |cores| cores.get());
+    format!(
+        "Run on: {cpu} ({cores} cores available). Build: cargo's `bench` profile (release, \
+         debug info 1) with `{}`, set by `cargo xtask bench`.",
+        std::env::var("TABLE_BENCH_RUSTFLAGS").unwrap_or_else(|_| "no extra flags".to_string())
+    )
 }
 
 /// Builds the report from the estimates of `registered` under `criterion_root` and writes it
@@ -17,14 +45,9 @@ fn median_ns(id: &BenchId, criterion_root: &Path) -> Option<f64> {
 pub fn write_report(registered: &[BenchId], criterion_root: &Path, dir: &Path) -> ReportFiles {
     let measurements: Vec<Measurement> = registered
         .iter()
-        .filter_map(|id| {
-            median_ns(id, criterion_root).map(|ns_per_iter| Measurement {
-                id: *id,
-                ns_per_iter,
-            })
-        })
+        .filter_map(|id| measurement(id, criterion_root))
         .collect();
-    let report = Report::from_measurements(&measurements);
+    let report = Report::from_measurements(&measurements).with_run(run_description());
     let files = output::write(dir, &report).expect("write the benchmark report");
     println!(
         "\nbench report: {} ({} of {} benchmarks measured), plot: {}",

@@ -83,10 +83,18 @@ impl<T: TableElement> TableStorage<T> {
         let range = check_range(self.size(), dst, values.len() as u64)?;
         let overwritten = offsets(&range, self.slow.to_scan(range.clone()));
         let slots = &mut self.slots_mut()[range.clone()];
-        write_disjoint(slots, values, writer, dst, 0..values.len(), overwritten)?;
-        if self.slow.is_tracked() {
-            self.slow.written(range, first_slow(values).is_some());
-        }
+        // One pass over the values: each block is tested and written while it is in cache
+        // (and the slots it overwrites are tested only where they may be slow).
+        let wrote_slow = match writer {
+            Some(mut writer) => copy_blocks(slots, values, &mut writer, !overwritten.is_empty()),
+            None => {
+                let first = first_slow(values);
+                require_fast(dst, first, || first_slow_in(slots, overwritten))?;
+                slots.copy_from_slice(values);
+                first.is_some()
+            }
+        };
+        self.slow.written(range, wrote_slow);
         Ok(())
     }
 
@@ -196,7 +204,7 @@ fn write_disjoint<T: TableElement>(
 ) -> Result<(), SlowPathError> {
     match writer {
         Some(mut writer) if !(written.is_empty() && overwritten.is_empty()) => {
-            copy_blocks(slots, values, &mut writer);
+            copy_blocks(slots, values, &mut writer, !overwritten.is_empty());
         }
         Some(_) => slots.copy_from_slice(values),
         None => {
@@ -239,27 +247,42 @@ fn write_each<T: TableElement>(slots: &mut [T], value: T, writer: &mut impl FnMu
     }
 }
 
-/// Writes each of `values` into the slot at the same position of `slots`, block by block. The
-/// slices have the same length and do not overlap.
-fn copy_blocks<T: TableElement>(slots: &mut [T], values: &[T], writer: &mut impl FnMut(&mut T, T)) {
+/// Writes each of `values` into the slot at the same position of `slots`, block by block, and
+/// returns whether any value was slow. The slices have the same length and do not overlap; the
+/// slots are tested only when `slots_may_be_slow`.
+fn copy_blocks<T: TableElement>(
+    slots: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
     let mut blocks = slots.chunks_exact_mut(BLOCK);
     let mut sources = values.chunks_exact(BLOCK);
+    let mut wrote_slow = false;
     for (block, values) in (&mut blocks).zip(&mut sources) {
-        copy_block(block, values, writer);
+        wrote_slow |= copy_block(block, values, writer, slots_may_be_slow);
     }
-    copy_block(blocks.into_remainder(), sources.remainder(), writer);
+    let (block, values) = (blocks.into_remainder(), sources.remainder());
+    wrote_slow | copy_block(block, values, writer, slots_may_be_slow)
 }
 
 /// Copies `values` into `block`: as a slice when no slot is on the slow path, otherwise through
-/// the writer.
+/// the writer; returns whether a value was slow.
 #[inline(always)]
-fn copy_block<T: TableElement>(block: &mut [T], values: &[T], writer: &mut impl FnMut(&mut T, T)) {
+fn copy_block<T: TableElement>(
+    block: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    let values_slow = T::block_needs_slow_path(values);
     // One test over both, so the common case is a single branch per block.
-    if T::block_needs_slow_path(values) | T::block_needs_slow_path(block) {
+    if values_slow | (slots_may_be_slow && T::block_needs_slow_path(block)) {
         copy_each(block, values, writer);
     } else {
         block.copy_from_slice(values);
     }
+    values_slow
 }
 
 /// Writes each of `values` into the slot at the same position of `slots` through the writer.
@@ -338,10 +361,10 @@ fn copy_disjoint_piece<T: TableElement>(
     let (from, to, len) = (src + offsets.start, dst + offsets.start, offsets.len());
     if from < to {
         let (head, tail) = slots.split_at_mut(to);
-        copy_blocks(&mut tail[..len], &head[from..from + len], writer);
+        copy_blocks(&mut tail[..len], &head[from..from + len], writer, true);
     } else {
         let (head, tail) = slots.split_at_mut(from);
-        copy_blocks(&mut head[to..to + len], &tail[..len], writer);
+        copy_blocks(&mut head[to..to + len], &tail[..len], writer, true);
     }
 }
 
