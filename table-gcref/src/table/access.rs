@@ -69,16 +69,27 @@ impl GcRefTable {
             *slot = new;
             return Ok(());
         }
+        self.set_through_barrier(index, value, store)
+    }
+
+    /// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the write
+    /// goes through `store` (and into a heap summary), or fails without one. Out of line, so
+    /// `set`'s common case stays small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn set_through_barrier(
+        &mut self,
+        index: u64,
+        value: Option<&VMGcRef>,
+        store: Option<&mut dyn GcStore>,
+    ) -> Result<(), GcTableError> {
         self.storage
-            .write_with(index, |slot| set_through_barrier(slot, value, store, index))?
+            .write_with(index, |slot| write_or_refuse(slot, value, store, index))?
     }
 }
 
-/// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the write goes
-/// through `store`, or fails without one.
-#[cold]
-#[inline(never)]
-fn set_through_barrier(
+/// Writes `value` into `slot` through `store`, or refuses without one.
+fn write_or_refuse(
     slot: &mut GcRefSlot,
     value: Option<&VMGcRef>,
     store: Option<&mut dyn GcStore>,
