@@ -69,27 +69,21 @@ impl GcRefTable {
             *slot = new;
             return Ok(());
         }
-        self.set_through_barrier(index, value, store)
-    }
-
-    /// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the write
-    /// goes through `store` (and into a heap summary), or fails without one. Out of line, so
-    /// `set`'s common case stays small enough to inline.
-    #[cold]
-    #[inline(never)]
-    fn set_through_barrier(
-        &mut self,
-        index: u64,
-        value: Option<&VMGcRef>,
-        store: Option<&mut dyn GcStore>,
-    ) -> Result<(), GcTableError> {
-        self.storage
-            .write_with(index, |slot| write_or_refuse(slot, value, store, index))?
+        // The barrier path gets the slot alone, so a runtime's `table.set` loop keeps the table's
+        // base and length in registers across it.
+        set_through_barrier(slot, value, store, index)?;
+        if new.holds_heap() {
+            self.storage.note_slow_write(index);
+        }
+        Ok(())
     }
 }
 
-/// Writes `value` into `slot` through `store`, or refuses without one.
-fn write_or_refuse(
+/// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the write goes
+/// through `store`, or fails without one.
+#[cold]
+#[inline(never)]
+fn set_through_barrier(
     slot: &mut GcRefSlot,
     value: Option<&VMGcRef>,
     store: Option<&mut dyn GcStore>,
