@@ -142,6 +142,29 @@ impl Op {
         }
     }
 
+    /// What wasmi's host API runs for this operation, for the report's legend.
+    pub const fn wasmi(self) -> &'static str {
+        match self {
+            Op::Create => "`Table::new` with a null init (new store per iteration, untimed)",
+            Op::GrowTo => "`Table::grow` by `size`",
+            Op::GrowByOne => "loop of `Table::grow` by 1",
+            Op::Fill => "`Table::fill` (a host `Func` / an `ExternRef`)",
+            Op::CopyWithin => "`Table::copy` within one table",
+            Op::Copy => "`Table::copy` between two tables",
+            Op::Init => "not measured: the host API has no `table.init`",
+            Op::Get => "loop of `Table::get` + `Ref::is_null`",
+            Op::Set => "loop of `Table::set`",
+            Op::CopyLazyInitialized | Op::CopyLazyUninit1 => {
+                "the `copy` peer: wasmi's funcref tables have no lazy initialisation"
+            }
+            Op::FillHeap => {
+                "`Table::fill` of an `externref` table with an `ExternRef` (no collector, so \
+                 the same writes as `fill`)"
+            }
+            Op::CopyHeap => "`Table::copy` of `ExternRef`s between `externref` tables",
+        }
+    }
+
     /// The elements one iteration touches at table size `size`: the report divides by this.
     pub const fn elements(self, size: u64) -> u64 {
         match self {
@@ -150,8 +173,9 @@ impl Op {
         }
     }
 
-    /// The operation whose Wasmtime measurement this one is compared with: the lazy copies are
-    /// compared with Wasmtime's `table.copy` (which always runs its lazy-init pass first).
+    /// The operation whose peer measurements this one is compared with: the lazy copies are
+    /// compared with the peers' `table.copy` (Wasmtime's always runs its lazy-init pass first;
+    /// wasmi has no lazy tables).
     pub const fn peer_op(self) -> Op {
         match self {
             Op::CopyLazyInitialized | Op::CopyLazyUninit1 => Op::Copy,
@@ -212,8 +236,9 @@ impl Kind {
         }
     }
 
-    /// The kind under which the Wasmtime peer of this kind is measured: Wasmtime has one funcref
-    /// table (lazily initialised by default) and no continuation tables in this build.
+    /// The kind under which the peers of this kind are measured: Wasmtime has one funcref table
+    /// (lazily initialised by default) and no continuation tables in this build; wasmi has
+    /// funcref and externref tables only (its `externref` table stands for the GC kinds).
     pub const fn peer(self) -> Option<Kind> {
         match self {
             Kind::Func | Kind::FuncLazy => Some(Kind::Func),
@@ -251,7 +276,7 @@ impl Storage {
     }
 }
 
-/// What was measured: our table, the plain-memory baseline, or Wasmtime.
+/// What was measured: our table, the plain-memory baseline, Wasmtime, or wasmi.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Variant {
     /// wasm-tables, in the given storage.
@@ -262,6 +287,8 @@ pub enum Variant {
     WasmtimeWasm,
     /// Wasmtime 44's host API (`wasmtime::Table`).
     WasmtimeHost,
+    /// wasmi 2.0's host API (`wasmi::Table`).
+    WasmiHost,
 }
 
 impl Variant {
@@ -273,6 +300,7 @@ impl Variant {
             Variant::Baseline => "baseline",
             Variant::WasmtimeWasm => "wasmtime-wasm",
             Variant::WasmtimeHost => "wasmtime-host",
+            Variant::WasmiHost => "wasmi-host",
         }
     }
 }
@@ -282,7 +310,8 @@ impl Variant {
 pub struct BenchId {
     /// The operation.
     pub op: Op,
-    /// The element kind (for Wasmtime variants, the kind the peer stands for: `func` or `gc`).
+    /// The element kind (for the peers' variants, the kind the peer stands for: `func` or
+    /// `gc`).
     pub kind: Kind,
     /// The table size in elements.
     pub size: u64,

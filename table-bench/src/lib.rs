@@ -1,5 +1,5 @@
 //! Benchmarks of wasm-tables: every table operation in nanoseconds per element, next to the
-//! memory operation under it and to Wasmtime 44, all measured in one run.
+//! memory operation under it, to Wasmtime 44 and to wasmi 2.0's host API, all measured in one run.
 //!
 //! The criterion benchmarks live in `benches/tables/`; `cargo xtask bench` runs them and writes
 //! `target/bench-report.md` and `target/bench-plot.svg`. This library holds what the benchmarks
@@ -7,7 +7,7 @@
 //!
 //! - [`id`]: the names of operations, element kinds, storages and variants, and where criterion
 //!   keeps each benchmark's estimates;
-//! - [`report`]: pairing our measurements with their baseline and Wasmtime, and the Markdown;
+//! - [`report`]: pairing our measurements with their baseline and the peers, and the Markdown;
 //! - [`targets`]: the speed targets, checked against a report;
 //! - [`plot`]: the SVG plot;
 //! - [`output`]: writing both files;

@@ -1,5 +1,5 @@
 //! The report's plot: nanoseconds per element against table size, one panel per operation and
-//! kind, ours against the baseline and Wasmtime, on log-log axes. Plain SVG, drawn here.
+//! kind, ours against the baseline, Wasmtime and wasmi, on log-log axes. Plain SVG, drawn here.
 
 use crate::id::{Kind, Op};
 use crate::report::{Report, Row, size_label};
@@ -22,7 +22,7 @@ struct Series {
     value: fn(&Row) -> Option<f64>,
 }
 
-const SERIES: [Series; 5] = [
+const SERIES: [Series; 6] = [
     Series {
         name: "ours, dynamic",
         color: "#1f77b4",
@@ -52,6 +52,12 @@ const SERIES: [Series; 5] = [
         color: "#d62728",
         dash: "6 3",
         value: |row| row.wasmtime_host,
+    },
+    Series {
+        name: "wasmi host",
+        color: "#2ca02c",
+        dash: "2 2",
+        value: |row| row.wasmi_host,
     },
 ];
 
@@ -171,7 +177,7 @@ fn panel(out: &mut String, left: f64, top: f64, op: Op, kind: Kind, rows: &[Row]
             .filter_map(|row| (series.value)(row).map(|ns| (row.size, ns)))
             .filter(|(_, ns)| *ns > 0.0 && ns.is_finite())
             .collect();
-        // The baseline and Wasmtime appear once per storage row: keep one point per size.
+        // The baseline and the peers appear once per storage row: keep one point per size.
         points.sort_by_key(|(size, _)| *size);
         points.dedup_by_key(|(size, _)| *size);
         let coordinates: Vec<String> = points

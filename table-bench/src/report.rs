@@ -1,5 +1,5 @@
-//! From criterion's per-benchmark medians to the rows of the report: ours against the baseline
-//! and Wasmtime measured in the same run, per element.
+//! From criterion's per-benchmark medians to the rows of the report: ours against the baseline,
+//! Wasmtime and wasmi measured in the same run, per element.
 
 use crate::id::{BenchId, Kind, Op, Storage, Variant};
 use crate::number::{format_ns, format_ratio};
@@ -76,7 +76,7 @@ impl Spread {
     }
 }
 
-/// One line of the report: our table against its baseline and Wasmtime, all in nanoseconds per
+/// One line of the report: our table against its baseline and the peers, all in nanoseconds per
 /// element.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Row {
@@ -98,10 +98,16 @@ pub struct Row {
     pub baseline_spread: Option<Spread>,
     /// Wasmtime running compiled wasm, if measured.
     pub wasmtime_wasm: Option<f64>,
+    /// The spread of the Wasmtime wasm figure, if measured.
+    pub wasmtime_wasm_spread: Option<Spread>,
     /// Wasmtime's host API, if measured.
     pub wasmtime_host: Option<f64>,
-    /// The spread of the Wasmtime figure ours is compared with (see [`Row::wasmtime`]).
-    pub wasmtime_spread: Option<Spread>,
+    /// The spread of the Wasmtime host figure, if measured.
+    pub wasmtime_host_spread: Option<Spread>,
+    /// wasmi's host API, if measured.
+    pub wasmi_host: Option<f64>,
+    /// The spread of the wasmi host figure, if measured.
+    pub wasmi_host_spread: Option<Spread>,
 }
 
 impl Row {
@@ -123,6 +129,31 @@ impl Row {
         self.wasmtime().map(|(ns, _)| self.ours / ns)
     }
 
+    /// Ours divided by wasmi's host API (below 1.0: ours is faster).
+    pub fn wasmi_ratio(&self) -> Option<f64> {
+        self.wasmi_host.map(|ns| self.ours / ns)
+    }
+
+    /// A peer's figure and its spread, if that peer was measured for this row; `None` for
+    /// variants that are not peers.
+    pub fn peer(&self, variant: Variant) -> Option<(f64, Spread)> {
+        let (ns, spread) = match variant {
+            Variant::WasmtimeWasm => (self.wasmtime_wasm, self.wasmtime_wasm_spread),
+            Variant::WasmtimeHost => (self.wasmtime_host, self.wasmtime_host_spread),
+            Variant::WasmiHost => (self.wasmi_host, self.wasmi_host_spread),
+            Variant::Ours(_) | Variant::Baseline => (None, None),
+        };
+        let ns = ns?;
+        Some((ns, spread.unwrap_or(Spread::point(ns))))
+    }
+
+    /// The range of ours divided by the peer `variant` the two confidence intervals allow, if
+    /// that peer was measured.
+    pub fn peer_ratio_spread(&self, variant: Variant) -> Option<Spread> {
+        self.peer(variant)
+            .map(|(_, spread)| self.ours_spread.over(spread))
+    }
+
     /// The range of [`Row::baseline_ratio`] the two confidence intervals allow.
     pub fn baseline_ratio_spread(&self) -> Option<Spread> {
         self.baseline_spread
@@ -131,7 +162,12 @@ impl Row {
 
     /// The range of [`Row::wasmtime_ratio`] the two confidence intervals allow.
     pub fn wasmtime_ratio_spread(&self) -> Option<Spread> {
-        self.wasmtime_spread.map(|peer| self.ours_spread.over(peer))
+        self.peer_ratio_spread(self.wasmtime()?.1)
+    }
+
+    /// The range of [`Row::wasmi_ratio`] the two confidence intervals allow.
+    pub fn wasmi_ratio_spread(&self) -> Option<Spread> {
+        self.peer_ratio_spread(Variant::WasmiHost)
     }
 
     /// `op kind storage size`, for target lines.
@@ -156,8 +192,8 @@ pub struct Report {
 
 impl Report {
     /// Pairs every measurement of our tables with the baseline of the same operation, kind and
-    /// size, and with Wasmtime's measurement of the peer operation (see [`Op::peer_op`]) for the
-    /// peer kind (see [`Kind::peer`]).
+    /// size, and with Wasmtime's and wasmi's measurements of the peer operation (see
+    /// [`Op::peer_op`]) for the peer kind (see [`Kind::peer`]).
     pub fn from_measurements(measurements: &[Measurement]) -> Self {
         let per_element: BTreeMap<BenchId, (f64, Spread)> = measurements
             .iter()
@@ -190,7 +226,9 @@ impl Report {
                     lookup(id.op.peer_op(), kind, id.size, variant)
                 };
                 let baseline = lookup(id.op, id.kind, id.size, Variant::Baseline);
-                let (wasm, host) = (peer(Variant::WasmtimeWasm), peer(Variant::WasmtimeHost));
+                let wasm = peer(Variant::WasmtimeWasm);
+                let host = peer(Variant::WasmtimeHost);
+                let wasmi = peer(Variant::WasmiHost);
                 Some(Row {
                     op: id.op,
                     kind: id.kind,
@@ -201,8 +239,11 @@ impl Report {
                     baseline: baseline.map(|(ns, _)| ns),
                     baseline_spread: baseline.map(|(_, spread)| spread),
                     wasmtime_wasm: wasm.map(|(ns, _)| ns),
+                    wasmtime_wasm_spread: wasm.map(|(_, spread)| spread),
                     wasmtime_host: host.map(|(ns, _)| ns),
-                    wasmtime_spread: wasm.or(host).map(|(_, spread)| spread),
+                    wasmtime_host_spread: host.map(|(_, spread)| spread),
+                    wasmi_host: wasmi.map(|(ns, _)| ns),
+                    wasmi_host_spread: wasmi.map(|(_, spread)| spread),
                 })
             })
             .collect();
@@ -239,10 +280,14 @@ impl Report {
         out.push_str(
             "Medians of criterion samples, in nanoseconds per element touched, each followed by \
              its spread in parentheses: the 95% confidence interval of the median, and for a \
-             ratio the range the two intervals allow. Baselines and Wasmtime 44.0.3 are measured \
-             in the same run, next to each of our measurements; a ratio below 1 means ours is \
-             faster. Wasmtime's tables are its default (on-demand, dynamic) tables, shown against \
-             both of our storages; it has no continuation tables in this build.\n\n",
+             ratio the range the two intervals allow. Baselines, Wasmtime 44.0.3 and wasmi 2.0.0 \
+             are measured in the same run, next to each of our measurements; a ratio below 1 \
+             means ours is faster. Wasmtime's tables are its default (on-demand, dynamic) tables, \
+             shown against both of our storages; it has no continuation tables in this build. \
+             wasmi is measured through its host `Table` API only: its tables are vectors of \
+             32-bit handles with funcref and externref elements, so its `externref` table (holding \
+             a host `ExternRef`; wasmi has no i31 and no collector) stands for the GC kinds, and \
+             it has neither `table.init` in that API nor continuation tables.\n\n",
         );
         if !self.run.is_empty() {
             let _ = writeln!(out, "{}\n", self.run);
@@ -252,13 +297,14 @@ impl Report {
         out.push_str("\n## Results\n\n");
         out.push_str(
             "| op | kind | storage | size | ours ns/elem | baseline ns/elem | ours/baseline \
-             | Wasmtime wasm ns/elem | Wasmtime host ns/elem | ours/Wasmtime |\n",
+             | Wasmtime wasm ns/elem | Wasmtime host ns/elem | ours/Wasmtime \
+             | wasmi host ns/elem | ours/wasmi |\n",
         );
-        out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for row in &self.rows {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 row.op,
                 row.kind,
                 row.storage.name(),
@@ -273,18 +319,25 @@ impl Report {
                 optional(row.wasmtime_ratio(), |ratio| {
                     with_spread(ratio, row.wasmtime_ratio_spread(), format_ratio)
                 }),
+                optional(row.wasmi_host, format_ns),
+                optional(row.wasmi_ratio(), |ratio| {
+                    with_spread(ratio, row.wasmi_ratio_spread(), format_ratio)
+                }),
             );
         }
         out.push_str("\n## What each operation measures\n\n");
-        out.push_str("| op | one iteration | baseline | Wasmtime |\n|---|---|---|---|\n");
+        out.push_str(
+            "| op | one iteration | baseline | Wasmtime | wasmi host |\n|---|---|---|---|---|\n",
+        );
         for op in Op::ALL {
             if self.rows.iter().any(|row| row.op == op) {
                 let _ = writeln!(
                     out,
-                    "| {op} | {} | {} | {} |",
+                    "| {op} | {} | {} | {} | {} |",
                     op.description(),
                     op.baseline(),
-                    op.wasmtime()
+                    op.wasmtime(),
+                    op.wasmi()
                 );
             }
         }

@@ -292,3 +292,264 @@ fn each_figure_and_ratio_shows_its_spread_and_the_header_names_the_run() {
         "{markdown}"
     );
 }
+
+/// A report of one operation on one kind at one size: ours (dynamic) and the given other
+/// variants, each with its median and spread in nanoseconds per element.
+fn one_row(op: Op, kind: Kind, size: u64, figures: &[(Variant, f64, Spread)]) -> Report {
+    let elements = op.elements(size) as f64;
+    let measurements: Vec<Measurement> = figures
+        .iter()
+        .map(|&(variant, ns, spread)| Measurement {
+            id: BenchId {
+                op,
+                kind,
+                size,
+                variant,
+            },
+            ns_per_iter: ns * elements,
+            ns_per_iter_spread: Spread {
+                low: spread.low * elements,
+                high: spread.high * elements,
+            },
+        })
+        .collect();
+    Report::from_measurements(&measurements)
+}
+
+fn ours(ns: f64) -> (Variant, f64, Spread) {
+    (Variant::Ours(Storage::Dynamic), ns, Spread::point(ns))
+}
+
+fn baseline(ns: f64) -> (Variant, f64, Spread) {
+    (Variant::Baseline, ns, Spread::point(ns))
+}
+
+/// The checks of the target whose name contains `target` on the row `subject`.
+fn checks_of(report: &Report, target: &str, subject: &str) -> Vec<targets::TargetCheck> {
+    targets::check(report)
+        .into_iter()
+        .filter(|check| check.target.contains(target) && check.subject == subject)
+        .collect()
+}
+
+#[test]
+fn wasmi_host_is_a_column_with_its_own_ratio_and_spread() {
+    let report = one_row(
+        Op::Fill,
+        Kind::Func,
+        MILLION,
+        &[
+            (
+                Variant::Ours(Storage::Dynamic),
+                1.0,
+                Spread {
+                    low: 0.75,
+                    high: 1.25,
+                },
+            ),
+            baseline(0.5),
+            (
+                Variant::WasmiHost,
+                2.0,
+                Spread {
+                    low: 1.25,
+                    high: 2.5,
+                },
+            ),
+        ],
+    );
+    let row = report.rows()[0];
+    assert_eq!(row.wasmi_host, Some(2.0));
+    assert_eq!(row.wasmi_ratio(), Some(0.5));
+    let spread = row.wasmi_ratio_spread().expect("wasmi measured");
+    assert_eq!((spread.low, spread.high), (0.3, 1.0));
+    assert_eq!(row.wasmtime(), None, "wasmi is not a Wasmtime figure");
+    let markdown = report.markdown();
+    assert!(
+        markdown.contains(
+            "| Wasmtime host ns/elem | ours/Wasmtime | wasmi host ns/elem | ours/wasmi |"
+        )
+    );
+    assert!(
+        markdown.contains("| — | — | — | 2.00 | 0.500x (0.300x–1.00x) |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| wasmi host |"),
+        "the legend names wasmi's calls"
+    );
+}
+
+#[test]
+fn wasmi_is_paired_through_the_peer_kind_and_operation() {
+    let report = Report::from_measurements(&[
+        measured(
+            Op::CopyLazyInitialized,
+            Kind::FuncLazy,
+            MILLION,
+            Variant::Ours(Storage::Static),
+            1.0e6,
+        ),
+        measured(Op::Copy, Kind::Func, MILLION, Variant::WasmiHost, 0.5e6),
+        measured(
+            Op::Set,
+            Kind::GcSummary,
+            1_000,
+            Variant::Ours(Storage::Static),
+            1.0e3,
+        ),
+        measured(Op::Set, Kind::Gc, 1_000, Variant::WasmiHost, 4.0e3),
+    ]);
+    let lazy = report
+        .row(
+            Op::CopyLazyInitialized,
+            Kind::FuncLazy,
+            Storage::Static,
+            MILLION,
+        )
+        .expect("lazy copy row");
+    assert_eq!(lazy.wasmi_ratio(), Some(2.0));
+    let summary = report
+        .row(Op::Set, Kind::GcSummary, Storage::Static, 1_000)
+        .expect("summary set row");
+    assert_eq!(summary.wasmi_ratio(), Some(0.25));
+}
+
+#[test]
+fn the_plot_draws_wasmi_as_its_own_line() {
+    let mut measurements = fill_func_million();
+    measurements.push(measured(
+        Op::Fill,
+        Kind::Func,
+        1_000,
+        Variant::WasmiHost,
+        3.0e3,
+    ));
+    measurements.push(measured(
+        Op::Fill,
+        Kind::Func,
+        MILLION,
+        Variant::WasmiHost,
+        3.0e6,
+    ));
+    let svg = plot::svg(&Report::from_measurements(&measurements));
+    assert!(svg.contains(">wasmi host</text>"), "legend entry");
+    assert!(svg.contains("<title>wasmi host: 3.00 ns/elem at 1e6</title>"));
+}
+
+/// Each baseline limit of the table: a row just under its limit meets the one target
+/// that covers it, a row just over misses it (so the rows under a tighter limit are no longer
+/// also checked against a looser one).
+#[test]
+fn each_baseline_limit_is_met_just_under_it_and_missed_just_over_it() {
+    let cases = [
+        (
+            Op::Init,
+            Kind::Gc,
+            MILLION,
+            1.3,
+            "GC fill, copy_within, copy, init",
+        ),
+        (
+            Op::CopyWithin,
+            Kind::Gc,
+            MILLION,
+            1.3,
+            "GC fill, copy_within, copy, init",
+        ),
+        (
+            Op::Init,
+            Kind::GcSummary,
+            MILLION,
+            1.1,
+            "with the heap summary",
+        ),
+        (Op::Set, Kind::Gc, 1_000, 1.3, "GC set"),
+        (Op::Set, Kind::Gc, MILLION, 1.3, "GC set"),
+        (Op::Get, Kind::FuncLazy, 1_000, 1.2, "lazy funcref get"),
+        (Op::Get, Kind::Cont, MILLION, 1.2, "continuation get"),
+        (Op::Get, Kind::Gc, MILLION, 1.5, "the other gets"),
+        (Op::Set, Kind::Cont, 1_000, 1.5, "the other sets"),
+        (Op::Fill, Kind::Cont, MILLION, 1.1, "continuation slots"),
+        (Op::Init, Kind::Cont, MILLION, 1.1, "continuation slots"),
+        (Op::Copy, Kind::Func, MILLION, 1.15, "funcref slots"),
+    ];
+    for (op, kind, size, limit, target) in cases {
+        for (ratio, met) in [(limit - 0.01, true), (limit + 0.01, false)] {
+            let report = one_row(op, kind, size, &[ours(ratio), baseline(1.0)]);
+            let subject = format!("{op} {kind} dynamic {}", size_label(size));
+            let checks = targets::check(&report);
+            let covering: Vec<_> = checks
+                .iter()
+                .filter(|check| check.subject == subject)
+                .collect();
+            assert_eq!(covering.len(), 1, "{subject}: one target, got {covering:?}");
+            assert!(
+                covering[0].target.contains(target),
+                "{subject}: {covering:?}"
+            );
+            assert_eq!(covering[0].met(), Some(met), "{subject} at {ratio}x");
+        }
+    }
+}
+
+#[test]
+fn ours_must_beat_each_peer_at_the_unfavourable_end_of_the_ratio_spread() {
+    let spread = |low, high| Spread { low, high };
+    let report = one_row(
+        Op::Fill,
+        Kind::Func,
+        MILLION,
+        &[
+            (Variant::Ours(Storage::Dynamic), 1.0, spread(0.875, 1.125)),
+            // Ratio 0.67x (0.5x–0.9x): no slower even at the high end.
+            (Variant::WasmtimeHost, 1.5, spread(1.25, 1.75)),
+            // Ratio 0.89x, but up to 1.125x: the medians alone would hide a possible loss.
+            (Variant::WasmiHost, 1.125, spread(1.0, 1.25)),
+        ],
+    );
+    let wasmtime = checks_of(
+        &report,
+        "Wasmtime's host API on every row",
+        "fill func dynamic 1e6",
+    );
+    let wasmi = checks_of(
+        &report,
+        "wasmi's host API on every row",
+        "fill func dynamic 1e6",
+    );
+    assert_eq!(wasmtime.len(), 1);
+    assert_eq!(wasmtime[0].measured, Some(0.9));
+    assert_eq!(wasmtime[0].met(), Some(true));
+    assert_eq!(wasmi.len(), 1);
+    assert_eq!(wasmi[0].measured, Some(1.125));
+    assert_eq!(wasmi[0].met(), Some(false));
+}
+
+#[test]
+fn the_peer_targets_skip_rows_the_peer_did_not_measure() {
+    let mut measurements = fill_func_million(); // Wasmtime measured, wasmi not
+    measurements.push(measured(
+        Op::Fill,
+        Kind::Cont,
+        MILLION,
+        Variant::Ours(Storage::Dynamic),
+        1.0e6,
+    ));
+    let checks = targets::check(&Report::from_measurements(&measurements));
+    let peer_checks = |target: &str| -> Vec<String> {
+        checks
+            .iter()
+            .filter(|check| check.target.contains(target))
+            .map(|check| {
+                assert!(check.met().is_some(), "{check:?}");
+                check.subject.clone()
+            })
+            .collect()
+    };
+    assert_eq!(
+        peer_checks("Wasmtime's host API on every row"),
+        ["fill func dynamic 1e6", "fill func static 1e6"]
+    );
+    assert!(peer_checks("wasmi's host API on every row").is_empty());
+}

@@ -5,6 +5,7 @@ use crate::fixtures::{
     OursTable, Plain, SIZES, cont_obj, func_ref, i31_ref, indices, plain_vec, with_plain,
 };
 use crate::harness::{Group, Harness, time};
+use crate::wasmi_peer::{Wasmi, WasmiTables};
 use crate::wasmtime_peer::Wasmtime;
 use std::hint::black_box;
 use table_bench::{Kind, Op, Storage, Variant};
@@ -13,15 +14,15 @@ use table_gcref::testing::CountingStore;
 use wasmtime::WasmResults;
 
 /// Registers the get and set benchmarks.
-pub fn register(harness: &mut Harness, peer: &Wasmtime) {
-    get(&mut harness.group(Op::Get), peer);
-    set(&mut harness.group(Op::Set), peer);
+pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
+    get(&mut harness.group(Op::Get), peer, wasmi);
+    set(&mut harness.group(Op::Set), peer, wasmi);
 }
 
 /// The value returned when an access fails, so a failure shows up in the result.
 const FAILED: usize = usize::MAX;
 
-fn get(group: &mut Group<'_>, peer: &Wasmtime) {
+fn get(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for size in SIZES {
         let indices = indices(size);
         for kind in Kind::ALL {
@@ -41,15 +42,18 @@ fn get(group: &mut Group<'_>, peer: &Wasmtime) {
                     })
                 });
             });
-            // Wasmtime's funcref tables are lazy; its peer is measured once, with the lazy kind.
+            // Wasmtime's funcref tables are lazy; the peers are measured once, with the lazy kind.
             if matches!(kind, Kind::FuncLazy | Kind::Gc) {
                 bench_wasm_loop::<i32>(group, peer, kind, size, "get");
+                bench_wasmi_loop(group, wasmi, kind, size, |tables| {
+                    black_box(tables.get_each(&indices));
+                });
             }
         }
     }
 }
 
-fn set(group: &mut Group<'_>, peer: &Wasmtime) {
+fn set(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for size in SIZES {
         let indices = indices(size);
         for kind in Kind::ALL {
@@ -71,6 +75,9 @@ fn set(group: &mut Group<'_>, peer: &Wasmtime) {
             });
             if matches!(kind, Kind::FuncLazy | Kind::Gc) {
                 bench_wasm_loop::<()>(group, peer, kind, size, "set");
+                bench_wasmi_loop(group, wasmi, kind, size, |tables| {
+                    black_box(tables.set_each(&indices));
+                });
             }
         }
     }
@@ -94,6 +101,23 @@ fn bench_wasm_loop<R: WasmResults>(
         time(iters, || {
             black_box(function.call(&mut instance.store, size as u32).expect(name));
         })
+    });
+}
+
+/// wasmi running `each` (a loop over the host API) on fresh tables of `size` elements.
+fn bench_wasmi_loop(
+    group: &mut Group<'_>,
+    wasmi: &Wasmi,
+    kind: Kind,
+    size: u64,
+    mut each: impl FnMut(&mut WasmiTables),
+) {
+    let Some(peer_kind) = kind.peer() else {
+        return;
+    };
+    let mut tables = wasmi.tables(peer_kind, size);
+    group.bench(peer_kind, size, Variant::WasmiHost, |iters| {
+        time(iters, || each(&mut tables))
     });
 }
 

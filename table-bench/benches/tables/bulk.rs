@@ -5,6 +5,7 @@ use crate::fixtures::{
     BULK_KINDS as KINDS, OursTable, Plain, SIZES, Segment, plain_vec, value, with_plain,
 };
 use crate::harness::{Group, Harness, time};
+use crate::wasmi_peer::{Wasmi, WasmiTables};
 use crate::wasmtime_peer::{PeerInstance, Wasmtime};
 use std::hint::black_box;
 use std::time::Duration;
@@ -13,15 +14,16 @@ use table_facade::{Table, TableContext};
 use table_gcref::testing::CountingStore;
 use wasmtime::Table as PeerTable;
 
-/// Registers the fill, copy_within, copy and init benchmarks.
-pub fn register(harness: &mut Harness, peer: &Wasmtime) {
-    fill(&mut harness.group(Op::Fill), peer);
-    copy_within(&mut harness.group(Op::CopyWithin), peer);
-    copy(&mut harness.group(Op::Copy), peer);
+/// Registers the fill, copy_within, copy and init benchmarks (init has no peer: neither host
+/// API offers `table.init`, and the Wasmtime module has no element segment to run it on).
+pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
+    fill(&mut harness.group(Op::Fill), peer, wasmi);
+    copy_within(&mut harness.group(Op::CopyWithin), peer, wasmi);
+    copy(&mut harness.group(Op::Copy), peer, wasmi);
     init(&mut harness.group(Op::Init));
 }
 
-fn fill(group: &mut Group<'_>, peer: &Wasmtime) {
+fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for size in SIZES {
         for kind in KINDS {
             let value = value(kind);
@@ -57,11 +59,18 @@ fn fill(group: &mut Group<'_>, peer: &Wasmtime) {
                 })
             };
             bench_peer(group, peer, kind, size, wasm, host);
+            bench_wasmi(group, wasmi, kind, size, |tables, iters| {
+                let (t, value) = (tables.t, tables.value);
+                time(iters, || {
+                    t.fill(&mut tables.store, 0, value, size)
+                        .expect("wasmi fill")
+                })
+            });
         }
     }
 }
 
-fn copy_within(group: &mut Group<'_>, peer: &Wasmtime) {
+fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for size in SIZES {
         let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
         for kind in KINDS {
@@ -99,11 +108,18 @@ fn copy_within(group: &mut Group<'_>, peer: &Wasmtime) {
                 })
             };
             bench_peer(group, peer, kind, size, wasm, host);
+            bench_wasmi(group, wasmi, kind, size, |tables, iters| {
+                let t = tables.t;
+                time(iters, || {
+                    wasmi::Table::copy(&mut tables.store, &t, dst, &t, src, len)
+                        .expect("wasmi copy_within")
+                })
+            });
         }
     }
 }
 
-fn copy(group: &mut Group<'_>, peer: &Wasmtime) {
+fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for size in SIZES {
         for kind in KINDS {
             bench_ours(
@@ -140,6 +156,12 @@ fn copy(group: &mut Group<'_>, peer: &Wasmtime) {
                 })
             };
             bench_peer(group, peer, kind, size, wasm, host);
+            bench_wasmi(group, wasmi, kind, size, |tables, iters| {
+                let (t, u) = (tables.t, tables.u);
+                time(iters, || {
+                    wasmi::Table::copy(&mut tables.store, &u, 0, &t, 0, size).expect("wasmi copy")
+                })
+            });
         }
     }
 }
@@ -230,5 +252,24 @@ fn bench_peer<W>(
     });
     group.bench(peer_kind, size, Variant::WasmtimeHost, |iters| {
         host(&mut instance, iters)
+    });
+}
+
+/// Registers wasmi's host variant of one operation on fresh tables of `kind`'s peer (`t` filled,
+/// `u` null, both of `size`); `host` is the timed routine.
+fn bench_wasmi(
+    group: &mut Group<'_>,
+    wasmi: &Wasmi,
+    kind: Kind,
+    size: u64,
+    mut host: impl FnMut(&mut WasmiTables, u64) -> Duration,
+) {
+    // Measured once per peer kind, as for Wasmtime.
+    let Some(peer_kind) = kind.peer().filter(|peer_kind| *peer_kind == kind) else {
+        return;
+    };
+    let mut tables = wasmi.tables(peer_kind, size);
+    group.bench(peer_kind, size, Variant::WasmiHost, |iters| {
+        host(&mut tables, iters)
     });
 }

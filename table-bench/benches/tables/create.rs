@@ -1,8 +1,9 @@
 //! Creating a null table: one zeroing allocation for ours, `alloc_zeroed` + `dealloc` as the
-//! baseline, and Wasmtime's host `Table::new` (which writes every slot).
+//! baseline, and the host `Table::new` of Wasmtime and wasmi (which write every slot).
 
 use crate::fixtures::{CREATE_SIZES, KINDS, static_memory, static_table, table_type, tunables};
 use crate::harness::{Harness, time, time_with_setup};
+use crate::wasmi_peer::{self, Wasmi};
 use crate::wasmtime_peer::{self, Wasmtime};
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::hint::black_box;
@@ -11,7 +12,7 @@ use table_facade::Table;
 use wasmtime::Table as PeerTable;
 
 /// Registers the creation benchmarks.
-pub fn register(harness: &mut Harness, peer: &Wasmtime) {
+pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
     let mut group = harness.group(Op::Create);
     for size in CREATE_SIZES {
         for kind in KINDS {
@@ -60,6 +61,19 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime) {
                             let null = wasmtime_peer::null(peer_kind);
                             PeerTable::new(&mut store, peer_type.clone(), null)
                                 .expect("Wasmtime Table::new");
+                            store
+                        },
+                    )
+                });
+                let wasmi_type = wasmi_peer::table_type(peer_kind, size);
+                group.bench(peer_kind, size, Variant::WasmiHost, |iters| {
+                    time_with_setup(
+                        iters,
+                        || wasmi.store(),
+                        |mut store| {
+                            let null = wasmi_peer::null(peer_kind);
+                            wasmi::Table::new(&mut store, wasmi_type, null)
+                                .expect("wasmi Table::new");
                             store
                         },
                     )

@@ -2,6 +2,7 @@
 
 use crate::fixtures::{GROW_SIZE, KINDS, OursTable, null, with_plain};
 use crate::harness::{Group, Harness, time_with_setup};
+use crate::wasmi_peer::{self, Wasmi};
 use crate::wasmtime_peer::{self, Wasmtime};
 use std::hint::black_box;
 use table_bench::{Kind, Op, Storage, Variant};
@@ -44,11 +45,12 @@ impl Growth {
 }
 
 /// Registers both grow benchmarks.
-pub fn register(harness: &mut Harness, peer: &Wasmtime) {
+pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
     for growth in [Growth::OneCall, Growth::ByOne] {
         let mut group = harness.group(growth.op());
         for kind in KINDS {
             register_kind(&mut group, peer, growth, kind, GROW_SIZE);
+            register_wasmi(&mut group, wasmi, growth, kind, GROW_SIZE);
         }
     }
 }
@@ -103,6 +105,36 @@ fn register_kind(group: &mut Group<'_>, peer: &Wasmtime, growth: Growth, kind: K
                 let null = wasmtime_peer::null(peer_kind);
                 for delta in growth.deltas(size) {
                     black_box(table.grow(&mut store, delta, null.clone()).expect("grow"));
+                }
+                store
+            },
+        )
+    });
+}
+
+/// wasmi's host growth of an empty table of `kind`'s peer, built (and dropped) outside the timed
+/// region.
+fn register_wasmi(group: &mut Group<'_>, wasmi: &Wasmi, growth: Growth, kind: Kind, size: u64) {
+    let Some(peer_kind) = kind.peer() else {
+        return;
+    };
+    group.bench(peer_kind, size, Variant::WasmiHost, |iters| {
+        time_with_setup(
+            iters,
+            || {
+                let mut store = wasmi.store();
+                let table = wasmi::Table::new(
+                    &mut store,
+                    wasmi_peer::table_type(peer_kind, 0),
+                    wasmi_peer::null(peer_kind),
+                )
+                .expect("wasmi Table::new");
+                (store, table)
+            },
+            |(mut store, table)| {
+                let null = wasmi_peer::null(peer_kind);
+                for delta in growth.deltas(size) {
+                    black_box(table.grow(&mut store, delta, null).expect("grow"));
                 }
                 store
             },

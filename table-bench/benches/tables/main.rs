@@ -1,5 +1,5 @@
-//! The criterion benchmarks of wasm-tables, with their baselines and Wasmtime, in one binary so
-//! that every comparison is measured in the same run.
+//! The criterion benchmarks of wasm-tables, with their baselines, Wasmtime and wasmi, in one
+//! binary so that every comparison is measured in the same run.
 //!
 //! `cargo xtask bench` runs this and writes `target/bench-report.md` and `target/bench-plot.svg`
 //! at the end; `cargo test -p table-bench --benches` (`cargo xtask bench --quick`) runs every
@@ -14,12 +14,14 @@ mod harness;
 mod heap;
 mod lazy;
 mod results;
+mod wasmi_peer;
 mod wasmtime_peer;
 
 use criterion::Criterion;
 use harness::Harness;
 use std::path::PathBuf;
 use std::time::Duration;
+use wasmi_peer::Wasmi;
 use wasmtime_peer::Wasmtime;
 
 /// Where the report goes and criterion writes: `TABLE_BENCH_TARGET_DIR` (set by
@@ -49,13 +51,14 @@ fn main() {
         .configure_from_args();
     let mut harness = Harness::new(criterion);
     let peer = Wasmtime::new();
+    let wasmi = Wasmi::new();
 
-    create::register(&mut harness, &peer);
-    grow::register(&mut harness, &peer);
-    bulk::register(&mut harness, &peer);
-    access::register(&mut harness, &peer);
+    create::register(&mut harness, &peer, &wasmi);
+    grow::register(&mut harness, &peer, &wasmi);
+    bulk::register(&mut harness, &peer, &wasmi);
+    access::register(&mut harness, &peer, &wasmi);
     lazy::register(&mut harness);
-    heap::register(&mut harness, &peer);
+    heap::register(&mut harness, &peer, &wasmi);
 
     harness.final_summary();
     if measuring() {
