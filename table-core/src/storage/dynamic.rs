@@ -13,6 +13,8 @@ use core::ptr::NonNull;
 /// added room (or takes a fresh zeroed block when the table more than doubles); the spare
 /// capacity is zero and never exceeds the maximum.
 /// All allocation is fallible.
+/// `repr(C)` with `base` and `size` first, as in the other storage (see `Slots`).
+#[repr(C)]
 pub struct DynamicStorage<T> {
     base: NonNull<T>,
     size: usize,

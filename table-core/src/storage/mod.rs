@@ -31,7 +31,13 @@ pub struct TableStorage<T: TableElement> {
 }
 
 /// Where the slots of a [`TableStorage`] live.
+///
+/// Both storages are `repr(C)` and start with the same two fields (base, size), and the enum is
+/// `repr(u8)`, so the base and size sit at the same offsets whichever storage it is: reading
+/// the slots is two loads with no branch on the storage, which matters in a caller's loop that
+/// must reload them (around a call that may write the table).
 #[derive(Debug)]
+#[repr(u8)]
 enum Slots<T: TableElement> {
     /// Fixed-capacity memory handed in by the embedder; never moves.
     Static(StaticStorage<T>),

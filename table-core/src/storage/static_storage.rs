@@ -9,6 +9,8 @@ use core::ptr::NonNull;
 ///
 /// Capacity is the number of whole elements in the memory, capped by the table's maximum.
 /// Growth only raises the size over memory that is already zero.
+/// `repr(C)` with `base` and `size` first, as in the other storage (see `Slots`).
+#[repr(C)]
 pub struct StaticStorage<T> {
     base: NonNull<T>,
     size: usize,

@@ -69,35 +69,37 @@ impl GcRefTable {
             *slot = new;
             return Ok(());
         }
-        // The barrier path gets the slot alone, so a runtime's `table.set` loop keeps the table's
-        // base and length in registers across it.
-        set_through_barrier(slot, value, store, index)?;
-        if new.holds_heap() {
+        self.set_through_barrier(index, value, store)
+    }
+
+    /// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the
+    /// write goes through `store` (and is recorded in the heap summary), or fails without one.
+    ///
+    /// Out of line and given the whole table, so the common case holds nothing live across
+    /// it: a caller's `table.set` loop reloads the table's base and size (two loads at fixed
+    /// offsets) instead of keeping the barrier's arguments and the summary in registers.
+    #[cold]
+    #[inline(never)]
+    fn set_through_barrier(
+        &mut self,
+        index: u64,
+        value: Option<&VMGcRef>,
+        store: Option<&mut dyn GcStore>,
+    ) -> Result<(), GcTableError> {
+        let slot = self.storage.get_mut(index)?;
+        match store {
+            Some(store) => write_through(slot, value, store),
+            None => {
+                let written = value.is_some_and(VMGcRef::is_heap).then_some(0);
+                require_no_heap(GcOperation::Set, index, written, || {
+                    slot.holds_heap().then_some(0)
+                })?;
+                *slot = GcRefSlot::unchecked_from(value);
+            }
+        }
+        if value.is_some_and(VMGcRef::is_heap) {
             self.storage.note_slow_write(index);
         }
         Ok(())
     }
-}
-
-/// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the write goes
-/// through `store`, or fails without one.
-#[cold]
-#[inline(never)]
-fn set_through_barrier(
-    slot: &mut GcRefSlot,
-    value: Option<&VMGcRef>,
-    store: Option<&mut dyn GcStore>,
-    index: u64,
-) -> Result<(), GcTableError> {
-    match store {
-        Some(store) => write_through(slot, value, store),
-        None => {
-            let written = value.is_some_and(VMGcRef::is_heap).then_some(0);
-            require_no_heap(GcOperation::Set, index, written, || {
-                slot.holds_heap().then_some(0)
-            })?;
-            *slot = GcRefSlot::unchecked_from(value);
-        }
-    }
-    Ok(())
 }
