@@ -45,6 +45,14 @@ pub unsafe trait TableElement: bytemuck::Zeroable + Copy + PartialEq + 'static {
             .iter()
             .fold(false, |found, slot| found | slot.needs_slow_path())
     }
+
+    /// Whether any slot of `values` or of `slots` (two blocks of the same length: what a copy
+    /// writes and what it overwrites) needs the slow path. A kind whose block test ends in a
+    /// reduction overrides this to reduce both blocks at once.
+    #[inline]
+    fn blocks_need_slow_path(values: &[Self], slots: &[Self]) -> bool {
+        Self::block_needs_slow_path(values) | Self::block_needs_slow_path(slots)
+    }
 }
 
 /// Compile-time proof, evaluated per element type, that the type meets the checkable part of

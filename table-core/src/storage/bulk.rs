@@ -256,18 +256,18 @@ fn copy_blocks<T: TableElement>(
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
-    let mut blocks = slots.chunks_exact_mut(BLOCK);
-    let mut sources = values.chunks_exact(BLOCK);
+    let (blocks, last_block) = slots.as_chunks_mut::<BLOCK>();
+    let (sources, last_values) = values.as_chunks::<BLOCK>();
     let mut wrote_slow = false;
-    for (block, values) in (&mut blocks).zip(&mut sources) {
+    for (block, values) in blocks.iter_mut().zip(sources) {
         wrote_slow |= copy_block(block, values, writer, slots_may_be_slow);
     }
-    let (block, values) = (blocks.into_remainder(), sources.remainder());
-    wrote_slow | copy_block(block, values, writer, slots_may_be_slow)
+    wrote_slow | copy_block(last_block, last_values, writer, slots_may_be_slow)
 }
 
-/// Copies `values` into `block`: as a slice when no slot is on the slow path, otherwise through
-/// the writer; returns whether a value was slow.
+/// Copies `values` into `block`: as bits when no slot is on the slow path, otherwise through
+/// the writer; returns whether a value was slow. The common case is one test over both blocks
+/// (one reduction, one branch) and one copy.
 #[inline(always)]
 fn copy_block<T: TableElement>(
     block: &mut [T],
@@ -275,22 +275,31 @@ fn copy_block<T: TableElement>(
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
-    let values_slow = T::block_needs_slow_path(values);
-    // One test over both, so the common case is a single branch per block.
-    if values_slow | (slots_may_be_slow && T::block_needs_slow_path(block)) {
-        copy_each(block, values, writer);
+    let slow = if slots_may_be_slow {
+        T::blocks_need_slow_path(values, block)
+    } else {
+        T::block_needs_slow_path(values)
+    };
+    if slow {
+        copy_each(block, values, writer)
     } else {
         block.copy_from_slice(values);
+        false
     }
-    values_slow
 }
 
-/// Writes each of `values` into the slot at the same position of `slots` through the writer.
+/// Writes each of `values` into the slot at the same position of `slots` through the writer;
+/// returns whether a value was slow.
 #[inline(never)]
-fn copy_each<T: TableElement>(slots: &mut [T], values: &[T], writer: &mut impl FnMut(&mut T, T)) {
+fn copy_each<T: TableElement>(
+    slots: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+) -> bool {
     for (slot, value) in slots.iter_mut().zip(values) {
         writer(slot, *value);
     }
+    T::block_needs_slow_path(values)
 }
 
 /// Copies the `len` slots from index `src` to index `dst` of `slots`, as `memmove` would. Both
@@ -380,8 +389,7 @@ fn copy_overlapping_block<T: TableElement>(
 ) {
     let from = src + offsets.start..src + offsets.end;
     let to = dst + offsets.start..dst + offsets.end;
-    if T::block_needs_slow_path(&slots[from.clone()]) | T::block_needs_slow_path(&slots[to.clone()])
-    {
+    if T::blocks_need_slow_path(&slots[from.clone()], &slots[to.clone()]) {
         let pairs = to.zip(from);
         if backwards {
             for (to, from) in pairs.rev() {
