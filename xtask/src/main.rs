@@ -23,7 +23,7 @@ usage: cargo xtask <job>
 
 jobs:
   asan    every crate's tests built with AddressSanitizer, leak detection on
-  bench   table benchmarks vs baselines and Wasmtime -> target/bench-report.md (`--quick`: smoke test)
+  bench   table benchmarks vs baselines, Wasmtime and wasmi -> target/bench-report.md (`--quick`: smoke test)
   ci      everything a change must pass: fmt, clippy, rustdoc, tests, the facade feature matrix,
           the spec scripts, valgrind, asan and both fuzzers for 60 s each
   fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay);
