@@ -1,12 +1,5 @@
-//! Element-agnostic storage for WebAssembly tables.
+#![doc = include_str!("../README.md")]
 //!
-//! `table-core` owns everything about a table that does not depend on what its slots hold:
-//! the memory (owned and growable, or fixed and handed in by a pooling allocator), overflow-safe
-//! bounds checks, the creation-limits and grow procedures with their resource-limiter calls, the
-//! errors those produce, and the [`VMTableDefinition`] that compiled code reads.
-//!
-//! Element crates (`table-func`, `table-gcref`, `table-cont`) wrap a [`TableStorage`] of their own
-//! slot type and add only what is true of their element: representation, tagging and barriers.
 //! Architecture invariant: this crate never names an element kind.
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]

@@ -11,6 +11,10 @@ use table_gcref::GcStore;
 /// Operations ask for what they need and report a typed error when it is missing and needed;
 /// the default context lends nothing, which is enough for non-GC values and eager or fully
 /// initialised funcref tables.
+///
+/// Examples: a funcref resolver in [`Table::get`](crate::Table::get) and
+/// [`Table::copy`](crate::Table::copy), a GC store in
+/// [`Table::visit_gc_roots`](crate::Table::visit_gc_roots).
 #[derive(Default)]
 pub struct TableContext<'a> {
     #[cfg(feature = "gc")]

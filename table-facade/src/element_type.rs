@@ -10,6 +10,8 @@ use table_core::TableElement;
 use wasmtime_environ::{WasmHeapTopType, WasmRefType};
 
 /// The element kind of a table.
+///
+/// Example: [`Table::element_type`](crate::Table::element_type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TableElementType {
     /// Function references (`funcref` and typed function references).
@@ -96,6 +98,10 @@ static_assertions::const_assert_eq!(
 /// The element size a pooling allocator sizes table slots with: the larger of funcref and GC
 /// reference. Continuations are left out on purpose: a pool that hosts continuation tables sizes
 /// them itself.
+///
+/// A pool slot for a table of up to `max` elements of any kind but continuations is
+/// `max * NOMINAL_MAX_TABLE_ELEMENT_SIZE` bytes; [`Table::new_static`](crate::Table::new_static)
+/// shows a table placed in such memory.
 pub const NOMINAL_MAX_TABLE_ELEMENT_SIZE: usize = if FUNC_ELEMENT_SIZE > GC_REF_ELEMENT_SIZE {
     FUNC_ELEMENT_SIZE
 } else {

@@ -13,6 +13,9 @@ use wasmtime_environ::Trap;
 /// per-kind `Table(..)` variants; continuation tables report `table-core`'s errors directly), so a
 /// caller matches traps and limiter errors in one place. The per-kind variants carry only what is
 /// particular to that kind.
+///
+/// Examples: [`Table::set`](crate::Table::set) (the trap an error stands for),
+/// [`Table::copy`](crate::Table::copy) (a copy between kinds).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FacadeError {

@@ -1,12 +1,9 @@
-//! One WebAssembly table type over every element kind, for VMs.
-//!
-//! A VM keeps tables of several element kinds side by side, hands their [`VMTableDefinition`]s to
-//! compiled code and runs `table.*` instructions on them without caring which kind each is.
-//! [`Table`] is that uniform handle: an enum with one variant per element kind, each behind a
-//! cargo feature (`func`, `gc`, `cont`; all on by default), built from a
-//! `wasmtime_environ::Table` type and `Tunables`, with the operations of the WebAssembly spec
-//! dispatched by kind. Typed access (`as_func_mut`, ...) reaches the per-kind table for work the
-//! facade does not wrap.
+// The crate page opens with the README's example, which uses every element kind; builds with
+// fewer kinds (the feature matrix) leave it out, as its code would not compile there.
+#![cfg_attr(
+    all(feature = "func", feature = "gc"),
+    doc = include_str!("../README.md")
+)]
 //!
 //! After every `grow` — failed or not — re-read [`Table::vmtable`]: a dynamic table may move.
 //!
@@ -75,4 +72,4 @@ pub use table_core::{
 #[cfg(feature = "func")]
 pub use table_func::{self, FuncRef, FuncTable, VMFuncRef};
 #[cfg(feature = "gc")]
-pub use table_gcref::{self, GcRefTable, GcStore, VMGcRef};
+pub use table_gcref::{self, GcRefTable, GcStore, I31, VMGcRef};

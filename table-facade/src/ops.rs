@@ -27,6 +27,25 @@ impl Table {
     ///
     /// A `TableOutOfBounds` trap when `index >= size`; a missing GC store or resolver where one
     /// is needed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "func")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{Table, TableContext, TableValue};
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Func), &Tunables::default_host(), None)?;
+    /// // A lazily initialised slot is resolved on first read: the runtime says what the module's
+    /// // initial elements put there (here: nothing).
+    /// let mut initial_element = |_index: u64| None;
+    /// let mut cx = TableContext::new().with_func_resolver(&mut initial_element);
+    /// assert_eq!(table.get(3, &mut cx)?, TableValue::Func(None));
+    /// assert!(table.get(4, &mut cx).is_err()); // out of bounds: a trap
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[inline]
     pub fn get(
         &mut self,
@@ -60,6 +79,26 @@ impl Table {
     /// [`FacadeError::WrongValueKind`]; a `TableOutOfBounds` trap when `index >= size`; a
     /// missing GC store where a heap reference is written or overwritten. Nothing is written on
     /// error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "gc")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{I31, Table, TableContext, TableValue, VMGcRef};
+    /// use table_facade::wasmtime_environ::Trap;
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Extern), &Tunables::default_host(), None)?;
+    /// let mut cx = TableContext::new(); // `i31ref`s and nulls need no GC store
+    /// let seven = TableValue::GcRef(Some(VMGcRef::from_i31(I31::wrapping_i32(7))));
+    /// table.set(1, &seven, &mut cx)?;
+    /// assert_eq!(table.get(1, &mut cx)?, seven);
+    /// let error = table.set(9, &seven, &mut cx).unwrap_err();
+    /// assert_eq!(error.as_trap(), Some(Trap::TableOutOfBounds));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[inline]
     pub fn set(
         &mut self,
@@ -87,6 +126,23 @@ impl Table {
     /// # Errors
     ///
     /// As for [`Table::set`], for the whole range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "cont")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{Table, TableContext, TableValue};
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Cont), &Tunables::default_host(), None)?;
+    /// let mut cx = TableContext::new();
+    /// table.fill(1, &TableValue::Cont(None), 3, &mut cx)?;
+    /// // The whole range is checked first: a fill past the end writes nothing.
+    /// assert!(table.fill(2, &TableValue::Cont(None), 3, &mut cx).is_err());
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[inline]
     pub fn fill(
         &mut self,
@@ -120,6 +176,32 @@ impl Table {
     ///
     /// [`FacadeError::WrongValueKind`]; the limiter's own error; a missing GC store for a heap
     /// reference `init`. A failed grow changes nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "func")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::wasmtime_environ::error::Error;
+    /// use table_facade::{Table, TableContext, TableLimiter, TableValue};
+    ///
+    /// /// Refuses every table above 6 elements.
+    /// struct AtMostSix;
+    /// impl TableLimiter for AtMostSix {
+    ///     fn table_growing(&mut self, _: usize, desired: usize, _: Option<usize>) -> Result<bool, Error> {
+    ///         Ok(desired <= 6)
+    ///     }
+    /// }
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Func), &Tunables::default_host(), None)?;
+    /// let (null, mut cx) = (TableValue::Func(None), TableContext::new());
+    /// assert_eq!(table.grow(2, &null, Some(&mut AtMostSix), &mut cx)?, Some(4)); // the old size
+    /// assert_eq!(table.grow(1, &null, Some(&mut AtMostSix), &mut cx)?, None); // `table.grow` -> -1
+    /// assert_eq!(table.size(), 6);
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[inline]
     pub fn grow(
         &mut self,
@@ -147,6 +229,27 @@ impl Table {
     /// # Errors
     ///
     /// As for [`Table::grow`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "cont")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use core::pin::pin;
+    /// use core::task::{Context, Poll, Waker};
+    /// use table_facade::{NoLimiter, Table, TableContext, TableValue};
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Cont), &Tunables::default_host(), None)?;
+    /// let (null, mut cx, mut limiter) = (TableValue::Cont(None), TableContext::new(), NoLimiter);
+    /// let mut growing = pin!(table.grow_async(3, &null, Some(&mut limiter), &mut cx));
+    /// let Poll::Ready(old_size) = growing.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
+    ///     unreachable!("the limiter does not suspend");
+    /// };
+    /// assert_eq!(old_size?, Some(4));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     pub async fn grow_async<L: AsyncTableLimiter + ?Sized>(
         &mut self,
         delta: u64,
@@ -180,6 +283,23 @@ impl Table {
     ///
     /// [`FacadeError::WrongValueKind`]; a `TableOutOfBounds` trap when the range is out of bounds;
     /// a missing GC store for heap references. Nothing is written on error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "gc")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{ElementSegment, I31, Table, TableContext, TableValue, VMGcRef};
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Any), &Tunables::default_host(), None)?;
+    /// let one = VMGcRef::from_i31(I31::wrapping_i32(1));
+    /// let segment = [Some(one.unchecked_copy()), None];
+    /// table.init(2, ElementSegment::GcRef(&segment), &mut TableContext::new())?;
+    /// assert_eq!(table.get(2, &mut TableContext::new())?, TableValue::GcRef(Some(one)));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[inline]
     pub fn init(
         &mut self,
@@ -212,6 +332,27 @@ impl Table {
     ///
     /// A `TableOutOfBounds` trap when either range is out of bounds; a missing GC store or
     /// funcref resolver where one is needed. Nothing is written on error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "gc")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{I31, Table, TableContext, TableValue, VMGcRef};
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Extern), &Tunables::default_host(), None)?;
+    /// let mut cx = TableContext::new();
+    /// let value = |n| TableValue::GcRef(Some(VMGcRef::from_i31(I31::wrapping_i32(n))));
+    /// table.set(0, &value(10), &mut cx)?;
+    /// table.set(1, &value(11), &mut cx)?;
+    /// // Overlapping ranges move like `memmove`.
+    /// table.copy_within(1, 0, 2, &mut cx)?;
+    /// assert_eq!(table.get(2, &mut cx)?, value(11));
+    /// assert_eq!(table.get(1, &mut cx)?, value(10));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[inline]
     pub fn copy_within(
         &mut self,
@@ -238,6 +379,31 @@ impl Table {
     /// # Errors
     ///
     /// [`FacadeError::CopyBetweenKinds`]; otherwise as for [`Table::copy_within`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(all(feature = "func", feature = "gc"))] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{FacadeError, Table, TableContext, TableElementType};
+    ///
+    /// let tunables = Tunables::default_host();
+    /// let mut dst = Table::new_dynamic(&ty(WasmHeapType::Func), &tunables, None)?;
+    /// let mut src = Table::new_dynamic(&ty(WasmHeapType::Func), &tunables, None)?;
+    /// let mut externs = Table::new_dynamic(&ty(WasmHeapType::Extern), &tunables, None)?;
+    /// // A lazy source's uninitialised slots are resolved before they are copied.
+    /// let mut initial_element = |_index: u64| None;
+    /// let mut cx = TableContext::new().with_func_resolver(&mut initial_element);
+    /// Table::copy(&mut dst, &mut src, 0, 2, 2, &mut cx)?;
+    /// let error = Table::copy(&mut dst, &mut externs, 0, 0, 1, &mut cx).unwrap_err();
+    /// assert!(matches!(
+    ///     error,
+    ///     FacadeError::CopyBetweenKinds { dst: TableElementType::Func, src: TableElementType::GcRef }
+    /// ));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[inline]
     pub fn copy(
         dst: &mut Table,
@@ -276,6 +442,34 @@ impl Table {
     /// Visits every slot of a GC-reference table that holds a heap reference, mutably, so a
     /// tracing collector can mark it and a moving collector can rewrite it. Tables of other
     /// kinds hold no GC roots.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "gc")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{GcStore, Table, TableContext, TableValue, VMGcRef};
+    ///
+    /// /// A collector that keeps no counts.
+    /// struct Tracing;
+    /// impl GcStore for Tracing {
+    ///     fn clone_gc_ref(&mut self, gc_ref: &VMGcRef) -> VMGcRef {
+    ///         gc_ref.unchecked_copy()
+    ///     }
+    ///     fn drop_gc_ref(&mut self, _: VMGcRef) {}
+    /// }
+    ///
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Any), &Tunables::default_host(), None)?;
+    /// let mut store = Tracing;
+    /// let mut cx = TableContext::new().with_gc_store(&mut store);
+    /// table.fill(0, &TableValue::GcRef(Some(VMGcRef::from_heap_index(16).unwrap())), 2, &mut cx)?;
+    /// // A moving collector rewrites each root in place.
+    /// table.visit_gc_roots(&mut |root| *root = VMGcRef::from_heap_index(32).unwrap());
+    /// assert_eq!(table.get(1, &mut cx)?, TableValue::GcRef(Some(VMGcRef::from_heap_index(32).unwrap())));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     #[cfg(feature = "gc")]
     pub fn visit_gc_roots(&mut self, visit: &mut dyn FnMut(&mut table_gcref::VMGcRef)) {
         #[allow(

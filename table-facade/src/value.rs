@@ -12,6 +12,9 @@ use table_gcref::VMGcRef;
 ///
 /// A GC reference held here is owned by whoever holds the value: writing it into a table clones
 /// it through the GC store, and reading one out of a table yields a clone the caller must release.
+///
+/// Examples: [`Table::set`](crate::Table::set), [`Table::fill`](crate::Table::fill),
+/// [`Table::grow`](crate::Table::grow).
 #[derive(Debug, PartialEq, Eq)]
 pub enum TableValue {
     /// A function reference.
@@ -66,6 +69,8 @@ impl TableValue {
 }
 
 /// An element segment's values, of one kind, for [`Table::init`](crate::Table::init).
+///
+/// Example: [`Table::init`](crate::Table::init).
 #[derive(Debug, Clone, Copy)]
 pub enum ElementSegment<'a> {
     /// Function references.

@@ -50,6 +50,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     )?;
     crate::bench::run(&["--quick".to_string()])?;
     facade_feature_matrix()?;
+    run_step("package", &mut package_library_crates())?;
     run_step("spec", &mut cargo(&["xtask", "spec"]))?;
     crate::valgrind::run(&[])?;
     crate::asan::run(&[])?;
@@ -80,4 +81,24 @@ fn facade_feature_matrix() -> Result<(), String> {
         run_step(&format!("facade[{feature}] test"), &mut cargo(&test))?;
     }
     Ok(())
+}
+
+/// The crates a runtime depends on, in dependency order.
+const LIBRARY_CRATES: [&str; 5] = [
+    "table-core",
+    "table-func",
+    "table-gcref",
+    "table-cont",
+    "table-facade",
+];
+
+/// Packages the library crates in one call, so cargo verifies each one by building it from its
+/// tarball against the tarballs of the others (not their workspace sources). `--allow-dirty`
+/// because the step checks what would be published, not the state of the checkout.
+fn package_library_crates() -> Command {
+    let mut args = vec!["package", "--allow-dirty"];
+    for name in LIBRARY_CRATES {
+        args.extend(["-p", name]);
+    }
+    cargo(&args)
 }
