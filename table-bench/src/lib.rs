@@ -9,14 +9,14 @@
 //!   keeps each benchmark's estimates;
 //! - [`report`]: pairing our measurements with their baseline and the peers, and the Markdown;
 //! - [`targets`]: the speed targets, checked against a report;
-//! - [`plot`]: the SVG plot;
+//! - [`chart`]: the SVG plot, drawn with `plotters`;
 //! - [`output`]: writing both files;
 //! - [`number`]: number formatting.
 
+pub mod chart;
 pub mod id;
 pub mod number;
 pub mod output;
-pub mod plot;
 pub mod report;
 pub mod targets;
 

@@ -1,6 +1,6 @@
 //! Writing the report and its plot next to criterion's results.
 
-use crate::plot;
+use crate::chart;
 use crate::report::Report;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,8 @@ pub struct ReportFiles {
 ///
 /// # Errors
 ///
-/// Any I/O error creating the directory or writing a file.
+/// Any I/O error creating the directory or writing a file, or a drawing error from the plot
+/// (see [`chart::svg`]).
 pub fn write(dir: &Path, report: &Report) -> io::Result<ReportFiles> {
     std::fs::create_dir_all(dir)?;
     let files = ReportFiles {
@@ -36,6 +37,6 @@ pub fn write(dir: &Path, report: &Report) -> io::Result<ReportFiles> {
         "\n## Plot\n\n![ns per element against size]({PLOT_FILE})\n"
     ));
     std::fs::write(&files.report, markdown)?;
-    std::fs::write(&files.plot, plot::svg(report))?;
+    std::fs::write(&files.plot, chart::svg(report)?)?;
     Ok(files)
 }

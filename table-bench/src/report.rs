@@ -272,8 +272,8 @@ impl Report {
         })
     }
 
-    /// The report as Markdown: the targets and whether each is met, every row, and what each
-    /// operation, baseline and peer does.
+    /// The report as Markdown: the targets and whether each is met, every row with whether it
+    /// meets the targets covering it, and what each operation, baseline and peer does.
     pub fn markdown(&self) -> String {
         let mut out = String::new();
         out.push_str("# wasm-tables benchmarks\n\n");
@@ -292,37 +292,46 @@ impl Report {
         if !self.run.is_empty() {
             let _ = writeln!(out, "{}\n", self.run);
         }
+        let checks = targets::check(self);
         out.push_str("## Targets\n\n");
-        out.push_str(&targets_markdown(&targets::check(self)));
+        out.push_str(&targets_markdown(&checks));
         out.push_str("\n## Results\n\n");
         out.push_str(
-            "| op | kind | storage | size | ours ns/elem | baseline ns/elem | ours/baseline \
-             | Wasmtime wasm ns/elem | Wasmtime host ns/elem | ours/Wasmtime \
-             | wasmi host ns/elem | ours/wasmi |\n",
+            "Figures first, then ours divided by each; **target met** is whether the row meets \
+             every target above that covers it (**NO** if any misses, — if none covers it).\n\n",
         );
-        out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str(
+            "| operation | kind | storage | size | ours ns/elem | baseline ns/elem \
+             | Wasmtime wasm ns/elem | Wasmtime host ns/elem | wasmi host ns/elem \
+             | ours/baseline | ours/Wasmtime | ours/wasmi | target met |\n",
+        );
+        out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        let verdicts = row_verdicts(&checks);
         for row in &self.rows {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 row.op,
                 row.kind,
                 row.storage.name(),
                 size_label(row.size),
                 with_spread(row.ours, Some(row.ours_spread), format_ns),
                 optional(row.baseline, format_ns),
+                optional(row.wasmtime_wasm, format_ns),
+                optional(row.wasmtime_host, format_ns),
+                optional(row.wasmi_host, format_ns),
                 optional(row.baseline_ratio(), |ratio| {
                     with_spread(ratio, row.baseline_ratio_spread(), format_ratio)
                 }),
-                optional(row.wasmtime_wasm, format_ns),
-                optional(row.wasmtime_host, format_ns),
                 optional(row.wasmtime_ratio(), |ratio| {
                     with_spread(ratio, row.wasmtime_ratio_spread(), format_ratio)
                 }),
-                optional(row.wasmi_host, format_ns),
                 optional(row.wasmi_ratio(), |ratio| {
                     with_spread(ratio, row.wasmi_ratio_spread(), format_ratio)
                 }),
+                verdicts
+                    .get(&row.label())
+                    .map_or("—", |verdict| verdict.markdown()),
             );
         }
         out.push_str("\n## What each operation measures\n\n");
@@ -365,6 +374,49 @@ fn targets_markdown(checks: &[TargetCheck]) -> String {
         );
     }
     out
+}
+
+/// What the targets covering one row say about it, all together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Every covering target was measured and met.
+    Met,
+    /// At least one covering target was measured and missed.
+    Missed,
+    /// None missed, but at least one could not be measured (its comparison is missing).
+    NotMeasured,
+}
+
+impl Verdict {
+    fn markdown(self) -> &'static str {
+        match self {
+            Verdict::Met => "yes",
+            Verdict::Missed => "**NO**",
+            Verdict::NotMeasured => "not measured",
+        }
+    }
+
+    /// The verdict of a row after one more check: a miss outweighs everything, and a check
+    /// that could not be measured outweighs a met one.
+    fn with(self, met: Option<bool>) -> Self {
+        match (self, met) {
+            (Verdict::Missed, _) | (_, Some(false)) => Verdict::Missed,
+            (Verdict::NotMeasured, _) | (_, None) => Verdict::NotMeasured,
+            (Verdict::Met, Some(true)) => Verdict::Met,
+        }
+    }
+}
+
+/// The verdict of every row some target covers, by the row's label (the checks' subject).
+fn row_verdicts(checks: &[TargetCheck]) -> BTreeMap<String, Verdict> {
+    let mut verdicts = BTreeMap::new();
+    for check in checks {
+        let verdict = verdicts
+            .entry(check.subject.clone())
+            .or_insert(Verdict::Met);
+        *verdict = verdict.with(check.met());
+    }
+    verdicts
 }
 
 /// `value` followed by its spread, as `1.02x (0.98x–1.07x)`.

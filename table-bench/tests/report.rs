@@ -1,45 +1,14 @@
-//! The report pairs each measurement of ours with the baseline and Wasmtime of the same run,
-//! checks the issue's targets, and writes Markdown and SVG.
+//! The report pairs each measurement of ours with the baseline, Wasmtime and wasmi of the same
+//! run, checks the issue's targets, and writes Markdown (the plot has its own tests in `chart.rs`).
 
+mod common;
+
+use common::{MILLION, fill_func_million, measured};
 use std::path::Path;
 use table_bench::number::{format_ratio, significant};
 use table_bench::report::size_label;
 use table_bench::targets::{self, Bound};
-use table_bench::{BenchId, Kind, Measurement, Op, Report, Spread, Storage, Variant, output, plot};
-
-const MILLION: u64 = 1_000_000;
-
-fn measured(op: Op, kind: Kind, size: u64, variant: Variant, ns_per_iter: f64) -> Measurement {
-    let id = BenchId {
-        op,
-        kind,
-        size,
-        variant,
-    };
-    Measurement::exact(id, ns_per_iter)
-}
-
-fn fill_func_million() -> Vec<Measurement> {
-    vec![
-        measured(
-            Op::Fill,
-            Kind::Func,
-            MILLION,
-            Variant::Ours(Storage::Dynamic),
-            1.0e6,
-        ),
-        measured(
-            Op::Fill,
-            Kind::Func,
-            MILLION,
-            Variant::Ours(Storage::Static),
-            1.5e6,
-        ),
-        measured(Op::Fill, Kind::Func, MILLION, Variant::Baseline, 0.5e6),
-        measured(Op::Fill, Kind::Func, MILLION, Variant::WasmtimeWasm, 2.0e6),
-        measured(Op::Fill, Kind::Func, MILLION, Variant::WasmtimeHost, 4.0e6),
-    ]
-}
+use table_bench::{BenchId, Kind, Measurement, Op, Report, Spread, Storage, Variant, output};
 
 #[test]
 fn a_row_pairs_ours_with_the_baseline_and_wasmtime_of_the_same_op_kind_and_size() {
@@ -197,31 +166,14 @@ fn markdown_lists_every_row_and_marks_missed_targets() {
     let markdown = report.markdown();
     assert!(
         markdown.contains(
-            "| fill | func | dynamic | 1e6 | 1.00 | 0.500 | 2.00x | 2.00 | 4.00 | 0.500x |"
-        )
+            "| fill | func | dynamic | 1e6 | 1.00 | 0.500 | 2.00 | 4.00 | — | 2.00x | 0.500x | — \
+             | **NO** |"
+        ),
+        "{markdown}"
     );
     assert!(markdown.contains("| fill | func | static | 1e6 | 1.50 |"));
     assert!(markdown.contains("**NO**"));
     assert!(markdown.contains("`slice::fill`"));
-}
-
-#[test]
-fn the_plot_has_one_panel_per_operation_and_kind() {
-    let mut measurements = fill_func_million();
-    measurements.push(measured(
-        Op::Get,
-        Kind::Gc,
-        1_000,
-        Variant::Ours(Storage::Dynamic),
-        1000.0,
-    ));
-    let svg = plot::svg(&Report::from_measurements(&measurements));
-    assert!(svg.starts_with("<svg"));
-    assert!(svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains(">fill · func</text>"));
-    assert!(svg.contains(">get · gc</text>"));
-    // Ours (two storages), baseline and both Wasmtime variants at 1e6 for fill; ours for get.
-    assert_eq!(svg.matches("<circle").count(), 6);
 }
 
 #[test]
@@ -287,7 +239,8 @@ fn each_figure_and_ratio_shows_its_spread_and_the_header_names_the_run() {
     assert!(markdown.contains("Run on: a test CPU."));
     assert!(
         markdown.contains(
-            "| fill | func | dynamic | 1e6 | 1.00 (0.900–1.20) | 0.500 | 2.00x (1.50x–3.00x) |"
+            "| fill | func | dynamic | 1e6 | 1.00 (0.900–1.20) | 0.500 | 2.00 | 4.00 | — \
+             | 2.00x (1.50x–3.00x) |"
         ),
         "{markdown}"
     );
@@ -365,13 +318,12 @@ fn wasmi_host_is_a_column_with_its_own_ratio_and_spread() {
     assert_eq!((spread.low, spread.high), (0.3, 1.0));
     assert_eq!(row.wasmtime(), None, "wasmi is not a Wasmtime figure");
     let markdown = report.markdown();
+    assert!(markdown.contains(
+        "| Wasmtime host ns/elem | wasmi host ns/elem | ours/baseline | ours/Wasmtime \
+             | ours/wasmi | target met |"
+    ));
     assert!(
-        markdown.contains(
-            "| Wasmtime host ns/elem | ours/Wasmtime | wasmi host ns/elem | ours/wasmi |"
-        )
-    );
-    assert!(
-        markdown.contains("| — | — | — | 2.00 | 0.500x (0.300x–1.00x) |"),
+        markdown.contains("| — | — | 2.00 | 2.00x (1.50x–2.50x) | — | 0.500x (0.300x–1.00x) |"),
         "{markdown}"
     );
     assert!(
@@ -413,28 +365,6 @@ fn wasmi_is_paired_through_the_peer_kind_and_operation() {
         .row(Op::Set, Kind::GcSummary, Storage::Static, 1_000)
         .expect("summary set row");
     assert_eq!(summary.wasmi_ratio(), Some(0.25));
-}
-
-#[test]
-fn the_plot_draws_wasmi_as_its_own_line() {
-    let mut measurements = fill_func_million();
-    measurements.push(measured(
-        Op::Fill,
-        Kind::Func,
-        1_000,
-        Variant::WasmiHost,
-        3.0e3,
-    ));
-    measurements.push(measured(
-        Op::Fill,
-        Kind::Func,
-        MILLION,
-        Variant::WasmiHost,
-        3.0e6,
-    ));
-    let svg = plot::svg(&Report::from_measurements(&measurements));
-    assert!(svg.contains(">wasmi host</text>"), "legend entry");
-    assert!(svg.contains("<title>wasmi host: 3.00 ns/elem at 1e6</title>"));
 }
 
 /// Each baseline limit of the issue's table: a row just under its limit meets the one target
@@ -552,4 +482,107 @@ fn the_peer_targets_skip_rows_the_peer_did_not_measure() {
         ["fill func dynamic 1e6", "fill func static 1e6"]
     );
     assert!(peer_checks("wasmi's host API on every row").is_empty());
+}
+
+fn wasmi(ns: f64) -> (Variant, f64, Spread) {
+    (Variant::WasmiHost, ns, Spread::point(ns))
+}
+
+/// The cells of the Results row that starts with `prefix`, trimmed.
+fn results_row(markdown: &str, prefix: &str) -> Vec<String> {
+    let line = markdown
+        .lines()
+        .find(|line| line.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no row {prefix} in\n{markdown}"));
+    line.trim_matches('|')
+        .split('|')
+        .map(|cell| cell.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_results_name_each_figure_then_each_ratio_then_whether_the_targets_are_met() {
+    let markdown = Report::from_measurements(&fill_func_million()).markdown();
+    assert!(
+        markdown.contains(
+            "| operation | kind | storage | size | ours ns/elem | baseline ns/elem \
+             | Wasmtime wasm ns/elem | Wasmtime host ns/elem | wasmi host ns/elem \
+             | ours/baseline | ours/Wasmtime | ours/wasmi | target met |\n\
+             |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        ),
+        "{markdown}"
+    );
+    let row = results_row(&markdown, "| fill | func | static | 1e6 |");
+    assert_eq!(row.len(), 13, "{row:?}");
+}
+
+/// The last column of a row: **NO** if any target covering the row misses, `not measured` if
+/// none misses but one lacks its comparison, `yes` if all are met, — if no target covers it.
+#[test]
+fn the_target_met_column_sums_up_every_target_covering_the_row() {
+    let cases = [
+        // fill func 1e6 is covered by the 1.15x baseline limit (and by each peer it has).
+        (
+            "one target, met",
+            MILLION,
+            vec![ours(1.1), baseline(1.0)],
+            1,
+            "yes",
+        ),
+        (
+            "one target, missed",
+            MILLION,
+            vec![ours(1.2), baseline(1.0)],
+            1,
+            "**NO**",
+        ),
+        (
+            "two targets, both met",
+            MILLION,
+            vec![ours(1.0), baseline(1.0), wasmi(1.5)],
+            2,
+            "yes",
+        ),
+        (
+            "two targets, the peer one missed",
+            MILLION,
+            vec![ours(1.0), baseline(1.0), wasmi(0.9)],
+            2,
+            "**NO**",
+        ),
+        (
+            "two targets, the baseline one missed",
+            MILLION,
+            vec![ours(2.0), baseline(1.0), wasmi(4.0)],
+            2,
+            "**NO**",
+        ),
+        (
+            "covered, no baseline",
+            MILLION,
+            vec![ours(1.0)],
+            1,
+            "not measured",
+        ),
+        // No target names fill at 1e3, and no peer was measured.
+        ("not covered", 1_000, vec![ours(9.0), baseline(1.0)], 0, "—"),
+    ];
+    for (case, size, figures, covering, expected) in cases {
+        let report = one_row(Op::Fill, Kind::Func, size, &figures);
+        let subject = format!("fill func dynamic {}", size_label(size));
+        let checks = targets::check(&report);
+        assert_eq!(
+            checks
+                .iter()
+                .filter(|check| check.subject == subject)
+                .count(),
+            covering,
+            "{case}: targets covering {subject}"
+        );
+        let row = results_row(
+            &report.markdown(),
+            &format!("| fill | func | dynamic | {} |", size_label(size)),
+        );
+        assert_eq!(row.last().map(String::as_str), Some(expected), "{case}");
+    }
 }
