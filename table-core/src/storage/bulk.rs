@@ -318,6 +318,13 @@ fn copy_each<T: TableElement>(
 /// copied with [`copy_blocks`]. Closer ranges are walked a block at a time, each block moved
 /// with `copy_within` (itself a `memmove`) or, through the writer, slot by slot in `memmove`
 /// direction.
+///
+/// Overlapping ranges read each slot once in the common case: the destination of a piece is
+/// exactly the source of the full-length piece copied just before it (going backwards, the
+/// piece at offsets `[a, a + distance)` writes `dst + a = src + distance + a`, the source of the
+/// piece at `a + distance`; going forwards, the mirror image), which has not been written yet.
+/// When that source held no slow slot, neither do the slots this piece overwrites, and they are
+/// not read again.
 fn copy_within_blocks<T: TableElement>(
     slots: &mut [T],
     src: usize,
@@ -328,8 +335,15 @@ fn copy_within_blocks<T: TableElement>(
     let distance = src.abs_diff(dst);
     let backwards = dst > src;
     if distance >= BLOCK {
+        // Whether the piece copied last was full-length and its values held no slow slot: then
+        // they are exactly the slots the next piece overwrites.
+        let mut overwritten_known_fast = false;
         in_memmove_order(len, distance.min(len), backwards, |offsets| {
-            copy_disjoint_piece(slots, src, dst, offsets, writer);
+            let full_length = offsets.len() == distance;
+            let slots_may_be_slow = !overwritten_known_fast;
+            let wrote_slow =
+                copy_disjoint_piece(slots, src, dst, offsets, writer, slots_may_be_slow);
+            overwritten_known_fast = full_length && !wrote_slow;
         });
     } else {
         in_memmove_order(len, BLOCK, backwards, |offsets| {
@@ -359,21 +373,34 @@ fn in_memmove_order(
     }
 }
 
-/// Copies a piece whose source and destination slots do not overlap, in blocks.
+/// Copies a piece whose source and destination slots do not overlap, in blocks, and returns
+/// whether any value it copied was slow; the overwritten slots are tested only when
+/// `slots_may_be_slow`.
 fn copy_disjoint_piece<T: TableElement>(
     slots: &mut [T],
     src: usize,
     dst: usize,
     offsets: Range<usize>,
     writer: &mut impl FnMut(&mut T, T),
-) {
+    slots_may_be_slow: bool,
+) -> bool {
     let (from, to, len) = (src + offsets.start, dst + offsets.start, offsets.len());
     if from < to {
         let (head, tail) = slots.split_at_mut(to);
-        copy_blocks(&mut tail[..len], &head[from..from + len], writer, true);
+        copy_blocks(
+            &mut tail[..len],
+            &head[from..from + len],
+            writer,
+            slots_may_be_slow,
+        )
     } else {
         let (head, tail) = slots.split_at_mut(from);
-        copy_blocks(&mut head[to..to + len], &tail[..len], writer, true);
+        copy_blocks(
+            &mut head[to..to + len],
+            &tail[..len],
+            writer,
+            slots_may_be_slow,
+        )
     }
 }
 
