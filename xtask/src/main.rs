@@ -8,6 +8,7 @@ mod bench;
 mod ci;
 mod command;
 mod fuzz;
+mod size;
 mod spec;
 mod valgrind;
 mod wasmtime;
@@ -28,6 +29,8 @@ jobs:
           the spec scripts, valgrind, asan and both fuzzers for 60 s each
   fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay);
           `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`)
+  size    `.text` bytes of a VM-shaped binary per facade feature set, and a check that kinds left
+          out link no symbols -> target/size-report.md
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
   valgrind every crate's tests under valgrind memcheck
   wasmtime Wasmtime 44 with its table module replaced by wasm-tables: the spec testsuite on stock
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("ci") => ci::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("size") => size::run(&args[1..]),
         Some("spec") => spec::run(&args[1..]),
         Some("valgrind") => valgrind::run(&args[1..]),
         Some("wasmtime") => wasmtime::run(&args[1..]),
