@@ -69,7 +69,7 @@ impl GcRefTable {
             *slot = new;
             return Ok(());
         }
-        self.set_through_barrier(index, value, store)
+        self.set_through_barrier(index, new, store)
     }
 
     /// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the
@@ -77,15 +77,18 @@ impl GcRefTable {
     ///
     /// Out of line and given the whole table, so the common case holds nothing live across
     /// it: a caller's `table.set` loop reloads the table's base and size (two loads at fixed
-    /// offsets) instead of keeping the barrier's arguments and the summary in registers.
+    /// offsets) instead of keeping the barrier's arguments and the summary in registers. The
+    /// value comes as bits, not as the caller's reference, so the caller's value does not escape
+    /// into the call and its test can stay in a register for the whole loop.
     #[cold]
     #[inline(never)]
     fn set_through_barrier(
         &mut self,
         index: u64,
-        value: Option<&VMGcRef>,
+        new: GcRefSlot,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
+        let value = new.as_gc_ref();
         let slot = self.storage.get_mut(index)?;
         match store {
             Some(store) => write_through(slot, value, store),
