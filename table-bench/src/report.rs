@@ -286,8 +286,9 @@ impl Report {
              shown against both of our storages; it has no continuation tables in this build. \
              wasmi is measured through its host `Table` API only: its tables are vectors of \
              32-bit handles with funcref and externref elements, so its `externref` table (holding \
-             a host `ExternRef`; wasmi has no i31 and no collector) stands for the GC kinds, and \
-             it has neither `table.init` in that API nor continuation tables.\n\n",
+             a host `ExternRef`; wasmi has no i31 and no collector, so it is not measured on the \
+             heap-reference operations) stands for the GC kinds, and it has neither `table.init` \
+             in that API nor continuation tables.\n\n",
         );
         if !self.run.is_empty() {
             let _ = writeln!(out, "{}\n", self.run);

@@ -58,7 +58,7 @@ fn main() {
     bulk::register(&mut harness, &peer, &wasmi);
     access::register(&mut harness, &peer, &wasmi);
     lazy::register(&mut harness);
-    heap::register(&mut harness, &peer, &wasmi);
+    heap::register(&mut harness, &peer);
 
     harness.final_summary();
     if measuring() {
