@@ -26,7 +26,8 @@ jobs:
   asan    every crate's tests built with AddressSanitizer, leak detection on
   bench   table benchmarks vs baselines, Wasmtime and wasmi -> target/bench-report.md (`--quick`: smoke test)
   ci      everything a change must pass: fmt, clippy, rustdoc, tests, the facade feature matrix,
-          the spec scripts, valgrind, asan and both fuzzers for 60 s each
+          the library crates packaged, the spec scripts, valgrind, asan and both fuzzers for 60 s
+          each
   fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay);
           `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`)
   size    `.text` bytes of a VM-shaped binary per facade feature set, and a check that kinds left

@@ -1,9 +1,9 @@
 //! `cargo xtask size`: what linking each element kind costs a VM, and the check that a kind whose
 //! feature is off is not linked at all.
 //!
-//! The job builds `table-facade`'s `size_vm` example (a VM-shaped program that uses every kind
+//! The job builds the `table-size-probe` package (a VM-shaped program that uses every kind
 //! it is built with) in release, once per feature set, into `target/size`, and keeps a copy of
-//! each binary there (`size_vm-<set>`). From each binary it reads, with the `object` crate:
+//! each binary there (`table-size-probe-<set>`). From each binary it reads, with the `object` crate:
 //!
 //! - the size of `.text`. Stripping removes symbol tables, not code, so `.text` is the same in a
 //!   stripped copy; the job measures the unstripped binary because it needs the symbols too;
@@ -20,8 +20,8 @@ use object::{Object, ObjectSection, ObjectSymbol};
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-/// The example that is built and measured.
-const EXAMPLE: &str = "size_vm";
+/// The package (and binary) that is built and measured.
+const PROBE: &str = "table-size-probe";
 
 /// The facade's feature sets that are measured, each a VM that links those kinds. The first is
 /// the baseline the others are compared with (the facade does not build without a kind).
@@ -82,9 +82,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "build",
             "--release",
             "-p",
-            "table-facade",
-            "--example",
-            EXAMPLE,
+            PROBE,
             "--no-default-features",
             "--features",
             features,
@@ -97,8 +95,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         build.env("RUSTFLAGS", rustflags.trim_start());
         run_step(&format!("build `{features}`"), &mut build)?;
 
-        let built = size_dir.join("release/examples").join(EXAMPLE);
-        let kept = size_dir.join(format!("{EXAMPLE}-{}", features.replace(',', "-")));
+        let built = size_dir.join("release").join(PROBE);
+        let kept = size_dir.join(format!("{PROBE}-{}", features.replace(',', "-")));
         std::fs::copy(&built, &kept)
             .map_err(|error| format!("copying {} failed: {error}", built.display()))?;
         let elf = std::fs::read(&kept)

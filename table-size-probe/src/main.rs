@@ -8,7 +8,7 @@
 //! Every input passes through `black_box`, so the optimiser can neither fold an operation away nor
 //! specialise a call site to the one kind it happens to see here.
 //!
-//! Run with `cargo run -p table-facade --example size_vm --no-default-features --features func`
+//! Run with `cargo run -p table-size-probe --no-default-features --features func`
 //! (any non-empty set of `func`, `gc` and `cont`).
 
 use std::hint::black_box;
