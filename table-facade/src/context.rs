@@ -26,11 +26,44 @@ pub struct TableContext<'a> {
 
 impl<'a> TableContext<'a> {
     /// A context that lends nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "cont")] {
+    /// use table_facade::TableContext;
+    ///
+    /// // Enough for tables whose operations need nothing from the runtime (here, continuations).
+    /// let cx = TableContext::new();
+    /// # drop(cx);
+    /// # }
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Lends the runtime's GC store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "gc")] {
+    /// use table_facade::{GcStore, TableContext, VMGcRef};
+    ///
+    /// /// A collector that keeps no counts.
+    /// struct Tracing;
+    /// impl GcStore for Tracing {
+    ///     fn clone_gc_ref(&mut self, gc_ref: &VMGcRef) -> VMGcRef {
+    ///         gc_ref.unchecked_copy()
+    ///     }
+    ///     fn drop_gc_ref(&mut self, _: VMGcRef) {}
+    /// }
+    ///
+    /// let mut collector = Tracing;
+    /// let cx = TableContext::new().with_gc_store(&mut collector);
+    /// # drop(cx);
+    /// # }
+    /// ```
     #[cfg(feature = "gc")]
     pub fn with_gc_store(mut self, store: &'a mut (dyn GcStore + Send)) -> Self {
         self.gc_store = Some(store);
@@ -39,6 +72,19 @@ impl<'a> TableContext<'a> {
 
     /// Lends the resolver of uninitialised slots of lazy funcref tables: given a slot index of
     /// the table being read or copied from, it returns the module's initial element there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "func")] {
+    /// use table_facade::{FuncRef, TableContext};
+    ///
+    /// // The module's initial elements: here every slot starts null.
+    /// let mut initial_element = |_index: u64| -> Option<FuncRef> { None };
+    /// let cx = TableContext::new().with_func_resolver(&mut initial_element);
+    /// # drop(cx);
+    /// # }
+    /// ```
     #[cfg(feature = "func")]
     pub fn with_func_resolver(
         mut self,

@@ -25,6 +25,16 @@ pub enum TableElementType {
 impl TableElementType {
     /// The element kind of tables whose elements have type `ref_type`: `func` -> funcref;
     /// `any`, `extern` and `exn` -> GC reference; `cont` -> continuation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use table_facade::TableElementType;
+    /// use table_facade::wasmtime_environ::{WasmHeapType, WasmRefType};
+    ///
+    /// let anyref = WasmRefType { nullable: true, heap_type: WasmHeapType::Any };
+    /// assert_eq!(TableElementType::of(&anyref), TableElementType::GcRef);
+    /// ```
     pub fn of(ref_type: &WasmRefType) -> Self {
         match ref_type.heap_type.top() {
             WasmHeapTopType::Func => TableElementType::Func,
@@ -36,6 +46,15 @@ impl TableElementType {
     }
 
     /// The size in bytes of one stored element of this kind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use table_facade::TableElementType;
+    ///
+    /// // What a pool sizes a slot of 100 continuation elements with.
+    /// assert_eq!(100 * TableElementType::Cont.element_size(), 100 * 2 * size_of::<usize>());
+    /// ```
     pub const fn element_size(self) -> usize {
         match self {
             TableElementType::Func => FUNC_ELEMENT_SIZE,
@@ -45,6 +64,14 @@ impl TableElementType {
     }
 
     /// The cargo feature of this crate that compiles the kind in.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use table_facade::TableElementType;
+    ///
+    /// assert_eq!(TableElementType::GcRef.feature(), "gc");
+    /// ```
     pub const fn feature(self) -> &'static str {
         match self {
             TableElementType::Func => "func",
@@ -54,6 +81,14 @@ impl TableElementType {
     }
 
     /// Whether this build of the facade can hold tables of this kind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use table_facade::TableElementType;
+    ///
+    /// assert_eq!(TableElementType::Func.is_enabled(), cfg!(feature = "func"));
+    /// ```
     pub const fn is_enabled(self) -> bool {
         match self {
             TableElementType::Func => cfg!(feature = "func"),

@@ -72,6 +72,27 @@ pub enum FacadeError {
 
 impl FacadeError {
     /// The trap a WebAssembly program observes for this error, if it is one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "cont")] {
+    /// use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// use table_facade::wasmtime_environ::Trap;
+    /// use table_facade::{Table, TableContext, TableValue};
+    ///
+    /// let ty = TableType {
+    ///     idx_type: IndexType::I32,
+    ///     limits: Limits { min: 1, max: None },
+    ///     ref_type: WasmRefType { nullable: true, heap_type: WasmHeapType::Cont },
+    /// };
+    /// let mut table = Table::new_dynamic(&ty, &Tunables::default_host(), None)?;
+    /// let error = table.fill(0, &TableValue::Cont(None), 2, &mut TableContext::new()).unwrap_err();
+    /// // What the WebAssembly program sees: the trap `table.fill` raises.
+    /// assert_eq!(error.as_trap(), Some(Trap::TableOutOfBounds));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
     pub fn as_trap(&self) -> Option<Trap> {
         match self {
             FacadeError::Core(error) => error.as_trap(),

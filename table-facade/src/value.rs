@@ -30,6 +30,17 @@ pub enum TableValue {
 
 impl TableValue {
     /// The null value of `kind`, if this build holds that kind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "gc")] {
+    /// use table_facade::{TableElementType, TableValue};
+    ///
+    /// let null = TableValue::null(TableElementType::GcRef).expect("gc is compiled in");
+    /// assert_eq!(null, TableValue::GcRef(None));
+    /// # }
+    /// ```
     pub fn null(kind: TableElementType) -> Option<Self> {
         match kind {
             #[cfg(feature = "func")]
@@ -44,6 +55,16 @@ impl TableValue {
     }
 
     /// The element kind of this value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "cont")] {
+    /// use table_facade::{TableElementType, TableValue};
+    ///
+    /// assert_eq!(TableValue::Cont(None).element_type(), TableElementType::Cont);
+    /// # }
+    /// ```
     pub fn element_type(&self) -> TableElementType {
         match self {
             #[cfg(feature = "func")]
@@ -56,6 +77,17 @@ impl TableValue {
     }
 
     /// Whether this is a null reference.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "gc")] {
+    /// use table_facade::{I31, TableValue, VMGcRef};
+    ///
+    /// assert!(TableValue::GcRef(None).is_null());
+    /// assert!(!TableValue::GcRef(Some(VMGcRef::from_i31(I31::wrapping_i32(0)))).is_null());
+    /// # }
+    /// ```
     pub fn is_null(&self) -> bool {
         match self {
             #[cfg(feature = "func")]
@@ -87,6 +119,17 @@ pub enum ElementSegment<'a> {
 
 impl ElementSegment<'_> {
     /// The element kind of the segment's values.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "func")] {
+    /// use table_facade::{ElementSegment, TableElementType};
+    ///
+    /// let segment = ElementSegment::Func(&[None, None]);
+    /// assert_eq!(segment.element_type(), TableElementType::Func);
+    /// # }
+    /// ```
     pub fn element_type(&self) -> TableElementType {
         match self {
             #[cfg(feature = "func")]
@@ -99,6 +142,16 @@ impl ElementSegment<'_> {
     }
 
     /// The number of values in the segment.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "func")] {
+    /// use table_facade::ElementSegment;
+    ///
+    /// assert_eq!(ElementSegment::Func(&[None, None, None]).len(), 3);
+    /// # }
+    /// ```
     pub fn len(&self) -> usize {
         match self {
             #[cfg(feature = "func")]
@@ -111,6 +164,16 @@ impl ElementSegment<'_> {
     }
 
     /// Whether the segment has no values.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "cont")] {
+    /// use table_facade::ElementSegment;
+    ///
+    /// assert!(ElementSegment::Cont(&[]).is_empty());
+    /// # }
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
