@@ -93,14 +93,14 @@ impl GcRefTable {
         match store {
             Some(store) => write_through(slot, value, store),
             None => {
-                let written = value.is_some_and(VMGcRef::is_heap).then_some(0);
+                let written = new.holds_heap().then_some(0);
                 require_no_heap(GcOperation::Set, index, written, || {
                     slot.holds_heap().then_some(0)
                 })?;
-                *slot = GcRefSlot::unchecked_from(value);
+                *slot = new;
             }
         }
-        if value.is_some_and(VMGcRef::is_heap) {
+        if new.holds_heap() {
             self.storage.note_slow_write(index);
         }
         Ok(())
