@@ -30,7 +30,7 @@ use core::ptr::NonNull;
 use table_facade::table_cont::ContTable;
 use table_facade::table_func::{FuncSlotValue, FuncTable};
 use table_facade::table_gcref::GcRefTable;
-use table_facade::{AsyncTableLimiter, FacadeError};
+use table_facade::{AsyncTableLimiter, FacadeError, GrowFailure, LimiterError};
 use wasmtime_environ::{Trap, Tunables, WasmRefType};
 
 /// The element kind of a table: table-facade's, whose variants and `element_size` are the ones
@@ -467,15 +467,21 @@ impl AsyncTableLimiter for Limiter<'_, '_> {
         current: usize,
         desired: usize,
         maximum: Option<usize>,
-    ) -> impl Future<Output = Result<bool, Error>> + Send {
-        self.0.table_growing(current, desired, maximum)
+    ) -> impl Future<Output = Result<bool, LimiterError>> + Send {
+        let answer = self.0.table_growing(current, desired, maximum);
+        async move { answer.await.map_err(LimiterError::from) }
     }
 
     fn table_grow_failed(
         &mut self,
-        error: Error,
-    ) -> impl Future<Output = Result<(), Error>> + Send {
-        core::future::ready(self.0.table_grow_failed(error))
+        failure: GrowFailure<'_>,
+    ) -> impl Future<Output = Result<(), LimiterError>> + Send {
+        // Told in Wasmtime's own words (its messages, `OutOfMemory` for allocation failures).
+        core::future::ready(
+            self.0
+                .table_grow_failed(Error::from(failure))
+                .map_err(LimiterError::from),
+        )
     }
 }
 
@@ -559,8 +565,8 @@ fn into_error(error: FacadeError) -> Error {
         other => return Error::new(other),
     };
     match core {
-        TableError::Trap(trap) => Error::from(trap),
-        TableError::Limiter(error) => error,
+        TableError::OutOfBounds => Error::from(Trap::TableOutOfBounds),
+        TableError::Limiter(error) => Error::from(error),
         TableError::OutOfMemory { bytes } => Error::from(OutOfMemory::new(bytes)),
         other => format_err!("{other}"),
     }

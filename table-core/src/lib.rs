@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 //!
-//! Architecture invariant: this crate never names an element kind.
+//! Architecture invariant: this crate never names an element kind, and without its `wasmtime`
+//! feature it names nothing of Wasmtime's.
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -12,19 +13,24 @@ mod error;
 mod forward;
 mod limiter;
 mod limits;
+mod meter;
 mod range;
 mod scan;
 mod storage;
 mod vmtable;
+#[cfg(feature = "wasmtime")]
+mod wasmtime;
 
 pub use element::TableElement;
-pub use error::{SlowPathError, TableError};
+pub use error::{GrowFailure, MeteredError, OutOfBounds, SlowPathError, TableError};
 pub use forward::StorageBacked;
-pub use limiter::{AsyncTableLimiter, NoLimiter, TableLimiter};
+pub use limiter::{AsyncTableLimiter, LimiterError, NoLimiter, TableLimiter};
 pub use limits::TableLimits;
+pub use meter::TableMeter;
 pub use range::check_range;
-pub use storage::TableStorage;
+pub use storage::{Metered, TableStorage};
 pub use vmtable::VMTableDefinition;
 
 /// The vocabulary shared with Wasmtime, re-exported so element crates and users name one version.
+#[cfg(feature = "wasmtime")]
 pub use wasmtime_environ;

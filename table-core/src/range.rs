@@ -3,19 +3,19 @@
 //! Every table operation checks its whole range here before it writes anything, so a failing
 //! operation leaves the table unchanged.
 
+use crate::OutOfBounds;
 use core::ops::Range;
-use wasmtime_environ::Trap;
 
 /// Checks that `index` addresses a slot of a table with `size` slots.
 ///
 /// # Errors
 ///
-/// [`Trap::TableOutOfBounds`] when `index >= size`.
+/// [`OutOfBounds`] when `index >= size`.
 #[inline]
-pub(crate) fn check_index(size: usize, index: u64) -> Result<usize, Trap> {
+pub(crate) fn check_index(size: usize, index: u64) -> Result<usize, OutOfBounds> {
     match usize::try_from(index) {
         Ok(index) if index < size => Ok(index),
-        _ => Err(Trap::TableOutOfBounds),
+        _ => Err(OutOfBounds),
     }
 }
 
@@ -25,12 +25,12 @@ pub(crate) fn check_index(size: usize, index: u64) -> Result<usize, Trap> {
 ///
 /// # Errors
 ///
-/// [`Trap::TableOutOfBounds`] when `start + len` overflows or exceeds `size`.
+/// [`OutOfBounds`] when `start + len` overflows or exceeds `size`.
 #[inline]
-pub fn check_range(size: usize, start: u64, len: u64) -> Result<Range<usize>, Trap> {
+pub fn check_range(size: usize, start: u64, len: u64) -> Result<Range<usize>, OutOfBounds> {
     match start.checked_add(len) {
         // `end <= size` makes both conversions lossless.
         Some(end) if end <= size as u64 => Ok(start as usize..end as usize),
-        _ => Err(Trap::TableOutOfBounds),
+        _ => Err(OutOfBounds),
     }
 }

@@ -1,8 +1,8 @@
-//! The grow procedure (`docs/semantics.md` §5, steps 1-5) on both storages.
+//! The grow procedure (`docs/semantics.md` §5, steps 1-6) on both storages.
 
 use std::mem::size_of;
 use table_core::wasmtime_environ::error::{Error, OutOfMemory};
-use table_core::{TableError, TableLimiter, TableLimits, TableStorage};
+use table_core::{GrowFailure, LimiterError, TableError, TableLimiter, TableLimits, TableStorage};
 use table_testkit::{
     LimiterCall, LimiterPolicy, LimiterRefusal, RecordingLimiter, StorageFixture, TestSlot,
     block_on,
@@ -116,19 +116,25 @@ fn limiter_error_from_table_grow_failed_comes_back_unchanged() {
     }
 }
 
-/// A limiter that keeps the errors `table_grow_failed` receives, to check their types.
+/// A limiter that keeps what `table_grow_failed` is told, as the errors Wasmtime's limiter would
+/// get, to check their types.
 #[derive(Default)]
 struct KeepingLimiter {
     failures: Vec<Error>,
 }
 
 impl TableLimiter for KeepingLimiter {
-    fn table_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> Result<bool, Error> {
+    fn table_growing(
+        &mut self,
+        _: usize,
+        _: usize,
+        _: Option<usize>,
+    ) -> Result<bool, LimiterError> {
         Ok(true)
     }
 
-    fn table_grow_failed(&mut self, error: Error) -> Result<(), Error> {
-        self.failures.push(error);
+    fn table_grow_failed(&mut self, failure: GrowFailure<'_>) -> Result<(), LimiterError> {
+        self.failures.push(Error::from(failure));
         Ok(())
     }
 }

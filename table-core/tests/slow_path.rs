@@ -3,7 +3,7 @@
 //! needs the slow path goes through the writer. [`TestSlot`]s with the top bit set are slow.
 
 use proptest::prelude::*;
-use table_core::wasmtime_environ::Trap;
+use table_core::OutOfBounds;
 use table_core::{SlowPathError, TableElement, TableLimits, TableStorage};
 use table_testkit::{StorageFixture, StorageKind, TestSlot};
 
@@ -65,10 +65,10 @@ fn slow(value: u64) -> bool {
 }
 
 /// The model's range, or the trap.
-fn range(model: &[u64], start: u64, len: u64) -> Result<std::ops::Range<usize>, Trap> {
+fn range(model: &[u64], start: u64, len: u64) -> Result<std::ops::Range<usize>, OutOfBounds> {
     match start.checked_add(len) {
         Some(end) if end <= model.len() as u64 => Ok(start as usize..end as usize),
-        _ => Err(Trap::TableOutOfBounds),
+        _ => Err(OutOfBounds),
     }
 }
 

@@ -1,11 +1,11 @@
 //! Slot access on both storages (`docs/semantics.md` §5): every operation checks its whole range
 //! before writing, so a failing operation changes nothing.
 
-use table_core::wasmtime_environ::Trap;
+use table_core::OutOfBounds;
 use table_core::{TableLimits, TableStorage};
 use table_testkit::{StorageFixture, TestSlot};
 
-const OOB: Trap = Trap::TableOutOfBounds;
+const OOB: OutOfBounds = OutOfBounds;
 
 /// Both storages of 8 slots holding 1..=8, room for 16.
 fn numbered() -> [StorageFixture<TestSlot>; 2] {

@@ -6,13 +6,12 @@
 
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::ptr::NonNull;
-use table_facade::wasmtime_environ::error::Error;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType,
 };
 use table_facade::{
-    NOMINAL_MAX_TABLE_ELEMENT_SIZE, Table, TableContext, TableLimiter, TableValue,
-    VMTableDefinition,
+    GrowFailure, LimiterError, NOMINAL_MAX_TABLE_ELEMENT_SIZE, Table, TableContext, TableLimiter,
+    TableValue, VMTableDefinition,
 };
 
 /// The per-instance context compiled code reads: one table definition per defined table.
@@ -31,14 +30,14 @@ impl TableLimiter for Limiter {
         current: usize,
         desired: usize,
         maximum: Option<usize>,
-    ) -> Result<bool, Error> {
+    ) -> Result<bool, LimiterError> {
         let allowed = desired <= self.max_elements;
         println!("  limiter: table_growing({current}, {desired}, {maximum:?}) -> {allowed}");
         Ok(allowed)
     }
 
-    fn table_grow_failed(&mut self, error: Error) -> Result<(), Error> {
-        println!("  limiter: table_grow_failed({error})");
+    fn table_grow_failed(&mut self, failure: GrowFailure<'_>) -> Result<(), LimiterError> {
+        println!("  limiter: table_grow_failed({failure})");
         Ok(())
     }
 }

@@ -183,13 +183,13 @@ impl Table {
     /// # #[cfg(feature = "func")] {
     /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
     /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
-    /// use table_facade::wasmtime_environ::error::Error;
+    /// use table_facade::LimiterError;
     /// use table_facade::{Table, TableContext, TableLimiter, TableValue};
     ///
     /// /// Refuses every table above 6 elements.
     /// struct AtMostSix;
     /// impl TableLimiter for AtMostSix {
-    ///     fn table_growing(&mut self, _: usize, desired: usize, _: Option<usize>) -> Result<bool, Error> {
+    ///     fn table_growing(&mut self, _: usize, desired: usize, _: Option<usize>) -> Result<bool, LimiterError> {
     ///         Ok(desired <= 6)
     ///     }
     /// }

@@ -13,13 +13,12 @@ use std::cell::Cell;
 use std::ptr::NonNull;
 use table_core::TableError;
 use table_facade::table_gcref::testing::CountingStore;
-use table_facade::wasmtime_environ::error::Error;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType,
 };
 use table_facade::{
-    AsyncTableLimiter, FacadeError, GcStore, Table, TableContext, TableLimiter, TableValue,
-    VMContObj, VMGcRef,
+    AsyncTableLimiter, FacadeError, GcStore, GrowFailure, LimiterError, Table, TableContext,
+    TableLimiter, TableValue, VMContObj, VMGcRef,
 };
 use table_testkit::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
 
@@ -150,22 +149,32 @@ fn live_bytes() -> isize {
 struct ShieldedLimiter(RecordingLimiter);
 
 impl TableLimiter for ShieldedLimiter {
-    fn table_growing(&mut self, c: usize, d: usize, m: Option<usize>) -> Result<bool, Error> {
+    fn table_growing(
+        &mut self,
+        c: usize,
+        d: usize,
+        m: Option<usize>,
+    ) -> Result<bool, LimiterError> {
         unfailing(|| TableLimiter::table_growing(&mut self.0, c, d, m))
     }
 
-    fn table_grow_failed(&mut self, error: Error) -> Result<(), Error> {
-        unfailing(|| TableLimiter::table_grow_failed(&mut self.0, error))
+    fn table_grow_failed(&mut self, failure: GrowFailure<'_>) -> Result<(), LimiterError> {
+        unfailing(|| TableLimiter::table_grow_failed(&mut self.0, failure))
     }
 }
 
 impl AsyncTableLimiter for ShieldedLimiter {
-    async fn table_growing(&mut self, c: usize, d: usize, m: Option<usize>) -> Result<bool, Error> {
+    async fn table_growing(
+        &mut self,
+        c: usize,
+        d: usize,
+        m: Option<usize>,
+    ) -> Result<bool, LimiterError> {
         unfailing(|| TableLimiter::table_growing(&mut self.0, c, d, m))
     }
 
-    async fn table_grow_failed(&mut self, error: Error) -> Result<(), Error> {
-        unfailing(|| TableLimiter::table_grow_failed(&mut self.0, error))
+    async fn table_grow_failed(&mut self, failure: GrowFailure<'_>) -> Result<(), LimiterError> {
+        unfailing(|| TableLimiter::table_grow_failed(&mut self.0, failure))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The errors a funcref table operation can return.
 
-use table_core::{SlowPathError, TableError};
+use table_core::{OutOfBounds, SlowPathError, TableError};
 use wasmtime_environ::Trap;
 
 /// Everything that can go wrong with a [`FuncTable`](crate::FuncTable).
@@ -24,9 +24,9 @@ pub enum FuncTableError {
     },
 }
 
-impl From<Trap> for FuncTableError {
-    fn from(trap: Trap) -> Self {
-        FuncTableError::Table(TableError::Trap(trap))
+impl From<OutOfBounds> for FuncTableError {
+    fn from(OutOfBounds: OutOfBounds) -> Self {
+        FuncTableError::Table(TableError::OutOfBounds)
     }
 }
 
@@ -43,7 +43,7 @@ impl FuncTableError {
 impl From<SlowPathError> for FuncTableError {
     fn from(error: SlowPathError) -> Self {
         match error {
-            SlowPathError::Trap(trap) => trap.into(),
+            SlowPathError::OutOfBounds => OutOfBounds.into(),
             // A funcref slot's slow path is its resolution: what was met is an uninitialised slot.
             SlowPathError::Unavailable { index, .. } => FuncTableError::Uninitialized { index },
         }

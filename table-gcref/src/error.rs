@@ -1,6 +1,6 @@
 //! The errors a GC-reference table operation can return.
 
-use table_core::{SlowPathError, TableError};
+use table_core::{OutOfBounds, SlowPathError, TableError};
 use wasmtime_environ::Trap;
 
 /// Everything that can go wrong with a GC-reference table.
@@ -49,7 +49,7 @@ impl GcTableError {
     /// write or overwrite without a store.
     pub(crate) fn of_bulk(operation: GcOperation, error: SlowPathError) -> Self {
         match error {
-            SlowPathError::Trap(trap) => trap.into(),
+            SlowPathError::OutOfBounds => OutOfBounds.into(),
             SlowPathError::Unavailable { index, overwritten } => GcTableError::GcStoreRequired {
                 operation,
                 need: if overwritten {
@@ -63,9 +63,9 @@ impl GcTableError {
     }
 }
 
-impl From<Trap> for GcTableError {
-    fn from(trap: Trap) -> Self {
-        GcTableError::Table(TableError::Trap(trap))
+impl From<OutOfBounds> for GcTableError {
+    fn from(OutOfBounds: OutOfBounds) -> Self {
+        GcTableError::Table(TableError::OutOfBounds)
     }
 }
 

@@ -12,12 +12,12 @@
 //! (any non-empty set of `func`, `gc` and `cont`).
 
 use std::hint::black_box;
-use table_facade::wasmtime_environ::error::Error;
 use table_facade::wasmtime_environ::{
     IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType,
 };
 use table_facade::{
-    ElementSegment, FacadeError, Table, TableContext, TableLimiter, TableValue, VMTableDefinition,
+    ElementSegment, FacadeError, LimiterError, Table, TableContext, TableLimiter, TableValue,
+    VMTableDefinition,
 };
 
 #[cfg(feature = "cont")]
@@ -38,7 +38,7 @@ impl TableLimiter for Limiter {
         _current: usize,
         desired: usize,
         _maximum: Option<usize>,
-    ) -> Result<bool, Error> {
+    ) -> Result<bool, LimiterError> {
         Ok(desired <= self.max_elements)
     }
 }

@@ -52,6 +52,12 @@ impl SpecError {
     }
 }
 
+impl From<table_core::OutOfBounds> for SpecError {
+    fn from(out_of_bounds: table_core::OutOfBounds) -> Self {
+        SpecError::Trap(out_of_bounds.into())
+    }
+}
+
 impl From<Trap> for SpecError {
     fn from(trap: Trap) -> Self {
         SpecError::Trap(trap)

@@ -15,10 +15,9 @@ use table_facade::wasmtime_environ::{
     WasmRefType,
 };
 use table_facade::{
-    ElementSegment, FacadeError, FuncRef, Table, TableContext, TableLimiter, TableValue, VMGcRef,
-    VMTableDefinition,
+    ElementSegment, FacadeError, FuncRef, LimiterError, Table, TableContext, TableLimiter,
+    TableValue, VMGcRef, VMTableDefinition,
 };
-use wasmtime_environ::error::Error;
 use wasmtime_environ::wasmparser::types::CoreTypeId;
 use wasmtime_environ::wasmparser::{AbstractHeapType, HeapType, TableType, UnpackedIndex};
 
@@ -40,7 +39,12 @@ pub const RUNNER_TABLE_ELEMENTS: usize = 10_000_000;
 struct RunnerLimiter;
 
 impl TableLimiter for RunnerLimiter {
-    fn table_growing(&mut self, _: usize, desired: usize, _: Option<usize>) -> Result<bool, Error> {
+    fn table_growing(
+        &mut self,
+        _: usize,
+        desired: usize,
+        _: Option<usize>,
+    ) -> Result<bool, LimiterError> {
         Ok(desired <= RUNNER_TABLE_ELEMENTS)
     }
 }

@@ -9,7 +9,7 @@ use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::string::{String, ToString};
 use std::vec::Vec;
 use table_core::wasmtime_environ;
-use table_core::{AsyncTableLimiter, TableLimiter};
+use table_core::{AsyncTableLimiter, GrowFailure, LimiterError, TableLimiter};
 use wasmtime_environ::error::Error;
 
 /// A zeroed block of memory standing in for a pooling allocator's table slot.
@@ -125,12 +125,12 @@ impl RecordingLimiter {
         current: usize,
         desired: usize,
         maximum: Option<usize>,
-    ) -> Result<bool, Error> {
+    ) -> Result<bool, LimiterError> {
         let answer = match self.policy {
             LimiterPolicy::Allow | LimiterPolicy::FailOnGrowFailed => Ok(true),
             LimiterPolicy::Refuse => Ok(false),
             LimiterPolicy::AllowUpTo(limit) => Ok(desired <= limit),
-            LimiterPolicy::Fail => Err(Error::new(LimiterRefusal)),
+            LimiterPolicy::Fail => Err(LimiterError::new(LimiterRefusal)),
         };
         self.calls.push(LimiterCall::Growing {
             current,
@@ -141,10 +141,22 @@ impl RecordingLimiter {
         answer
     }
 
-    fn grow_failed(&mut self, error: Error) -> Result<(), Error> {
-        self.calls.push(LimiterCall::GrowFailed(error.to_string()));
+    fn grow_failed(&mut self, failure: GrowFailure<'_>) -> Result<(), LimiterError> {
+        // Recorded as Wasmtime's limiter would be told it, for comparison with Wasmtime.
+        self.record_grow_failed(Error::from(failure).to_string())
+    }
+
+    /// Records a `table_grow_failed` told `message` and answers it by the policy: what both
+    /// limiter traits do, and what a Wasmtime `ResourceLimiter` wrapper calls with the message
+    /// Wasmtime gave it.
+    ///
+    /// # Errors
+    ///
+    /// [`LimiterRefusal`] under [`LimiterPolicy::FailOnGrowFailed`].
+    pub fn record_grow_failed(&mut self, message: String) -> Result<(), LimiterError> {
+        self.calls.push(LimiterCall::GrowFailed(message));
         match self.policy {
-            LimiterPolicy::FailOnGrowFailed => Err(Error::new(LimiterRefusal)),
+            LimiterPolicy::FailOnGrowFailed => Err(LimiterError::new(LimiterRefusal)),
             _ => Ok(()),
         }
     }
@@ -156,12 +168,12 @@ impl TableLimiter for RecordingLimiter {
         current: usize,
         desired: usize,
         maximum: Option<usize>,
-    ) -> Result<bool, Error> {
+    ) -> Result<bool, LimiterError> {
         self.growing(current, desired, maximum)
     }
 
-    fn table_grow_failed(&mut self, error: Error) -> Result<(), Error> {
-        self.grow_failed(error)
+    fn table_grow_failed(&mut self, failure: GrowFailure<'_>) -> Result<(), LimiterError> {
+        self.grow_failed(failure)
     }
 }
 
@@ -171,7 +183,7 @@ impl AsyncTableLimiter for RecordingLimiter {
         current: usize,
         desired: usize,
         maximum: Option<usize>,
-    ) -> impl Future<Output = Result<bool, Error>> + Send {
+    ) -> impl Future<Output = Result<bool, LimiterError>> + Send {
         let answer = self.growing(current, desired, maximum);
         // Suspend once before answering, so the async path is exercised as truly async.
         YieldOnce::new(answer)
@@ -179,9 +191,9 @@ impl AsyncTableLimiter for RecordingLimiter {
 
     fn table_grow_failed(
         &mut self,
-        error: Error,
-    ) -> impl Future<Output = Result<(), Error>> + Send {
-        ready(self.grow_failed(error))
+        failure: GrowFailure<'_>,
+    ) -> impl Future<Output = Result<(), LimiterError>> + Send {
+        ready(self.grow_failed(failure))
     }
 }
 

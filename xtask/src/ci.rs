@@ -39,6 +39,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "warnings",
         ]),
     )?;
+    // A runtime with its own environment uses table-core without Wasmtime's: it must build
+    // (no_std, no wasmtime-environ) and stay warning-free that way.
+    run_step(
+        "table-core without wasmtime (clippy)",
+        &mut cargo(&[
+            "clippy",
+            "-p",
+            "table-core",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     run_step(
         "rustdoc",
         cargo(&["doc", "--workspace", "--no-deps", "--all-features"])

@@ -30,7 +30,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::Trap`] when the range is out of bounds;
+    /// [`SlowPathError::OutOfBounds`] when the range is out of bounds;
     /// [`SlowPathError::Unavailable`] when `writer` is `None` and `value` or an overwritten slot
     /// needs the slow path. Nothing is written on error.
     pub fn fill_through(
@@ -103,7 +103,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::Trap`] when either range is out of bounds; otherwise as for
+    /// [`SlowPathError::OutOfBounds`] when either range is out of bounds; otherwise as for
     /// [`TableStorage::fill_through`].
     pub fn copy_from_through(
         &mut self,

@@ -4,22 +4,22 @@
 use super::{Slots, TableStorage};
 use crate::block_on::complete_now;
 use crate::limiter::{AsyncTableLimiter, SyncLimiterAdapter, TableLimiter};
-use crate::limits::{GROW_MAXIMUM_EXCEEDED, GROW_OVERFLOW};
-use crate::{TableElement, TableError};
-use wasmtime_environ::error::Error;
+use crate::{GrowFailure, TableElement, TableError};
 
 impl<T: TableElement> TableStorage<T> {
     /// Grows the table by `delta` zeroed (empty) slots, consulting `limiter`.
     ///
     /// Returns the old size on success and `Ok(None)` when growth is refused ("no growth", which
-    /// `table.grow` reports as -1): by the limiter, because the new size overflows or passes the
-    /// maximum, or because memory could not be allocated. Every refusal that the limiter did not
-    /// decide itself is reported to [`TableLimiter::table_grow_failed`]. A refused growth leaves
-    /// the table unchanged. The caller writes the grow's init value into the new slots.
+    /// `table.grow` reports as -1): by the limiter, because the new size overflows (`usize` or
+    /// the [size limit](crate::TableLimits::size_limit)) or passes the maximum, or because
+    /// memory could not be allocated. Every refusal that the limiter did not decide itself is
+    /// reported to [`TableLimiter::table_grow_failed`] as a [`GrowFailure`]. A refused growth
+    /// leaves the table unchanged. The order of the steps is [`TableLimiter`]'s.
     ///
     /// # Errors
     ///
-    /// [`TableError::Limiter`] when the limiter returns an error.
+    /// [`TableError::Limiter`] when the limiter returns an error, or refuses the growth's
+    /// charge ([`TableLimiter::table_growth_charge`]) with one.
     #[inline]
     pub fn grow(
         &mut self,
@@ -43,9 +43,11 @@ impl<T: TableElement> TableStorage<T> {
             return Ok(match self.plan_growth(delta) {
                 GrowPlan::Unchanged(size) => Some(size),
                 GrowPlan::Overflow => None,
-                GrowPlan::Approve { old, new, maximum } => {
-                    self.commit_growth(new, maximum).ok().map(|()| old)
-                }
+                GrowPlan::Approve { old, new, maximum } => self
+                    .check_maximum(new, maximum)
+                    .and_then(|()| self.grow_storage(new))
+                    .ok()
+                    .map(|()| old),
             });
         };
         complete_now(self.grow_slots_async(delta, Some(&mut SyncLimiterAdapter(limiter))))
@@ -168,24 +170,31 @@ impl<T: TableElement> TableStorage<T> {
         let (old, new, maximum) = match self.plan_growth(delta) {
             GrowPlan::Unchanged(size) => return Ok(Some(size)),
             GrowPlan::Overflow => {
-                report_failure(limiter, Error::msg(GROW_OVERFLOW)).await?;
+                report_failure(limiter, GrowFailure::Overflow).await?;
                 return Ok(None);
             }
             GrowPlan::Approve { old, new, maximum } => (old, new, maximum),
         };
+        if let Some(limiter) = limiter.as_deref_mut()
+            && !limiter.table_growing(old, new, maximum).await?
+        {
+            return Ok(None);
+        }
+        if let Err(failure) = self.check_maximum(new, maximum) {
+            report_failure(limiter, failure.told()).await?;
+            return Ok(None);
+        }
         if let Some(limiter) = limiter.as_deref_mut() {
-            let approved = limiter
-                .table_growing(old, new, maximum)
-                .await
-                .map_err(TableError::Limiter)?;
-            if !approved {
-                return Ok(None);
+            // `new > old` here, so the difference is the delta, in `usize`.
+            if let Err(error) = limiter.table_growth_charge(new - old) {
+                report_failure(Some(limiter), GrowFailure::ChargeRefused(&error)).await?;
+                return Err(TableError::Limiter(error));
             }
         }
-        match self.commit_growth(new, maximum) {
+        match self.grow_storage(new) {
             Ok(()) => Ok(Some(old)),
             Err(failure) => {
-                report_failure(limiter, failure.into_error()).await?;
+                report_failure(limiter, failure.told()).await?;
                 Ok(None)
             }
         }
@@ -201,6 +210,7 @@ impl<T: TableElement> TableStorage<T> {
         match (old as u64)
             .checked_add(delta)
             .and_then(|size| usize::try_from(size).ok())
+            .filter(|&size| size <= self.size_limit)
         {
             Some(new) => GrowPlan::Approve {
                 old,
@@ -211,18 +221,25 @@ impl<T: TableElement> TableStorage<T> {
         }
     }
 
-    /// Steps 4 and 5, once the limiter (if any) approved: check the maximum, then grow the
-    /// storage. On failure the table is unchanged.
+    /// Step 4, once the limiter (if any) approved: the new size may not pass the maximum.
     #[inline]
-    fn commit_growth(&mut self, new: usize, maximum: Option<usize>) -> Result<(), GrowFailure> {
-        if maximum.is_some_and(|maximum| new > maximum) {
-            return Err(GrowFailure::MaximumExceeded);
+    fn check_maximum(&self, new: usize, maximum: Option<usize>) -> Result<(), StorageFailure> {
+        match maximum {
+            Some(maximum) if new > maximum => Err(StorageFailure::MaximumExceeded),
+            _ => Ok(()),
         }
+    }
+
+    /// Step 6: grow the storage. On failure the table is unchanged.
+    #[inline]
+    fn grow_storage(&mut self, new: usize) -> Result<(), StorageFailure> {
         match &mut self.slots {
             Slots::Static(storage) => storage.grow_to(new),
             Slots::Dynamic(storage) => storage.grow_to(new),
         }
-        .map_err(GrowFailure::Storage)
+        .map_err(|error| StorageFailure::Allocation {
+            bytes: error.bytes_requested(),
+        })
     }
 }
 
@@ -246,25 +263,23 @@ enum GrowPlan {
     },
 }
 
-/// Why an approved growth failed (steps 4 and 5); told to the limiter, then no growth.
-enum GrowFailure {
+/// Why an approved growth failed in steps 4 or 6; told to the limiter, then no growth.
+enum StorageFailure {
     /// The new size is past the table's maximum.
     MaximumExceeded,
     /// The storage could not grow (allocation failure, or a size in bytes no allocation can
     /// have).
-    Storage(TableError),
+    Allocation { bytes: usize },
 }
 
-impl GrowFailure {
-    /// The error `table_grow_failed` receives. Built only when there is a limiter to tell.
-    fn into_error(self) -> Error {
+impl StorageFailure {
+    /// What the limiter is told.
+    fn told(self) -> GrowFailure<'static> {
         match self {
-            GrowFailure::MaximumExceeded => Error::msg(GROW_MAXIMUM_EXCEEDED),
+            StorageFailure::MaximumExceeded => GrowFailure::MaximumExceeded,
             // Running out of memory is "no growth", not a trap or an abort: the spec lets
-            // `table.grow` fail for any reason, and a program must see -1. The limiter hears it
-            // as the `OutOfMemory` type runtimes built on Wasmtime check for, built without
-            // allocating.
-            GrowFailure::Storage(error) => Error::from(error.out_of_memory()),
+            // `table.grow` fail for any reason, and a program must see -1.
+            StorageFailure::Allocation { bytes } => GrowFailure::OutOfMemory { bytes },
         }
     }
 }
@@ -272,11 +287,11 @@ impl GrowFailure {
 /// Tells the limiter, if any, why growth failed; its error replaces the "no growth" outcome.
 async fn report_failure<L: AsyncTableLimiter + ?Sized>(
     limiter: Option<&mut L>,
-    error: Error,
+    failure: GrowFailure<'_>,
 ) -> Result<(), TableError> {
     match limiter {
         Some(limiter) => limiter
-            .table_grow_failed(error)
+            .table_grow_failed(failure)
             .await
             .map_err(TableError::Limiter),
         None => Ok(()),

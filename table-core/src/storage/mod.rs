@@ -5,18 +5,21 @@
 mod bulk;
 mod dynamic;
 mod grow;
+mod metered;
 mod slow;
 mod static_storage;
 
 use dynamic::DynamicStorage;
 use static_storage::StaticStorage;
 
+use crate::GrowFailure;
 use crate::range::{check_index, check_range};
-use crate::{TableElement, TableError, TableLimits, VMTableDefinition};
+use crate::{OutOfBounds, TableElement, TableError, TableLimiter, TableLimits, VMTableDefinition};
 use core::ops::Range;
 use core::ptr::NonNull;
 use slow::SlowBound;
-use wasmtime_environ::Trap;
+
+pub use metered::Metered;
 
 /// The slots of a table, in either kind of storage.
 ///
@@ -28,6 +31,8 @@ use wasmtime_environ::Trap;
 pub struct TableStorage<T: TableElement> {
     slots: Slots<T>,
     slow: SlowBound,
+    /// [`TableLimits::size_limit`]: growth past it overflows.
+    size_limit: usize,
 }
 
 /// Where the slots of a [`TableStorage`] live.
@@ -56,7 +61,46 @@ impl<T: TableElement> TableStorage<T> {
     /// [`TableError::ElementBytesOverflow`] when the size in bytes does not fit in an
     /// allocation; [`TableError::OutOfMemory`] when the allocator fails.
     pub fn new_dynamic(limits: TableLimits) -> Result<Self, TableError> {
-        DynamicStorage::new(limits).map(|storage| Self::over(Slots::Dynamic(storage)))
+        DynamicStorage::new(limits).map(|storage| Self::over(Slots::Dynamic(storage), limits))
+    }
+
+    /// Allocates owned storage like [`TableStorage::new_dynamic`] and writes `init` into every
+    /// slot, as bits (an empty `init` writes nothing: the slots are already zero): a table
+    /// created with a non-null initial value, as `(table 10 funcref (ref.func 0))` or a host
+    /// API's `Table::new(ty, init)` asks for. An allocation failure is told to `limiter` (as a
+    /// [`GrowFailure::OutOfMemory`]) before it is returned, the order a limiter that approved
+    /// the minimum ([`TableLimits::approve`]) expects.
+    ///
+    /// `init` is written as bits: an element kind whose `init` needs its slow path (a GC heap
+    /// reference) writes it itself, through its barrier.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::new_dynamic`]; [`TableError::Limiter`] when the limiter answers
+    /// the failure with an error of its own.
+    pub fn new_dynamic_filled(
+        limits: TableLimits,
+        init: T,
+        limiter: Option<&mut dyn TableLimiter>,
+    ) -> Result<Self, TableError> {
+        let mut storage = match Self::new_dynamic(limits) {
+            Ok(storage) => storage,
+            Err(
+                error @ (TableError::OutOfMemory { .. } | TableError::ElementBytesOverflow { .. }),
+            ) => {
+                if let Some(limiter) = limiter {
+                    limiter.table_grow_failed(GrowFailure::OutOfMemory {
+                        bytes: error.bytes_requested(),
+                    })?;
+                }
+                return Err(error);
+            }
+            Err(error) => return Err(error),
+        };
+        if init != T::EMPTY {
+            storage.slots_mut().fill(init);
+        }
+        Ok(storage)
     }
 
     /// Places storage with `limits.minimum` empty slots in caller-provided `memory`, without
@@ -91,13 +135,14 @@ impl<T: TableElement> TableStorage<T> {
     ) -> Result<Self, TableError> {
         // SAFETY: the caller's promises are exactly `StaticStorage::new`'s.
         unsafe { StaticStorage::new(memory, limits) }
-            .map(|storage| Self::over(Slots::Static(storage)))
+            .map(|storage| Self::over(Slots::Static(storage), limits))
     }
 
-    fn over(slots: Slots<T>) -> Self {
+    fn over(slots: Slots<T>, limits: TableLimits) -> Self {
         TableStorage {
             slots,
             slow: SlowBound::untracked(),
+            size_limit: limits.size_limit,
         }
     }
 
@@ -179,9 +224,9 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when `index >= size`.
+    /// [`OutOfBounds`] when `index >= size`.
     #[inline]
-    pub fn get(&self, index: u64) -> Result<&T, Trap> {
+    pub fn get(&self, index: u64) -> Result<&T, OutOfBounds> {
         let slots = self.slots();
         Ok(&slots[check_index(slots.len(), index)?])
     }
@@ -193,9 +238,9 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when `index >= size`.
+    /// [`OutOfBounds`] when `index >= size`.
     #[inline]
-    pub fn get_mut(&mut self, index: u64) -> Result<&mut T, Trap> {
+    pub fn get_mut(&mut self, index: u64) -> Result<&mut T, OutOfBounds> {
         let slots = self.slots_mut();
         let index = check_index(slots.len(), index)?;
         Ok(&mut slots[index])
@@ -206,9 +251,9 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when `index >= size`; nothing is written.
+    /// [`OutOfBounds`] when `index >= size`; nothing is written.
     #[inline]
-    pub fn set(&mut self, index: u64, value: T) -> Result<(), Trap> {
+    pub fn set(&mut self, index: u64, value: T) -> Result<(), OutOfBounds> {
         let slot = self.get_mut(index)?;
         *slot = value;
         // `get_mut` checked `index < size`, so it fits in `usize`.
@@ -219,7 +264,7 @@ impl<T: TableElement> TableStorage<T> {
 
     /// The slots `[start, start + len)`, mutably, and where they are.
     #[inline]
-    fn range_mut(&mut self, start: u64, len: u64) -> Result<(&mut [T], Range<usize>), Trap> {
+    fn range_mut(&mut self, start: u64, len: u64) -> Result<(&mut [T], Range<usize>), OutOfBounds> {
         let slots = self.slots_mut();
         let range = check_range(slots.len(), start, len)?;
         Ok((&mut slots[range.clone()], range))
@@ -231,13 +276,19 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when the range is out of bounds; nothing is written.
+    /// [`OutOfBounds`] when the range is out of bounds; nothing is written.
     #[inline]
-    pub fn fill(&mut self, dst: u64, value: T, len: u64) -> Result<(), Trap> {
-        let (slots, range) = self.range_mut(dst, len)?;
-        slots.fill(value);
-        self.slow.written(range, value.needs_slow_path());
+    pub fn fill(&mut self, dst: u64, value: T, len: u64) -> Result<(), OutOfBounds> {
+        let range = check_range(self.size(), dst, len)?;
+        self.fill_checked(range, value);
         Ok(())
+    }
+
+    /// [`TableStorage::fill`] of a checked range.
+    #[inline]
+    fn fill_checked(&mut self, range: Range<usize>, value: T) {
+        self.slots_mut()[range.clone()].fill(value);
+        self.slow.written(range, value.needs_slow_path());
     }
 
     /// Moves `[src, src + len)` to `[dst, dst + len)` within this table as bits; overlapping
@@ -245,9 +296,9 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written.
+    /// [`OutOfBounds`] when either range is out of bounds; nothing is written.
     #[inline]
-    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), Trap> {
+    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), OutOfBounds> {
         let src = check_range(self.size(), src, len)?;
         let dst = check_range(self.size(), dst, len)?;
         self.move_within(src, dst.start);
@@ -267,7 +318,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when either range is out of bounds; nothing is written.
+    /// [`OutOfBounds`] when either range is out of bounds; nothing is written.
     #[inline]
     pub fn copy_from(
         &mut self,
@@ -275,7 +326,7 @@ impl<T: TableElement> TableStorage<T> {
         dst: u64,
         src_index: u64,
         len: u64,
-    ) -> Result<(), Trap> {
+    ) -> Result<(), OutOfBounds> {
         let from = check_range(src.size(), src_index, len)?;
         let to = check_range(self.size(), dst, len)?;
         self.copy_checked(src, from, to);
@@ -298,16 +349,22 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when `[dst, dst + slots.len())` is out of bounds; nothing is
+    /// [`OutOfBounds`] when `[dst, dst + slots.len())` is out of bounds; nothing is
     /// written.
     #[inline]
-    pub fn write_slots(&mut self, dst: u64, slots: &[T]) -> Result<(), Trap> {
-        let (to, range) = self.range_mut(dst, slots.len() as u64)?;
-        to.copy_from_slice(slots);
+    pub fn write_slots(&mut self, dst: u64, slots: &[T]) -> Result<(), OutOfBounds> {
+        let range = check_range(self.size(), dst, slots.len() as u64)?;
+        self.write_checked(range, slots);
+        Ok(())
+    }
+
+    /// [`TableStorage::write_slots`] of a checked range as long as `slots`.
+    #[inline]
+    fn write_checked(&mut self, range: Range<usize>, slots: &[T]) {
+        self.slots_mut()[range.clone()].copy_from_slice(slots);
         if self.slow.is_tracked() {
             self.slow.written(range, T::block_needs_slow_path(slots));
         }
-        Ok(())
     }
 
     /// Writes `encode(value)` for each of `values` into the slots starting at `dst`, as
@@ -315,7 +372,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when `[dst, dst + values.len())` is out of bounds; nothing is
+    /// [`OutOfBounds`] when `[dst, dst + values.len())` is out of bounds; nothing is
     /// written.
     #[inline]
     pub fn init<U>(
@@ -323,7 +380,7 @@ impl<T: TableElement> TableStorage<T> {
         dst: u64,
         values: &[U],
         mut encode: impl FnMut(&U) -> T,
-    ) -> Result<(), Trap> {
+    ) -> Result<(), OutOfBounds> {
         let (slots, range) = self.range_mut(dst, values.len() as u64)?;
         let mut carries_slow = false;
         for (slot, value) in slots.iter_mut().zip(values) {

@@ -12,11 +12,11 @@
 //! written that way is found fast by the first scan, which then trims the bound.
 
 use super::TableStorage;
+use crate::OutOfBounds;
 use crate::range::check_range;
 use crate::scan::first_slow;
 use crate::{SlowPathError, TableElement};
 use core::ops::Range;
-use wasmtime_environ::Trap;
 
 /// A range of slot indices outside which a tracking storage has no slow slot.
 #[derive(Debug)]
@@ -138,8 +138,8 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when the range is out of bounds.
-    pub fn first_slow(&self, start: u64, len: u64) -> Result<Option<u64>, Trap> {
+    /// [`OutOfBounds`] when the range is out of bounds.
+    pub fn first_slow(&self, start: u64, len: u64) -> Result<Option<u64>, OutOfBounds> {
         let requested = check_range(self.size(), start, len)?;
         let scan = self.slow.within(requested);
         let found = first_slow(&self.slots()[scan.clone()]);
@@ -153,13 +153,13 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`Trap::TableOutOfBounds`] when the range is out of bounds; `resolve` is not called.
+    /// [`OutOfBounds`] when the range is out of bounds; `resolve` is not called.
     pub fn resolve_slow(
         &mut self,
         start: u64,
         len: u64,
         resolve: impl FnMut(u64) -> T,
-    ) -> Result<usize, Trap> {
+    ) -> Result<usize, OutOfBounds> {
         let requested = check_range(self.size(), start, len)?;
         Ok(self.resolve_checked(requested, resolve))
     }
@@ -191,7 +191,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::Trap`] when either range is out of bounds;
+    /// [`SlowPathError::OutOfBounds`] when either range is out of bounds;
     /// [`SlowPathError::Unavailable`] naming the first slow source slot when there is no
     /// resolver. Nothing is written (and nothing resolved) on error.
     pub fn copy_within_resolved(
@@ -215,7 +215,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::Trap`] when either range is out of bounds;
+    /// [`SlowPathError::OutOfBounds`] when either range is out of bounds;
     /// [`SlowPathError::Unavailable`] naming the first slow source slot when there is no
     /// resolver. Nothing is written (and nothing resolved) on error.
     pub fn copy_from_resolved(
@@ -240,7 +240,7 @@ impl<T: TableElement> TableStorage<T> {
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::Trap`] when either range is out of bounds;
+    /// [`SlowPathError::OutOfBounds`] when either range is out of bounds;
     /// [`SlowPathError::Unavailable`] naming the first slow source slot, when a conversion is
     /// given. Nothing is written on error.
     pub fn copy_from_converted(

@@ -27,10 +27,13 @@ impl wasmtime::ResourceLimiter for OracleLimiter {
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         <RecordingLimiter as TableLimiter>::table_growing(&mut self.0, current, desired, maximum)
+            .map_err(wasmtime::Error::from)
     }
 
     fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
-        <RecordingLimiter as TableLimiter>::table_grow_failed(&mut self.0, error)
+        self.0
+            .record_grow_failed(error.to_string())
+            .map_err(wasmtime::Error::from)
     }
 }
 

@@ -59,7 +59,7 @@ pub fn of_facade_error(error: &FacadeError) -> Outcome {
         _ => None,
     };
     match core {
-        Some(TableError::Trap(trap)) => Outcome::Trap(*trap),
+        Some(TableError::OutOfBounds) => Outcome::Trap(Trap::TableOutOfBounds),
         Some(TableError::Limiter(limiter)) if limiter.is::<LimiterRefusal>() => {
             Outcome::LimiterError
         }
