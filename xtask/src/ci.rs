@@ -77,6 +77,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The spec comparison in all four configurations, and the JIT benchmarks once each as a
     // smoke test (their timings are not compared in CI).
     crate::wasmtime::run(&["--bench".to_string(), "--smoke".to_string()])?;
+    // wasmi on table-core alone: no Wasmtime in its tree, its own table tests on our adapter.
+    crate::wasmi::run(&[])?;
     println!("ci: all steps passed");
     Ok(())
 }

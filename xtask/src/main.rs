@@ -11,6 +11,7 @@ mod fuzz;
 mod size;
 mod spec;
 mod valgrind;
+mod wasmi;
 mod wasmtime;
 mod wasmtime_bench;
 
@@ -34,6 +35,8 @@ jobs:
           out link no symbols -> target/size-report.md
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
   valgrind every crate's tests under valgrind memcheck
+  wasmi   wasmi 2.0 with its table module replaced by table-core (no wasmtime-environ): the
+          dependency tree checked and wasmi_core's own tests run on the adapter
   wasmtime Wasmtime 44 with its table module replaced by wasm-tables: the spec testsuite on stock
           and ours (`--configs default,eager,pooling,gc`, `--scripts FILTER`); `--bench`
           (`--rounds N`, `--bench-only`, `--smoke`): JIT benchmarks, stock vs ours
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Some("size") => size::run(&args[1..]),
         Some("spec") => spec::run(&args[1..]),
         Some("valgrind") => valgrind::run(&args[1..]),
+        Some("wasmi") => wasmi::run(&args[1..]),
         Some("wasmtime") => wasmtime::run(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");

@@ -125,7 +125,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 fn prepare() -> Result<(), String> {
     let root = workspace_root();
     let work = root.join(WORK_DIR);
-    let source = wasmtime_source()?;
+    let source = registry_source("wasmtime", WASMTIME_VERSION)?;
     println!("wasmtime: stock source {}", source.display());
 
     let patched = work.join("wasmtime");
@@ -188,8 +188,9 @@ fn prepare() -> Result<(), String> {
     Ok(())
 }
 
-/// The manifest directory of the `wasmtime` 44.0.3 package cargo resolved for this workspace.
-fn wasmtime_source() -> Result<PathBuf, String> {
+/// The manifest directory of the package `name` at `version` that cargo resolved for this
+/// workspace (its source in cargo's registry cache: nothing is downloaded).
+pub(crate) fn registry_source(name: &str, version: &str) -> Result<PathBuf, String> {
     let output = cargo(&["metadata", "--format-version", "1"])
         .output()
         .map_err(|error| format!("cargo metadata: {error}"))?;
@@ -206,16 +207,16 @@ fn wasmtime_source() -> Result<PathBuf, String> {
         .ok_or("cargo metadata lists no packages")?;
     let manifest = packages
         .iter()
-        .find(|package| package["name"] == "wasmtime" && package["version"] == WASMTIME_VERSION)
+        .find(|package| package["name"] == name && package["version"] == version)
         .and_then(|package| package["manifest_path"].as_str())
-        .ok_or(format!("cargo metadata has no wasmtime {WASMTIME_VERSION}"))?;
+        .ok_or(format!("cargo metadata has no {name} {version}"))?;
     Path::new(manifest)
         .parent()
         .map(Path::to_path_buf)
         .ok_or_else(|| format!("{manifest} has no directory"))
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::create_dir_all(to).map_err(|error| format!("{}: {error}", to.display()))?;
     let entries =
         std::fs::read_dir(from).map_err(|error| format!("{}: {error}", from.display()))?;
@@ -233,7 +234,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn edit_manifest(
+pub(crate) fn edit_manifest(
     path: &Path,
     edit: impl FnOnce(&mut DocumentMut) -> Result<(), String>,
 ) -> Result<(), String> {
@@ -246,7 +247,7 @@ fn edit_manifest(
     write(path, &manifest.to_string())
 }
 
-fn path_value(path: &Path) -> toml_edit::Value {
+pub(crate) fn path_value(path: &Path) -> toml_edit::Value {
     toml_edit::Value::from(path.to_string_lossy().as_ref())
 }
 
