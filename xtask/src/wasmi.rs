@@ -14,7 +14,7 @@
 //! come (issue "A second runtime on wasm-tables").
 
 use crate::command::{cargo, run_step, workspace_root};
-use crate::wasmtime::{copy_dir, edit_manifest, path_value, registry_source};
+use crate::wasmtime::{edit_manifest, install_adapter, path_value, registry_source};
 use std::time::Instant;
 use toml_edit::{InlineTable, value};
 
@@ -42,20 +42,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let source = registry_source("wasmi_core", WASMI_VERSION)?;
     println!("wasmi: stock source {}", source.display());
     let patched = work.join("wasmi_core");
-    if patched.exists() {
-        std::fs::remove_dir_all(&patched)
-            .map_err(|error| format!("removing {}: {error}", patched.display()))?;
-    }
-    copy_dir(&source, &patched)?;
-    let module = patched.join("src/table/mod.rs");
-    if !module.exists() {
-        return Err(format!(
-            "{} has no table module to replace",
-            source.display()
-        ));
-    }
-    std::fs::copy(root.join("integrations/wasmi/table.rs"), &module)
-        .map_err(|error| format!("installing the adapter: {error}"))?;
+    install_adapter(
+        &source,
+        &patched,
+        "src/table/mod.rs",
+        &root.join("integrations/wasmi/table.rs"),
+    )?;
     edit_manifest(&patched.join("Cargo.toml"), |manifest| {
         let mut core = InlineTable::new();
         core.insert("path", path_value(&root.join("table-core")));

@@ -129,20 +129,12 @@ fn prepare() -> Result<(), String> {
     println!("wasmtime: stock source {}", source.display());
 
     let patched = work.join("wasmtime");
-    if patched.exists() {
-        std::fs::remove_dir_all(&patched)
-            .map_err(|error| format!("removing {}: {error}", patched.display()))?;
-    }
-    copy_dir(&source, &patched)?;
-    let module = patched.join("src/runtime/vm/table.rs");
-    if !module.exists() {
-        return Err(format!(
-            "{} has no table module to replace",
-            source.display()
-        ));
-    }
-    std::fs::copy(root.join("integrations/wasmtime/table.rs"), &module)
-        .map_err(|error| format!("installing the adapter: {error}"))?;
+    install_adapter(
+        &source,
+        &patched,
+        "src/runtime/vm/table.rs",
+        &root.join("integrations/wasmtime/table.rs"),
+    )?;
     edit_manifest(&patched.join("Cargo.toml"), |manifest| {
         let mut facade = toml_edit::InlineTable::new();
         facade.insert("path", path_value(&root.join("table-facade")));
@@ -216,7 +208,32 @@ pub(crate) fn registry_source(name: &str, version: &str) -> Result<PathBuf, Stri
         .ok_or_else(|| format!("{manifest} has no directory"))
 }
 
-pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+/// Copies a crate's `source` to `patched` (afresh) and puts `adapter` in place of its module
+/// `module` (a path inside the crate).
+pub(crate) fn install_adapter(
+    source: &Path,
+    patched: &Path,
+    module: &str,
+    adapter: &Path,
+) -> Result<(), String> {
+    if patched.exists() {
+        std::fs::remove_dir_all(patched)
+            .map_err(|error| format!("removing {}: {error}", patched.display()))?;
+    }
+    copy_dir(source, patched)?;
+    let module = patched.join(module);
+    if !module.exists() {
+        return Err(format!(
+            "{} has no table module to replace",
+            source.display()
+        ));
+    }
+    std::fs::copy(adapter, &module)
+        .map(|_| ())
+        .map_err(|error| format!("installing the adapter: {error}"))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::create_dir_all(to).map_err(|error| format!("{}: {error}", to.display()))?;
     let entries =
         std::fs::read_dir(from).map_err(|error| format!("{}: {error}", from.display()))?;
