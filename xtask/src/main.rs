@@ -8,6 +8,7 @@ mod bench;
 mod ci;
 mod command;
 mod fuzz;
+mod integration;
 mod size;
 mod spec;
 mod valgrind;
@@ -36,7 +37,9 @@ jobs:
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
   valgrind every crate's tests under valgrind memcheck
   wasmi   wasmi 2.0 with its table module replaced by table-core (no wasmtime-environ): the
-          dependency tree checked and wasmi_core's own tests run on the adapter
+          dependency tree checked, wasmi_core's own tests run on the adapter, and the spec
+          testsuite on stock and ours (`--configs default,fuel,limiter`, `--scripts FILTER`;
+          `--no-spec` skips it; `WASMI_ADAPTER=<path>` installs another table module)
   wasmtime Wasmtime 44 with its table module replaced by wasm-tables: the spec testsuite on stock
           and ours (`--configs default,eager,pooling,gc`, `--scripts FILTER`); `--bench`
           (`--rounds N`, `--bench-only`, `--smoke`): JIT benchmarks, stock vs ours

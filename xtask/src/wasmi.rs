@@ -1,4 +1,5 @@
-//! `cargo xtask wasmi`: wasmi 2.0 with its table module replaced by wasm-tables.
+//! `cargo xtask wasmi [--configs a,b] [--scripts FILTER] [--no-spec]`: wasmi 2.0 with its table
+//! module replaced by wasm-tables.
 //!
 //! 1. Finds the `wasmi_core` 2.0.0 source cargo already has (a dependency of `wasmi`, the
 //!    benchmark peer; `cargo metadata` names its manifest), copies it to
@@ -9,19 +10,36 @@
 //! 2. Checks that the patched crate's dependency tree names no `wasmtime-environ` (a runtime with
 //!    its own environment links none of Wasmtime's) and no wasm-tables element crate.
 //! 3. Runs `wasmi_core`'s own unit tests (its table tests among them) on the adapter.
+//! 4. Generates two runner packages from `integrations/wasmi/runner/manifest.toml`, one against
+//!    stock wasmi and one with `[patch.crates-io] wasmi_core` pointing at the copy, and builds
+//!    both (release, one shared target directory).
+//! 5. For each configuration (`default`, `fuel`, `limiter`; the runner's docs say what each
+//!    records), runs every spec script the runner lists on both builds and compares every
+//!    directive's outcome: whether it passed, its failure message, and what it observed (the
+//!    values it returned, the current instance's exported tables, the fuel left, the resource
+//!    limiter's calls). Prints a table (configuration x scripts and directives passed, stock
+//!    and ours, also written to `target/wasmi-spec.md`) and every directive whose outcome
+//!    differs; fails on any difference. `--no-spec` stops after step 3.
 //!
-//! The spec-testsuite comparison of stock and patched wasmi, directive by directive, is still to
-//! come (issue "A second runtime on wasm-tables").
+//! Debugging aid: `WASMI_ADAPTER=<path> cargo xtask wasmi` installs the file at `path` as the
+//! table module instead of `integrations/wasmi/table.rs`. With a copy of stock `wasmi_core`'s own
+//! `src/table/mod.rs` the two builds must agree on every directive (a test of the job itself);
+//! with a deliberately broken copy they must not.
 
 use crate::command::{cargo, run_step, workspace_root};
-use crate::wasmtime::{edit_manifest, install_adapter, path_value, registry_source};
+use crate::integration::{
+    CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
+};
+use std::path::PathBuf;
 use std::time::Instant;
 use toml_edit::{InlineTable, value};
 
 /// The wasmi release the adapter is written for.
 const WASMI_VERSION: &str = "2.0.0";
-/// Where the job works.
-const WORK_DIR: &str = "target/wasmi-integration";
+/// Configurations compared by default.
+const CONFIGS: [&str; 3] = ["default", "fuel", "limiter"];
+/// The environment variable that names another table module to install (a debugging aid).
+const ADAPTER_OVERRIDE: &str = "WASMI_ADAPTER";
 /// Crates the patched wasmi must not depend on.
 const FORBIDDEN: [&str; 5] = [
     "wasmtime-environ",
@@ -31,23 +49,38 @@ const FORBIDDEN: [&str; 5] = [
     "table-facade",
 ];
 
+/// The wasmi integration: its runners and where the job works.
+pub const WASMI: Integration = Integration {
+    runtime: "wasmi",
+    title: "wasmi",
+    work_dir: "target/wasmi-integration",
+    // The adapter reports wasmi's own `TableError`s, so a directive that fails on both builds
+    // must fail with the same message.
+    compare_failure_messages: true,
+};
+
 /// Runs the job.
 pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(extra) = args.first() {
-        return Err(format!("`wasmi` takes no arguments yet, got `{extra}`"));
+    let mut options = CompareOptions::new(&CONFIGS);
+    let mut spec = true;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if options.parse_option(arg, &mut args)? {
+            continue;
+        }
+        match arg.as_str() {
+            "--no-spec" => spec = false,
+            other => return Err(format!("wasmi: unknown argument `{other}`")),
+        }
     }
     let started = Instant::now();
     let root = workspace_root();
-    let work = root.join(WORK_DIR);
+    let work = root.join(WASMI.work_dir);
+    let adapter = adapter()?;
     let source = registry_source("wasmi_core", WASMI_VERSION)?;
     println!("wasmi: stock source {}", source.display());
     let patched = work.join("wasmi_core");
-    install_adapter(
-        &source,
-        &patched,
-        "src/table/mod.rs",
-        &root.join("integrations/wasmi/table.rs"),
-    )?;
+    install_adapter(&source, &patched, "src/table/mod.rs", &adapter)?;
     edit_manifest(&patched.join("Cargo.toml"), |manifest| {
         let mut core = InlineTable::new();
         core.insert("path", path_value(&root.join("table-core")));
@@ -109,8 +142,44 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &target,
         ]),
     )?;
-    println!("wasmi: done in {:.1?}", started.elapsed());
-    Ok(())
+    if !spec {
+        println!("wasmi: done in {:.1?}", started.elapsed());
+        return Ok(());
+    }
+    WASMI.generate_runners("wasmi_core", &patched)?;
+    WASMI.build_runners()?;
+    println!("wasmi: prepared and built in {:.1?}", started.elapsed());
+    WASMI.compare(&options, "")
+}
+
+/// The table module to install: `integrations/wasmi/table.rs`, or the file `WASMI_ADAPTER`
+/// names.
+///
+/// # Errors
+///
+/// If the file does not exist.
+fn adapter() -> Result<PathBuf, String> {
+    let (path, named_by) = match std::env::var_os(ADAPTER_OVERRIDE) {
+        Some(path) => (PathBuf::from(path), ADAPTER_OVERRIDE),
+        None => (
+            workspace_root().join("integrations/wasmi/table.rs"),
+            "the adapter",
+        ),
+    };
+    if !path.exists() {
+        return Err(format!(
+            "{named_by} {} does not exist (`{ADAPTER_OVERRIDE}=<path>` installs another file as \
+             wasmi_core's table module, e.g. a copy of stock's src/table/mod.rs to test the job)",
+            path.display()
+        ));
+    }
+    if named_by == ADAPTER_OVERRIDE {
+        println!(
+            "wasmi: {ADAPTER_OVERRIDE} set: installing {} as the table module",
+            path.display()
+        );
+    }
+    Ok(path)
 }
 
 /// `names` without repeats, in first-seen order.

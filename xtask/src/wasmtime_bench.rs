@@ -85,7 +85,8 @@ const PROGRAMS: [Program; 7] = [
     },
 ];
 
-use crate::wasmtime::Build;
+use crate::integration::Build;
+use crate::wasmtime::WASMTIME;
 
 /// Runs the benchmarks for `rounds` rounds (`smoke`: one iteration each, to check they run) and
 /// writes the report.
@@ -175,7 +176,7 @@ fn measure(
     file: &std::path::Path,
     iterations: u32,
 ) -> Result<f64, String> {
-    let output = Command::new(build.binary())
+    let output = Command::new(WASMTIME.binary(build))
         .arg("bench")
         .arg(program.config)
         .arg(file)
