@@ -65,11 +65,11 @@ impl Table {
         };
         let mut limiter = Limiter::new(limiter, None);
         let limits = TableLimits::approve(ty.minimum(), maximum, Some(&mut limiter))
-            .map_err(|error| creation_error(error, TableError::ResourceLimiterDeniedAllocation))?
+            .map_err(|error| core_error(error, TableError::ResourceLimiterDeniedAllocation))?
             .with_size_limit(size_limit(&ty));
         let elements =
             table_core::TableStorage::new_dynamic_filled(limits, init.raw(), Some(&mut limiter))
-                .map_err(|error| creation_error(error, TableError::OutOfSystemMemory))?;
+                .map_err(|error| core_error(error, TableError::OutOfSystemMemory))?;
         Ok(Self { ty, elements })
     }
 
@@ -143,7 +143,7 @@ impl Table {
             Ok(Some(old_size)) => Ok(old_size as u64),
             // Refused by wasmi's limiter (not told back), or a failure it was told.
             Ok(None) => Err(limiter.failure.unwrap_or(TableError::GrowOutOfBounds)),
-            Err(error) => Err(creation_error(error, TableError::GrowOutOfBounds)),
+            Err(error) => Err(core_error(error, TableError::GrowOutOfBounds)),
         }
     }
 
@@ -291,8 +291,8 @@ fn size_limit(ty: &TableType) -> usize {
 }
 
 /// wasmi's error for a table-core creation or growth error: a limiter's (or the growth charge's)
-/// own wasmi error unchanged, `refused` for a refusal, `OutOfSystemMemory` for allocation.
-fn creation_error(error: table_core::TableError, refused: TableError) -> TableError {
+/// own wasmi error unchanged, `OutOfSystemMemory` for allocation, `refused` for the rest.
+fn core_error(error: table_core::TableError, refused: TableError) -> TableError {
     match error {
         table_core::TableError::Limiter(error) => match error.downcast::<TableError>() {
             Ok(error) => error,

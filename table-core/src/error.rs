@@ -169,9 +169,7 @@ impl core::fmt::Display for GrowFailure<'_> {
             GrowFailure::Overflow => f.write_str(GROW_OVERFLOW),
             GrowFailure::MaximumExceeded => f.write_str(GROW_MAXIMUM_EXCEEDED),
             GrowFailure::ChargeRefused(error) => write!(f, "growth charge refused: {error}"),
-            GrowFailure::OutOfMemory { bytes } => {
-                write!(f, "failed to allocate {bytes} bytes for table storage")
-            }
+            GrowFailure::OutOfMemory { bytes } => TableError::OutOfMemory { bytes: *bytes }.fmt(f),
         }
     }
 }
