@@ -28,8 +28,15 @@ pub unsafe trait TableElement: bytemuck::Zeroable + Copy + PartialEq + 'static {
     /// The size in bytes of one slot, as compiled code strides through the table.
     const SIZE: usize = core::mem::size_of::<Self>();
 
+    /// Whether any slot of this kind can need the slow path: `true` for a kind that overrides
+    /// [`needs_slow_path`](TableElement::needs_slow_path). Kinds without a slow path keep the
+    /// default, `false`, and then pay nothing for it: storage does not record where slow slots
+    /// are (a single `set` is the store alone).
+    const HAS_SLOW_PATH: bool = false;
+
     /// Whether writing, overwriting or copying this slot takes the element kind's slow path.
-    /// Kinds without one keep the default, `false`.
+    /// Kinds without one keep the default, `false`; a kind that overrides it also sets
+    /// [`HAS_SLOW_PATH`](TableElement::HAS_SLOW_PATH).
     #[inline]
     fn needs_slow_path(&self) -> bool {
         false

@@ -345,3 +345,56 @@ fn a_slow_slot_stored_behind_a_tracking_storage_outside_its_bound_is_not_seen() 
     storage.set(3, TestSlot::SLOW).unwrap();
     assert_eq!(storage.first_slow(0, 8), Ok(Some(3)));
 }
+
+/// A slot kind that has a slow path but does not declare it ([`TableElement::HAS_SLOW_PATH`]
+/// left `false`): the storage would not record where its slow slots are.
+#[derive(Debug, Clone, Copy, PartialEq, bytemuck::Zeroable)]
+#[repr(transparent)]
+struct UndeclaredSlowSlot(u64);
+
+// SAFETY: a `u64` newtype: zero is a valid value and `EMPTY`, it is moved bitwise, has no drop
+// glue and is not zero-sized.
+unsafe impl TableElement for UndeclaredSlowSlot {
+    const EMPTY: Self = UndeclaredSlowSlot(0);
+
+    fn needs_slow_path(&self) -> bool {
+        self.0 != 0
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the check is a debug assertion: release builds trust the declaration"
+)]
+#[should_panic(expected = "HAS_SLOW_PATH")]
+fn writing_a_slow_slot_of_a_kind_that_declares_no_slow_path_is_caught() {
+    let mut storage = TableStorage::new_dynamic(TableLimits::new(4, None)).unwrap();
+    storage.set(1, UndeclaredSlowSlot(7)).unwrap();
+}
+
+#[test]
+fn a_kind_without_a_slow_path_writes_its_slots_as_plain_stores() {
+    // `TestSlot` declares its slow path; `u64`-like slots of a kind that has none (the default)
+    // are written and read back through every write path the same way.
+    #[derive(Debug, Clone, Copy, PartialEq, bytemuck::Zeroable)]
+    #[repr(transparent)]
+    struct Handle(u32);
+    // SAFETY: a `u32` newtype: zero is a valid value and `EMPTY`, it is moved bitwise, has no
+    // drop glue and is not zero-sized.
+    unsafe impl TableElement for Handle {
+        const EMPTY: Self = Handle(0);
+    }
+    assert!(!Handle::HAS_SLOW_PATH);
+    let mut storage = TableStorage::new_dynamic(TableLimits::new(8, None)).unwrap();
+    storage.track_slow_slots();
+    assert!(!storage.tracks_slow_slots(), "nothing to track");
+    storage.set(0, Handle(1)).unwrap();
+    storage.fill(1, Handle(2), 3).unwrap();
+    storage.copy_within(4, 0, 4).unwrap();
+    storage.write_slots(7, &[Handle(9)]).unwrap();
+    storage.grow_filled(2, Handle(5), None).unwrap();
+    let slots: Vec<u32> = storage.slots().iter().map(|slot| slot.0).collect();
+    assert_eq!(slots, [1, 2, 2, 2, 1, 2, 2, 9, 5, 5]);
+    assert_eq!(storage.first_slow(0, 10), Ok(None));
+}

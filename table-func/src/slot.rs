@@ -24,6 +24,7 @@ pub struct FuncSlot(*mut VMFuncRef);
 // zero-sized.
 unsafe impl TableElement for FuncSlot {
     const EMPTY: FuncSlot = FuncSlot(ptr::null_mut());
+    const HAS_SLOW_PATH: bool = true;
 
     /// The empty word: uninitialised in a lazy table, whose storage tracks such slots and
     /// resolves them before they are copied. (An eager table's storage tracks nothing, so its

@@ -28,6 +28,7 @@ assert_impl_all!(GcRefSlot: Send, Sync);
 // it is 4 bytes.
 unsafe impl TableElement for GcRefSlot {
     const EMPTY: GcRefSlot = GcRefSlot(None);
+    const HAS_SLOW_PATH: bool = true;
 
     /// A heap reference: writing or overwriting it goes through the GC store's barrier.
     #[inline]

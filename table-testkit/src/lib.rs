@@ -267,6 +267,7 @@ impl TestSlot {
 // glue and is not zero-sized.
 unsafe impl table_core::TableElement for TestSlot {
     const EMPTY: Self = TestSlot(0);
+    const HAS_SLOW_PATH: bool = true;
 
     #[inline]
     fn needs_slow_path(&self) -> bool {

@@ -64,7 +64,7 @@ impl<T: TableElement> TableStorage<T> {
                 slots.fill(value);
             }
         }
-        self.slow.written(range, value_is_slow);
+        self.note_written(range, value_is_slow);
         Ok(())
     }
 
@@ -94,7 +94,7 @@ impl<T: TableElement> TableStorage<T> {
                 first.is_some()
             }
         };
-        self.slow.written(range, wrote_slow);
+        self.note_written(range, wrote_slow);
         Ok(())
     }
 
@@ -121,8 +121,7 @@ impl<T: TableElement> TableStorage<T> {
         let slots = &mut self.slots_mut()[range.clone()];
         write_disjoint(slots, values, writer, dst, written, overwritten)?;
         if self.slow.is_tracked() {
-            self.slow
-                .written(range, src.may_hold_slow(src_index, values));
+            self.note_written(range, src.may_hold_slow(src_index, values));
         }
         Ok(())
     }
@@ -163,7 +162,7 @@ impl<T: TableElement> TableStorage<T> {
             }
         }
         let carries_slow = self.slow.may_hold(src_range);
-        self.slow.written(dst_range, carries_slow);
+        self.note_written(dst_range, carries_slow);
         Ok(())
     }
 }

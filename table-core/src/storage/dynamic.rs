@@ -101,11 +101,20 @@ impl<T: TableElement> DynamicStorage<T> {
 
     /// Raises the size to `new_size`, exposing zeroed slots; reallocates when the capacity is
     /// short. On failure the storage is unchanged.
+    #[inline]
     pub(crate) fn grow_to(&mut self, new_size: usize) -> Result<(), TableError> {
         if new_size <= self.capacity {
+            // The common case of many small grows: spare zeroed room is already there.
             self.size = self.size.max(new_size);
             return Ok(());
         }
+        self.grow_capacity(new_size)
+    }
+
+    /// [`DynamicStorage::grow_to`] past the capacity: reallocates. Out of line, so the common
+    /// case inlines into the grow procedure without it.
+    #[inline(never)]
+    fn grow_capacity(&mut self, new_size: usize) -> Result<(), TableError> {
         // Amortised doubling for many small grows, never past the maximum.
         let doubled = self
             .capacity

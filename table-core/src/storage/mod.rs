@@ -138,6 +138,20 @@ impl<T: TableElement> TableStorage<T> {
             .map(|storage| Self::over(Slots::Static(storage), limits))
     }
 
+    /// Records that `written` now holds slots of which some need the slow path (`slow`) or
+    /// none does, when the storage tracks them. A kind without a slow path
+    /// ([`TableElement::HAS_SLOW_PATH`] false) records nothing: its writes are the stores alone.
+    #[inline]
+    fn note_written(&mut self, written: Range<usize>, slow: bool) {
+        debug_assert!(
+            T::HAS_SLOW_PATH || !slow,
+            "a slot needs the slow path, but its kind declares none (TableElement::HAS_SLOW_PATH)"
+        );
+        if T::HAS_SLOW_PATH {
+            self.slow.written(written, slow);
+        }
+    }
+
     fn over(slots: Slots<T>, limits: TableLimits) -> Self {
         TableStorage {
             slots,
@@ -258,7 +272,7 @@ impl<T: TableElement> TableStorage<T> {
         *slot = value;
         // `get_mut` checked `index < size`, so it fits in `usize`.
         let index = index as usize;
-        self.slow.written(index..index + 1, value.needs_slow_path());
+        self.note_written(index..index + 1, value.needs_slow_path());
         Ok(())
     }
 
@@ -288,7 +302,7 @@ impl<T: TableElement> TableStorage<T> {
     #[inline]
     fn fill_checked(&mut self, range: Range<usize>, value: T) {
         self.slots_mut()[range.clone()].fill(value);
-        self.slow.written(range, value.needs_slow_path());
+        self.note_written(range, value.needs_slow_path());
     }
 
     /// Moves `[src, src + len)` to `[dst, dst + len)` within this table as bits; overlapping
@@ -310,7 +324,7 @@ impl<T: TableElement> TableStorage<T> {
     fn move_within(&mut self, src: Range<usize>, dst: usize) {
         self.slots_mut().copy_within(src.clone(), dst);
         let carries_slow = self.slow.may_hold(src.clone());
-        self.slow.written(dst..dst + src.len(), carries_slow);
+        self.note_written(dst..dst + src.len(), carries_slow);
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table as
@@ -339,8 +353,7 @@ impl<T: TableElement> TableStorage<T> {
         let values = &src.slots()[from.clone()];
         self.slots_mut()[to.clone()].copy_from_slice(values);
         if self.slow.is_tracked() {
-            self.slow
-                .written(to, src.may_hold_slow(from.start as u64, values));
+            self.note_written(to, src.may_hold_slow(from.start as u64, values));
         }
     }
 
@@ -363,7 +376,7 @@ impl<T: TableElement> TableStorage<T> {
     fn write_checked(&mut self, range: Range<usize>, slots: &[T]) {
         self.slots_mut()[range.clone()].copy_from_slice(slots);
         if self.slow.is_tracked() {
-            self.slow.written(range, T::block_needs_slow_path(slots));
+            self.note_written(range, T::block_needs_slow_path(slots));
         }
     }
 
@@ -387,7 +400,7 @@ impl<T: TableElement> TableStorage<T> {
             *slot = encode(value);
             carries_slow |= slot.needs_slow_path();
         }
-        self.slow.written(range, carries_slow);
+        self.note_written(range, carries_slow);
         Ok(())
     }
 }

@@ -102,7 +102,13 @@ impl<T: TableElement> TableStorage<T> {
     /// the [`vmtable`](TableStorage::vmtable) definition, [`slots_mut`](TableStorage::slots_mut),
     /// [`get_mut`](TableStorage::get_mut)) must store only slots that need no slow path; a slow
     /// slot stored that way is not known to be slow, and a copy moves it as it is.
+    ///
+    /// A kind without a slow path ([`TableElement::HAS_SLOW_PATH`] false) has nothing to track:
+    /// its storage stays untracked.
     pub fn track_slow_slots(&mut self) {
+        if !T::HAS_SLOW_PATH {
+            return;
+        }
         self.slow = SlowBound {
             tracked: true,
             range: 0..self.size(),
@@ -121,7 +127,7 @@ impl<T: TableElement> TableStorage<T> {
     pub fn note_slow_write(&mut self, index: u64) {
         if index < self.size() as u64 {
             let index = index as usize;
-            self.slow.written(index..index + 1, true);
+            self.note_written(index..index + 1, true);
         }
     }
 
@@ -181,7 +187,7 @@ impl<T: TableElement> TableStorage<T> {
             resolved += 1;
             next = offset + 1;
         }
-        self.slow.written(requested, still_slow);
+        self.note_written(requested, still_slow);
         resolved
     }
 
@@ -308,7 +314,7 @@ impl<T: TableElement> TableStorage<T> {
             *slot = convert(*value);
             carries_slow |= slot.needs_slow_path();
         }
-        self.slow.written(to, carries_slow);
+        self.note_written(to, carries_slow);
     }
 
     /// Whether the `from` slots, which start at `src_index` of this storage, may hold a slow

@@ -136,6 +136,7 @@ impl<T: TableElement> StaticStorage<T> {
     }
 
     /// Raises the size to `new_size` over memory that is already zero.
+    #[inline]
     pub(crate) fn grow_to(&mut self, new_size: usize) -> Result<(), TableError> {
         if new_size > self.capacity {
             // The grow procedure checks the maximum (our capacity) first, so this is only
