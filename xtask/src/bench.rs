@@ -40,7 +40,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .env("TABLE_BENCH_TARGET_DIR", &target)
             .env("TABLE_BENCH_RUSTFLAGS", BENCH_RUSTC_FLAGS.join(" ")),
     )?;
-    crate::wasmtime_bench::merge_into_bench_report()?;
+    crate::integration_bench::merge_into_bench_report()?;
     println!(
         "bench: report {} and plot {}",
         target.join("bench-report.md").display(),

@@ -2,6 +2,7 @@
 
 use crate::command::{cargo, run_step, workspace_root};
 use std::process::Command;
+use std::time::Instant;
 
 /// The runtime integrations' sources, outside the workspace (they build inside the runtime's copy
 /// and the generated runner packages), formatted like the rest.
@@ -11,11 +12,83 @@ const INTEGRATION_SOURCES: [&str; 3] = [
     "integrations/wasmi/runner/main.rs",
 ];
 
-/// Runs every CI step in order, stopping at the first failure.
+/// Runs every CI stage in order, stopping at the first failure, and prints how long each took
+/// (also when one fails).
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("`ci` takes no arguments, got `{extra}`"));
     }
+    let started = Instant::now();
+    let mut timings = Vec::new();
+    let result = STAGES.iter().try_for_each(|(name, stage)| {
+        let stage_started = Instant::now();
+        let result = stage();
+        timings.push((*name, stage_started.elapsed(), result.is_ok()));
+        result
+    });
+    println!("\nci: time per stage");
+    for (name, elapsed, passed) in &timings {
+        let verdict = if *passed { "" } else { "  (failed)" };
+        println!("  {:>7.1} s  {name}{verdict}", elapsed.as_secs_f64());
+    }
+    println!("  {:>7.1} s  in all", started.elapsed().as_secs_f64());
+    result?;
+    println!("ci: all steps passed");
+    Ok(())
+}
+
+/// A stage of CI: a name for the timing summary and the steps it runs.
+type Stage = (&'static str, fn() -> Result<(), String>);
+
+/// CI's stages, in order: quick checks first, the slow tiers last.
+const STAGES: [Stage; 12] = [
+    ("format", format),
+    ("clippy", clippy),
+    ("rustdoc", || {
+        run_step(
+            "rustdoc",
+            cargo(&["doc", "--workspace", "--no-deps", "--all-features"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        )
+    }),
+    ("tests", || {
+        run_step(
+            "test",
+            &mut cargo(&["test", "--workspace", "--all-features"]),
+        )
+    }),
+    ("bench smoke test", || {
+        crate::bench::run(&["--quick".to_string()])
+    }),
+    ("facade feature matrix", facade_feature_matrix),
+    ("package", || {
+        run_step("package", &mut package_library_crates())
+    }),
+    ("spec scripts", || {
+        run_step("spec", &mut cargo(&["xtask", "spec"]))
+    }),
+    ("valgrind", || crate::valgrind::run(&[])),
+    ("asan", || crate::asan::run(&[])),
+    ("fuzzers", || {
+        crate::fuzz::run(&strings(&["--seconds", "60"]))?;
+        crate::fuzz::run(&strings(&["--coverage", "--seconds", "60"]))
+    }),
+    ("runtime integrations", || {
+        // The spec comparison in every configuration, and the benchmarks once each as a smoke
+        // test (their timings are not compared in CI), for both runtimes. wasmi's job also
+        // checks that its dependency tree has no Wasmtime and runs wasmi_core's own tests.
+        crate::wasmtime::run(&strings(&["--bench", "--smoke"]))?;
+        crate::wasmi::run(&strings(&["--bench", "--smoke"]))
+    }),
+];
+
+/// `args` as the owned strings the jobs take.
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|arg| arg.to_string()).collect()
+}
+
+/// Formatting of the workspace, the fuzz target and the integrations' sources.
+fn format() -> Result<(), String> {
     run_step("fmt", &mut cargo(&["fmt", "--all", "--", "--check"]))?;
     run_step(
         "fmt (fuzz target)",
@@ -27,7 +100,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .args(["--edition", "2024", "--check"])
             .args(INTEGRATION_SOURCES)
             .current_dir(workspace_root()),
-    )?;
+    )
+}
+
+/// Clippy on everything, and on table-core alone without Wasmtime.
+fn clippy() -> Result<(), String> {
     run_step(
         "clippy",
         &mut cargo(&[
@@ -53,36 +130,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "-D",
             "warnings",
         ]),
-    )?;
-    run_step(
-        "rustdoc",
-        cargo(&["doc", "--workspace", "--no-deps", "--all-features"])
-            .env("RUSTDOCFLAGS", "-D warnings"),
-    )?;
-    run_step(
-        "test",
-        &mut cargo(&["test", "--workspace", "--all-features"]),
-    )?;
-    crate::bench::run(&["--quick".to_string()])?;
-    facade_feature_matrix()?;
-    run_step("package", &mut package_library_crates())?;
-    run_step("spec", &mut cargo(&["xtask", "spec"]))?;
-    crate::valgrind::run(&[])?;
-    crate::asan::run(&[])?;
-    crate::fuzz::run(&["--seconds".to_string(), "60".to_string()])?;
-    crate::fuzz::run(&[
-        "--coverage".to_string(),
-        "--seconds".to_string(),
-        "60".to_string(),
-    ])?;
-    // The spec comparison in all four configurations, and the JIT benchmarks once each as a
-    // smoke test (their timings are not compared in CI).
-    crate::wasmtime::run(&["--bench".to_string(), "--smoke".to_string()])?;
-    // wasmi on table-core alone: no Wasmtime in its tree, its own table tests on our adapter
-    // (the spec comparison, `cargo xtask wasmi` without `--no-spec`, is not in CI yet).
-    crate::wasmi::run(&["--no-spec".to_string()])?;
-    println!("ci: all steps passed");
-    Ok(())
+    )
 }
 
 /// The facade must build cleanly and pass its tests with each element kind alone, since a VM may

@@ -9,12 +9,12 @@ mod ci;
 mod command;
 mod fuzz;
 mod integration;
+mod integration_bench;
 mod size;
 mod spec;
 mod valgrind;
 mod wasmi;
 mod wasmtime;
-mod wasmtime_bench;
 
 #[cfg(test)]
 mod tidy;
@@ -28,8 +28,9 @@ jobs:
   asan    every crate's tests built with AddressSanitizer, leak detection on
   bench   table benchmarks vs baselines, Wasmtime and wasmi -> target/bench-report.md (`--quick`: smoke test)
   ci      everything a change must pass: fmt, clippy, rustdoc, tests, the facade feature matrix,
-          the library crates packaged, the spec scripts, valgrind, asan and both fuzzers for 60 s
-          each
+          the library crates packaged, the spec scripts, valgrind, asan, both fuzzers for 60 s
+          each, and both runtime integrations (spec comparison, benchmark smoke run); prints the
+          time of each stage
   fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay);
           `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`)
   size    `.text` bytes of a VM-shaped binary per facade feature set, and a check that kinds left
@@ -39,10 +40,13 @@ jobs:
   wasmi   wasmi 2.0 with its table module replaced by table-core (no wasmtime-environ): the
           dependency tree checked, wasmi_core's own tests run on the adapter, and the spec
           testsuite on stock and ours (`--configs default,fuel,limiter`, `--scripts FILTER`;
-          `--no-spec` skips it; `WASMI_ADAPTER=<path>` installs another table module)
+          `--no-spec` skips it; `WASMI_ADAPTER=<path>` installs another table module);
+          `--bench` (`--rounds N`, `--bench-only`, `--smoke`, `--no-count`): benchmarks,
+          stock vs ours, timed and with instruction counts
   wasmtime Wasmtime 44 with its table module replaced by wasm-tables: the spec testsuite on stock
           and ours (`--configs default,eager,pooling,gc`, `--scripts FILTER`); `--bench`
-          (`--rounds N`, `--bench-only`, `--smoke`): JIT benchmarks, stock vs ours
+          (`--rounds N`, `--bench-only`, `--smoke`, `--no-count`): JIT benchmarks, stock vs
+          ours, timed and with instruction counts
 ";
 
 fn main() -> ExitCode {

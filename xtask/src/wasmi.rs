@@ -1,5 +1,6 @@
-//! `cargo xtask wasmi [--configs a,b] [--scripts FILTER] [--no-spec]`: wasmi 2.0 with its table
-//! module replaced by wasm-tables.
+//! `cargo xtask wasmi [--configs a,b] [--scripts FILTER] [--no-spec] [--bench [--rounds N] |
+//! --bench-only] [--smoke] [--no-count]`: wasmi 2.0 with its table module replaced by
+//! wasm-tables.
 //!
 //! 1. Finds the `wasmi_core` 2.0.0 source cargo already has (a dependency of `wasmi`, the
 //!    benchmark peer; `cargo metadata` names its manifest), copies it to
@@ -20,6 +21,9 @@
 //!    limiter's calls). Prints a table (configuration x scripts and directives passed, stock
 //!    and ours, also written to `target/wasmi-spec.md`) and every directive whose outcome
 //!    differs; fails on any difference. `--no-spec` stops after step 3.
+//! 6. With `--bench` (or `--bench-only`, which skips step 5), the benchmarks of [`PROGRAMS`] on
+//!    both builds (see [`crate::integration_bench`]); `--smoke` runs each once, as CI does, and
+//!    `--no-count` skips the instruction counts.
 //!
 //! Debugging aid: `WASMI_ADAPTER=<path> cargo xtask wasmi` installs the file at `path` as the
 //! table module instead of `integrations/wasmi/table.rs`. With a copy of stock `wasmi_core`'s own
@@ -30,6 +34,7 @@ use crate::command::{cargo, run_step, workspace_root};
 use crate::integration::{
     CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
 };
+use crate::integration_bench::{BenchOptions, Program, Suite};
 use std::path::PathBuf;
 use std::time::Instant;
 use toml_edit::{InlineTable, value};
@@ -62,10 +67,11 @@ pub const WASMI: Integration = Integration {
 /// Runs the job.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut options = CompareOptions::new(&CONFIGS);
+    let mut bench = BenchOptions::new();
     let mut spec = true;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        if options.parse_option(arg, &mut args)? {
+        if options.parse_option(arg, &mut args)? || bench.parse_option(arg, &mut args)? {
             continue;
         }
         match arg.as_str() {
@@ -142,15 +148,98 @@ pub fn run(args: &[String]) -> Result<(), String> {
             &target,
         ]),
     )?;
-    if !spec {
+    if !spec && !bench.enabled {
         println!("wasmi: done in {:.1?}", started.elapsed());
         return Ok(());
     }
     WASMI.generate_runners("wasmi_core", &patched)?;
     WASMI.build_runners()?;
     println!("wasmi: prepared and built in {:.1?}", started.elapsed());
-    WASMI.compare(&options, "")
+    if spec && !bench.only {
+        WASMI.compare(&options, "")?;
+    }
+    if bench.enabled {
+        BENCHMARKS.run(&bench)?;
+    }
+    Ok(())
 }
+
+/// The benchmarks: stock wasmi against wasmi on wasm-tables.
+const BENCHMARKS: Suite = Suite {
+    integration: &WASMI,
+    heading: "# wasmi 2.0 benchmarks",
+    programs: &PROGRAMS,
+    jit: false,
+};
+
+/// The benchmark programs (in `integrations/bench/`), all on funcref tables in wasmi's default
+/// configuration (no fuel metering), with iterations that make each measurement last several
+/// milliseconds.
+const PROGRAMS: [Program; 9] = [
+    Program {
+        name: "call_indirect",
+        file: "call_indirect.wat",
+        config: "default",
+        iterations: 3,
+        what: "1e6 call_indirect over a 10,000-entry table",
+    },
+    Program {
+        name: "table.get/set",
+        file: "get_set.wat",
+        config: "default",
+        iterations: 3,
+        what: "1e6 table.get + table.set over a 10,000-entry table",
+    },
+    Program {
+        name: "table.copy",
+        file: "copy.wat",
+        config: "default",
+        iterations: 3,
+        what: "table.fill of 1e6, then 10 x table.copy of 1e6 between two tables",
+    },
+    Program {
+        name: "table.fill",
+        file: "fill.wat",
+        config: "default",
+        iterations: 3,
+        what: "10 x table.fill of 1e6",
+    },
+    Program {
+        name: "table.grow",
+        file: "grow.wat",
+        config: "default",
+        iterations: 5,
+        what: "100,000 x table.grow by 1",
+    },
+    Program {
+        name: "table.init",
+        file: "init.wat",
+        config: "default",
+        iterations: 5,
+        what: "100 x table.init of a 10,000-entry segment",
+    },
+    Program {
+        name: "table.fill (fuel)",
+        file: "fill.wat",
+        config: "fuel",
+        iterations: 3,
+        what: "10 x table.fill of 1e6, fuel metering on",
+    },
+    Program {
+        name: "instantiate 1e5",
+        file: "instantiate.wat",
+        config: "default",
+        iterations: 50,
+        what: "instantiation: 100,000-entry table, 10,000-entry active segment",
+    },
+    Program {
+        name: "instantiate 1e7",
+        file: "instantiate_1e7.wat",
+        config: "default",
+        iterations: 10,
+        what: "instantiation: 10,000,000-entry null table",
+    },
+];
 
 /// The table module to install: `integrations/wasmi/table.rs`, or the file `WASMI_ADAPTER`
 /// names.

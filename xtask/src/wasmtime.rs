@@ -1,5 +1,5 @@
 //! `cargo xtask wasmtime [--configs a,b] [--scripts FILTER] [--bench [--rounds N] | --bench-only]
-//! [--smoke]`: Wasmtime 44 running on wasm-tables.
+//! [--smoke] [--no-count]`: Wasmtime 44 running on wasm-tables.
 //!
 //! 1. Finds the `wasmtime` 44.0.3 source cargo already has (our dev-dependency; `cargo
 //!    metadata` names its manifest), copies it to `target/wasmtime-integration/wasmtime`,
@@ -14,13 +14,14 @@
 //!    stock passes run on ours too, and every directive's outcome is compared. Prints a table
 //!    (configuration x scripts and directives passed, stock and ours) and every directive whose
 //!    outcome differs; fails on any difference.
-//! 4. With `--bench`, the JIT benchmarks of `integrations/wasmtime/bench/` (see
-//!    [`crate::wasmtime_bench`]); `--smoke` runs each once, as CI does.
+//! 4. With `--bench`, the JIT benchmarks of [`PROGRAMS`] (see [`crate::integration_bench`]);
+//!    `--smoke` runs each once, as CI does, and `--no-count` skips the instruction counts.
 
 use crate::command::workspace_root;
 use crate::integration::{
     CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
 };
+use crate::integration_bench::{BenchOptions, Program, Suite};
 use std::time::Instant;
 use toml_edit::value;
 
@@ -41,43 +42,22 @@ pub const WASMTIME: Integration = Integration {
 /// The options of one run.
 struct Options {
     compare: CompareOptions,
-    spec: bool,
-    bench: bool,
-    rounds: u32,
-    smoke: bool,
+    bench: BenchOptions,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         compare: CompareOptions::new(&CONFIGS),
-        spec: true,
-        bench: false,
-        rounds: 10,
-        smoke: false,
+        bench: BenchOptions::new(),
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        if options.compare.parse_option(arg, &mut args)? {
+        if options.compare.parse_option(arg, &mut args)?
+            || options.bench.parse_option(arg, &mut args)?
+        {
             continue;
         }
-        match arg.as_str() {
-            "--bench" => options.bench = true,
-            "--bench-only" => {
-                options.bench = true;
-                options.spec = false;
-            }
-            "--smoke" => {
-                options.smoke = true;
-                options.rounds = 1;
-            }
-            "--rounds" => {
-                let rounds = args.next().ok_or("--rounds needs a number")?;
-                options.rounds = rounds
-                    .parse()
-                    .map_err(|_| format!("--rounds: `{rounds}` is not a number"))?;
-            }
-            other => return Err(format!("wasmtime: unknown argument `{other}`")),
-        }
+        return Err(format!("wasmtime: unknown argument `{arg}`"));
     }
     Ok(options)
 }
@@ -89,15 +69,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     prepare()?;
     WASMTIME.build_runners()?;
     println!("wasmtime: prepared and built in {:.1?}", started.elapsed());
-    if options.spec {
+    if !options.bench.only {
         WASMTIME.compare(
             &options.compare,
             "Intended difference, which no spec script meets: a grow that cannot allocate is \
              \"no growth\" (-1) on wasm-tables and an error on stock Wasmtime.",
         )?;
     }
-    if options.bench {
-        crate::wasmtime_bench::run(options.rounds, options.smoke)?;
+    if options.bench.enabled {
+        BENCHMARKS.run(&options.bench)?;
     }
     Ok(())
 }
@@ -124,3 +104,64 @@ fn prepare() -> Result<(), String> {
     println!("wasmtime: adapter installed in {}", patched.display());
     WASMTIME.generate_runners("wasmtime", &patched)
 }
+
+/// The JIT benchmarks: stock Wasmtime against Wasmtime on wasm-tables.
+const BENCHMARKS: Suite = Suite {
+    integration: &WASMTIME,
+    heading: "# Wasmtime 44 JIT benchmarks",
+    programs: &PROGRAMS,
+    jit: true,
+};
+
+/// The JIT benchmarks, on funcref tables.
+const PROGRAMS: [Program; 7] = [
+    Program {
+        name: "call_indirect lazy",
+        file: "call_indirect.wat",
+        config: "default",
+        iterations: 10,
+        what: "1e6 call_indirect over a 10,000-entry table (lazy init)",
+    },
+    Program {
+        name: "call_indirect eager",
+        file: "call_indirect.wat",
+        config: "eager",
+        iterations: 10,
+        what: "1e6 call_indirect over a 10,000-entry table (eager)",
+    },
+    Program {
+        name: "table.copy lazy",
+        file: "copy_lazy.wat",
+        config: "default",
+        iterations: 5,
+        what: "10 x table.copy of 1e6 out of a lazily initialised table",
+    },
+    Program {
+        name: "table.fill",
+        file: "fill.wat",
+        config: "default",
+        iterations: 5,
+        what: "10 x table.fill of 1e6",
+    },
+    Program {
+        name: "table.grow",
+        file: "grow.wat",
+        config: "default",
+        iterations: 5,
+        what: "100,000 x table.grow by 1",
+    },
+    Program {
+        name: "table.init",
+        file: "init.wat",
+        config: "default",
+        iterations: 5,
+        what: "100 x table.init of a 10,000-entry segment",
+    },
+    Program {
+        name: "instantiate",
+        file: "instantiate.wat",
+        config: "default",
+        iterations: 50,
+        what: "instantiation: 100,000-entry table, 10,000-entry active segment",
+    },
+];
