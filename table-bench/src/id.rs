@@ -195,6 +195,11 @@ pub enum Kind {
     Func,
     /// Lazily initialised funcref table (Wasmtime's default; slots carry the init bit).
     FuncLazy,
+    /// A runtime's own 4-byte handle on table-core (the shape of wasmi's `RawRef`; 0 = null):
+    /// a `table_core::TableStorage` of a slot type of the benchmark's own, with no element
+    /// crate and no facade. The like-for-like comparison with wasmi, whose tables hold such
+    /// handles.
+    Handle,
     /// GC-reference table (4-byte slots).
     Gc,
     /// GC-reference table keeping a heap-reference summary (`GcRefTable::with_heap_summary`).
@@ -205,9 +210,10 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Func,
         Kind::FuncLazy,
+        Kind::Handle,
         Kind::Gc,
         Kind::GcSummary,
         Kind::Cont,
@@ -218,9 +224,29 @@ impl Kind {
         match self {
             Kind::Func => "func",
             Kind::FuncLazy => "func-lazy",
+            Kind::Handle => "handle32",
             Kind::Gc => "gc",
             Kind::GcSummary => "gc-summary",
             Kind::Cont => "cont",
+        }
+    }
+
+    /// What one slot holds, for the report's legend.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Kind::Func => "8-byte `VMFuncRef` pointer (0 = null), eagerly initialised",
+            Kind::FuncLazy => {
+                "8-byte `VMFuncRef` pointer with the lazy-init bit (0 = not yet initialised)"
+            }
+            Kind::Handle => {
+                "4-byte handle (0 = null), a runtime's own slot type on table-core: the shape \
+                 of wasmi's `RawRef`"
+            }
+            Kind::Gc => "4-byte `VMGcRef` (null or i31 here), GC table",
+            Kind::GcSummary => {
+                "4-byte `VMGcRef` (null or i31 here), GC table keeping a heap-reference summary"
+            }
+            Kind::Cont => "16-byte continuation (`VMContObj`: pointer and revision)",
         }
     }
 
@@ -229,17 +255,29 @@ impl Kind {
     pub const fn element_size(self) -> usize {
         match self {
             Kind::Func | Kind::FuncLazy => 8,
-            Kind::Gc | Kind::GcSummary => 4,
+            Kind::Handle | Kind::Gc | Kind::GcSummary => 4,
             Kind::Cont => 16,
         }
     }
 
-    /// The kind under which the peers of this kind are measured: Wasmtime has one funcref table
-    /// (lazily initialised by default) and no continuation tables in this build; wasmi has
-    /// funcref and externref tables only (its `externref` table stands for the GC kinds).
-    pub const fn peer(self) -> Option<Kind> {
+    /// The kind under which Wasmtime's measurements for this kind are taken: Wasmtime has one
+    /// funcref table (lazily initialised by default, 8-byte slots) and no continuation tables in
+    /// this build; a 4-byte handle has no Wasmtime counterpart.
+    pub const fn wasmtime_peer(self) -> Option<Kind> {
         match self {
             Kind::Func | Kind::FuncLazy => Some(Kind::Func),
+            Kind::Gc | Kind::GcSummary => Some(Kind::Gc),
+            Kind::Handle | Kind::Cont => None,
+        }
+    }
+
+    /// The kind under which wasmi's measurements for this kind are taken: wasmi has funcref and
+    /// externref tables only, both vectors of 4-byte handles. Its funcref table is the 4-byte
+    /// handle's peer (like for like) and the funcref kinds' (8-byte slots against its 4-byte
+    /// ones); its `externref` table stands for the GC kinds.
+    pub const fn wasmi_peer(self) -> Option<Kind> {
+        match self {
+            Kind::Func | Kind::FuncLazy | Kind::Handle => Some(Kind::Func),
             Kind::Gc | Kind::GcSummary => Some(Kind::Gc),
             Kind::Cont => None,
         }
@@ -309,7 +347,7 @@ pub struct BenchId {
     /// The operation.
     pub op: Op,
     /// The element kind (for the peers' variants, the kind the peer stands for: `func` or
-    /// `gc`).
+    /// `gc`; see [`Kind::wasmtime_peer`] and [`Kind::wasmi_peer`]).
     pub kind: Kind,
     /// The table size in elements.
     pub size: u64,

@@ -193,7 +193,8 @@ pub struct Report {
 impl Report {
     /// Pairs every measurement of our tables with the baseline of the same operation, kind and
     /// size, and with Wasmtime's and wasmi's measurements of the peer operation (see
-    /// [`Op::peer_op`]) for the peer kind (see [`Kind::peer`]).
+    /// [`Op::peer_op`]) for each peer's kind (see [`Kind::wasmtime_peer`] and
+    /// [`Kind::wasmi_peer`]): a kind one peer has no counterpart for gets none of its figures.
     pub fn from_measurements(measurements: &[Measurement]) -> Self {
         let per_element: BTreeMap<BenchId, (f64, Spread)> = measurements
             .iter()
@@ -221,14 +222,12 @@ impl Report {
                 let Variant::Ours(storage) = id.variant else {
                     return None;
                 };
-                let peer = |variant| {
-                    let kind = id.kind.peer()?;
-                    lookup(id.op.peer_op(), kind, id.size, variant)
-                };
+                let peer =
+                    |kind: Option<Kind>, variant| lookup(id.op.peer_op(), kind?, id.size, variant);
                 let baseline = lookup(id.op, id.kind, id.size, Variant::Baseline);
-                let wasm = peer(Variant::WasmtimeWasm);
-                let host = peer(Variant::WasmtimeHost);
-                let wasmi = peer(Variant::WasmiHost);
+                let wasm = peer(id.kind.wasmtime_peer(), Variant::WasmtimeWasm);
+                let host = peer(id.kind.wasmtime_peer(), Variant::WasmtimeHost);
+                let wasmi = peer(id.kind.wasmi_peer(), Variant::WasmiHost);
                 Some(Row {
                     op: id.op,
                     kind: id.kind,
@@ -285,10 +284,13 @@ impl Report {
              means ours is faster. Wasmtime's tables are its default (on-demand, dynamic) tables, \
              shown against both of our storages; it has no continuation tables in this build. \
              wasmi is measured through its host `Table` API only: its tables are vectors of \
-             32-bit handles with funcref and externref elements, so its `externref` table (holding \
-             a host `ExternRef`; wasmi has no i31 and no collector, so it is not measured on the \
-             heap-reference operations) stands for the GC kinds, and it has neither `table.init` \
-             in that API nor continuation tables.\n\n",
+             4-byte handles with funcref and externref elements. The like-for-like comparison \
+             is the `handle32` rows: a 4-byte handle of the same shape on table-core, beside \
+             wasmi's funcref table; the `func` rows show the same wasmi figures beside our 8-byte \
+             funcref slots, and its `externref` table (holding a host `ExternRef`; wasmi has no \
+             i31 and no collector, so it is not measured on the heap-reference operations) \
+             stands for the GC kinds. It has neither `table.init` in that API nor continuation \
+             tables. What each kind's slot is: see the last section.\n\n",
         );
         if !self.run.is_empty() {
             let _ = writeln!(out, "{}\n", self.run);
@@ -351,7 +353,36 @@ impl Report {
                 );
             }
         }
+        out.push_str("\n## What each kind's slot is\n\n");
+        out.push_str("| kind | one slot | Wasmtime peer | wasmi peer |\n|---|---|---|---|\n");
+        for kind in Kind::ALL {
+            if self.rows.iter().any(|row| row.kind == kind) {
+                let _ = writeln!(
+                    out,
+                    "| {kind} | {} | {} | {} |",
+                    kind.description(),
+                    kind.wasmtime_peer().map_or("—", wasmtime_table),
+                    kind.wasmi_peer().map_or("—", wasmi_table)
+                );
+            }
+        }
         out
+    }
+}
+
+/// Wasmtime's table measured under the peer kind `kind`, for the kinds' legend.
+fn wasmtime_table(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Gc | Kind::GcSummary => "anyref table of i31s (4-byte `VMGcRef`)",
+        _ => "funcref table (8-byte pointers, lazily initialised)",
+    }
+}
+
+/// wasmi's table measured under the peer kind `kind`, for the kinds' legend.
+fn wasmi_table(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Gc | Kind::GcSummary => "externref table (4-byte handles)",
+        _ => "funcref table (4-byte `RawRef` handles, 0 = null)",
     }
 }
 

@@ -2,7 +2,8 @@
 //! the per-kind tables a runtime's hot path uses, against a bounds-checked slice access.
 
 use crate::fixtures::{
-    OursTable, Plain, SIZES, cont_obj, func_ref, i31_ref, indices, plain_vec, with_plain,
+    ACCESS_KINDS, OursTable, Plain, SIZES, cont_obj, func_ref, i31_ref, indices, plain_vec,
+    with_plain,
 };
 use crate::harness::{Group, Harness, time};
 use crate::wasmi_peer::{Wasmi, WasmiTables};
@@ -21,12 +22,12 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
 }
 
 /// The value returned when an access fails, so a failure shows up in the result.
-const FAILED: usize = usize::MAX;
+pub const FAILED: usize = usize::MAX;
 
 fn get(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for size in SIZES {
         let indices = indices(size);
-        for kind in Kind::ALL {
+        for kind in ACCESS_KINDS {
             for storage in Storage::ALL {
                 let ours = OursTable::filled(kind, storage, size);
                 group.bench(kind, size, Variant::Ours(storage), |iters| {
@@ -35,14 +36,7 @@ fn get(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                     })
                 });
             }
-            with_plain!(kind, P => {
-                let plain = plain_vec::<P>(size);
-                group.bench(kind, size, Variant::Baseline, |iters| {
-                    time(iters, || {
-                        black_box(plain_get(&plain, &indices));
-                    })
-                });
-            });
+            bench_baseline_get(group, kind, size, &indices);
             // Wasmtime's funcref tables are lazy; the peers are measured once, with the lazy kind.
             if matches!(kind, Kind::FuncLazy | Kind::Gc) {
                 bench_wasm_loop::<i32>(group, peer, kind, size, "get");
@@ -57,7 +51,7 @@ fn get(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
 fn set(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for size in SIZES {
         let indices = indices(size);
-        for kind in Kind::ALL {
+        for kind in ACCESS_KINDS {
             for storage in Storage::ALL {
                 let mut ours = OursTable::filled(kind, storage, size);
                 group.bench(kind, size, Variant::Ours(storage), |iters| {
@@ -66,14 +60,7 @@ fn set(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                     })
                 });
             }
-            with_plain!(kind, P => {
-                let mut plain = plain_vec::<P>(size);
-                group.bench(kind, size, Variant::Baseline, |iters| {
-                    time(iters, || {
-                        black_box(plain_set(&mut plain, &indices));
-                    })
-                });
-            });
+            bench_baseline_set(group, kind, size, &indices);
             if matches!(kind, Kind::FuncLazy | Kind::Gc) {
                 bench_wasm_loop::<()>(group, peer, kind, size, "set");
                 bench_wasmi_loop(group, wasmi, kind, size, |tables| {
@@ -84,6 +71,32 @@ fn set(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     }
 }
 
+/// Registers the baseline of `get` on `kind`: a bounds-checked read of every index of a slice
+/// of the kind's plain element.
+pub fn bench_baseline_get(group: &mut Group<'_>, kind: Kind, size: u64, indices: &[u64]) {
+    with_plain!(kind, P => {
+        let plain = plain_vec::<P>(size);
+        group.bench(kind, size, Variant::Baseline, |iters| {
+            time(iters, || {
+                black_box(plain_get(&plain, indices));
+            })
+        });
+    });
+}
+
+/// Registers the baseline of `set` on `kind`: a bounds-checked write of every index of a slice
+/// of the kind's plain element.
+pub fn bench_baseline_set(group: &mut Group<'_>, kind: Kind, size: u64, indices: &[u64]) {
+    with_plain!(kind, P => {
+        let mut plain = plain_vec::<P>(size);
+        group.bench(kind, size, Variant::Baseline, |iters| {
+            time(iters, || {
+                black_box(plain_set(&mut plain, indices));
+            })
+        });
+    });
+}
+
 /// Wasmtime running the exported loop `name` over `size` elements.
 fn bench_wasm_loop<R: WasmResults>(
     group: &mut Group<'_>,
@@ -92,7 +105,7 @@ fn bench_wasm_loop<R: WasmResults>(
     size: u64,
     name: &str,
 ) {
-    let Some(peer_kind) = kind.peer() else {
+    let Some(peer_kind) = kind.wasmtime_peer() else {
         return;
     };
     let mut instance = peer.instance(peer_kind);
@@ -113,7 +126,7 @@ fn bench_wasmi_loop(
     size: u64,
     mut each: impl FnMut(&mut WasmiTables),
 ) {
-    let Some(peer_kind) = kind.peer() else {
+    let Some(peer_kind) = kind.wasmi_peer() else {
         return;
     };
     let mut tables = wasmi.tables(peer_kind, size);

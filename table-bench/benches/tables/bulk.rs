@@ -34,13 +34,7 @@ fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                 |storage| OursTable::new(kind, storage, size, size),
                 |ours, cx| ours.table.fill(0, &value, size, cx).expect("fill"),
             );
-            with_plain!(kind, P => bench_plain(
-                group,
-                kind,
-                size,
-                plain_vec::<P>(size),
-                |plain| plain.fill(black_box(P::VALUE)),
-            ));
+            bench_baseline(group, Op::Fill, kind, size);
             let wasm = |instance: &mut PeerInstance| {
                 let fill = instance.func::<u32, ()>("fill");
                 move |instance: &mut PeerInstance, iters| {
@@ -85,13 +79,7 @@ fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                         .expect("copy_within")
                 },
             );
-            with_plain!(kind, P => bench_plain(
-                group,
-                kind,
-                size,
-                plain_vec::<P>(size),
-                |plain| plain.copy_within(src as usize..(src + len) as usize, dst as usize),
-            ));
+            bench_baseline(group, Op::CopyWithin, kind, size);
             let wasm = |instance: &mut PeerInstance| {
                 let copy = instance.func::<(u32, u32, u32), ()>("copy_within");
                 move |instance: &mut PeerInstance, iters| {
@@ -134,13 +122,7 @@ fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                     Table::copy(&mut dst.table, &mut src.table, 0, 0, size, cx).expect("copy")
                 },
             );
-            with_plain!(kind, P => bench_plain(
-                group,
-                kind,
-                size,
-                (plain_vec::<P>(size), vec![P::default(); size as usize]),
-                |(src, dst)| dst.copy_from_slice(black_box(src)),
-            ));
+            bench_baseline(group, Op::Copy, kind, size);
             let wasm = |instance: &mut PeerInstance| {
                 let copy = instance.func::<u32, ()>("copy");
                 move |instance: &mut PeerInstance, iters| {
@@ -177,13 +159,7 @@ fn init(group: &mut Group<'_>) {
                 |storage| OursTable::new(kind, storage, size, size),
                 |ours, cx| ours.table.init(0, segment.as_segment(), cx).expect("init"),
             );
-            with_plain!(kind, P => bench_plain(
-                group,
-                kind,
-                size,
-                (plain_vec::<P>(size), vec![P::default(); size as usize]),
-                |(segment, dst)| dst.copy_from_slice(black_box(segment)),
-            ));
+            bench_baseline(group, Op::Init, kind, size);
         }
     }
 }
@@ -209,6 +185,44 @@ fn bench_ours<S>(
             })
         });
     }
+}
+
+/// Registers the baseline of the bulk operation `op` on `kind` at `size`, on the kind's plain
+/// element: `slice::fill`, `slice::copy_within` (the same ranges as ours), and
+/// `copy_from_slice` for `copy` (from another slice) and `init` (from a segment).
+pub fn bench_baseline(group: &mut Group<'_>, op: Op, kind: Kind, size: u64) {
+    let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
+    with_plain!(kind, P => match op {
+        Op::Fill => bench_plain(
+            group,
+            kind,
+            size,
+            plain_vec::<P>(size),
+            |plain| plain.fill(black_box(P::VALUE)),
+        ),
+        Op::CopyWithin => bench_plain(
+            group,
+            kind,
+            size,
+            plain_vec::<P>(size),
+            |plain| plain.copy_within(src as usize..(src + len) as usize, dst as usize),
+        ),
+        Op::Copy => bench_plain(
+            group,
+            kind,
+            size,
+            (plain_vec::<P>(size), vec![P::default(); size as usize]),
+            |(src, dst)| dst.copy_from_slice(black_box(src)),
+        ),
+        Op::Init => bench_plain(
+            group,
+            kind,
+            size,
+            (plain_vec::<P>(size), vec![P::default(); size as usize]),
+            |(segment, dst)| dst.copy_from_slice(black_box(segment)),
+        ),
+        other => unreachable!("{other} is not a bulk operation"),
+    });
 }
 
 /// Registers the baseline: `op` is one timed iteration on `state`.
@@ -241,7 +255,7 @@ fn bench_peer<W>(
     W: FnMut(&mut PeerInstance, u64) -> Duration,
 {
     // Measured once per peer kind: a summary table's peer is the GC table's.
-    let Some(peer_kind) = kind.peer().filter(|peer_kind| *peer_kind == kind) else {
+    let Some(peer_kind) = kind.wasmtime_peer().filter(|peer_kind| *peer_kind == kind) else {
         return;
     };
     let mut instance = peer.instance(peer_kind);
@@ -265,7 +279,7 @@ fn bench_wasmi(
     mut host: impl FnMut(&mut WasmiTables, u64) -> Duration,
 ) {
     // Measured once per peer kind, as for Wasmtime.
-    let Some(peer_kind) = kind.peer().filter(|peer_kind| *peer_kind == kind) else {
+    let Some(peer_kind) = kind.wasmi_peer().filter(|peer_kind| *peer_kind == kind) else {
         return;
     };
     let mut tables = wasmi.tables(peer_kind, size);

@@ -2,14 +2,33 @@
 //! baseline, and the host `Table::new` of Wasmtime and wasmi (which write every slot).
 
 use crate::fixtures::{CREATE_SIZES, KINDS, static_memory, static_table, table_type, tunables};
-use crate::harness::{Harness, time, time_with_setup};
+use crate::harness::{Group, Harness, time, time_with_setup};
 use crate::wasmi_peer::{self, Wasmi};
 use crate::wasmtime_peer::{self, Wasmtime};
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::hint::black_box;
-use table_bench::{Op, Storage, Variant};
+use table_bench::{Kind, Op, Storage, Variant};
 use table_facade::Table;
 use wasmtime::Table as PeerTable;
+
+/// Registers the baseline of creating a table of `kind` with `size` slots: `alloc_zeroed` +
+/// `dealloc` of the same bytes.
+pub fn bench_baseline(group: &mut Group<'_>, kind: Kind, size: u64) {
+    let bytes = usize::try_from(size).expect("sizes fit in usize") * kind.element_size();
+    let layout =
+        Layout::from_size_align(bytes, kind.element_size().min(8)).expect("baseline layout");
+    group.bench(kind, size, Variant::Baseline, |iters| {
+        time(iters, || {
+            // SAFETY: the layout has a non-zero size; the block is freed with the same layout
+            // right away.
+            unsafe {
+                let block = black_box(alloc_zeroed(layout));
+                assert!(!block.is_null(), "baseline allocation failed");
+                dealloc(block, layout);
+            }
+        })
+    });
+}
 
 /// Registers the creation benchmarks.
 pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
@@ -36,22 +55,9 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
             });
             drop(memory);
 
-            let bytes = usize::try_from(size).expect("sizes fit in usize") * kind.element_size();
-            let layout = Layout::from_size_align(bytes, kind.element_size().min(8))
-                .expect("baseline layout");
-            group.bench(kind, size, Variant::Baseline, |iters| {
-                time(iters, || {
-                    // SAFETY: the layout has a non-zero size; the block is freed with the same
-                    // layout right away.
-                    unsafe {
-                        let block = black_box(alloc_zeroed(layout));
-                        assert!(!block.is_null(), "baseline allocation failed");
-                        dealloc(block, layout);
-                    }
-                })
-            });
+            bench_baseline(&mut group, kind, size);
 
-            if let Some(peer_kind) = kind.peer() {
+            if let Some(peer_kind) = kind.wasmtime_peer() {
                 let peer_type = wasmtime_peer::table_type(peer_kind, size);
                 group.bench(peer_kind, size, Variant::WasmtimeHost, |iters| {
                     time_with_setup(
@@ -65,6 +71,8 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
                         },
                     )
                 });
+            }
+            if let Some(peer_kind) = kind.wasmi_peer() {
                 let wasmi_type = wasmi_peer::table_type(peer_kind, size);
                 group.bench(peer_kind, size, Variant::WasmiHost, |iters| {
                     time_with_setup(

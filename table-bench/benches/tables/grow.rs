@@ -11,7 +11,7 @@ use wasmtime::{Store, Table as PeerTable};
 
 /// How the table reaches its size.
 #[derive(Clone, Copy)]
-enum Growth {
+pub enum Growth {
     /// One grow by the whole size.
     OneCall,
     /// The size in grows by one.
@@ -19,7 +19,11 @@ enum Growth {
 }
 
 impl Growth {
-    fn op(self) -> Op {
+    /// Both ways, in report order.
+    pub const ALL: [Growth; 2] = [Growth::OneCall, Growth::ByOne];
+
+    /// The operation measured.
+    pub fn op(self) -> Op {
         match self {
             Growth::OneCall => Op::GrowTo,
             Growth::ByOne => Op::GrowByOne,
@@ -35,7 +39,7 @@ impl Growth {
     }
 
     /// The deltas of the grows.
-    fn deltas(self, size: u64) -> impl Iterator<Item = u64> {
+    pub fn deltas(self, size: u64) -> impl Iterator<Item = u64> {
         let (delta, count) = match self {
             Growth::OneCall => (size, 1),
             Growth::ByOne => (1, size),
@@ -46,7 +50,7 @@ impl Growth {
 
 /// Registers both grow benchmarks.
 pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
-    for growth in [Growth::OneCall, Growth::ByOne] {
+    for growth in Growth::ALL {
         let mut group = harness.group(growth.op());
         for kind in KINDS {
             register_kind(&mut group, peer, growth, kind, GROW_SIZE);
@@ -71,16 +75,8 @@ fn register_kind(group: &mut Group<'_>, peer: &Wasmtime, growth: Growth, kind: K
             )
         });
     }
-    with_plain!(kind, P => group.bench(kind, size, Variant::Baseline, |iters| {
-        time_with_setup(iters, Vec::<P>::new, |mut plain| {
-            match growth {
-                Growth::OneCall => plain.resize(size as usize, P::default()),
-                Growth::ByOne => (0..size).for_each(|_| plain.push(black_box(P::default()))),
-            }
-            plain
-        })
-    }));
-    let Some(peer_kind) = kind.peer() else {
+    bench_baseline(group, growth, kind, size);
+    let Some(peer_kind) = kind.wasmtime_peer() else {
         return;
     };
     group.bench(peer_kind, size, Variant::WasmtimeWasm, |iters| {
@@ -112,10 +108,24 @@ fn register_kind(group: &mut Group<'_>, peer: &Wasmtime, growth: Growth, kind: K
     });
 }
 
+/// Registers the baseline of growing a table of `kind` to `size`: growing an empty `Vec` of the
+/// kind's plain element, by `Vec::resize` in one call or `Vec::push` one at a time.
+pub fn bench_baseline(group: &mut Group<'_>, growth: Growth, kind: Kind, size: u64) {
+    with_plain!(kind, P => group.bench(kind, size, Variant::Baseline, |iters| {
+        time_with_setup(iters, Vec::<P>::new, |mut plain| {
+            match growth {
+                Growth::OneCall => plain.resize(size as usize, P::default()),
+                Growth::ByOne => (0..size).for_each(|_| plain.push(black_box(P::default()))),
+            }
+            plain
+        })
+    }));
+}
+
 /// wasmi's host growth of an empty table of `kind`'s peer, built (and dropped) outside the timed
 /// region.
 fn register_wasmi(group: &mut Group<'_>, wasmi: &Wasmi, growth: Growth, kind: Kind, size: u64) {
-    let Some(peer_kind) = kind.peer() else {
+    let Some(peer_kind) = kind.wasmi_peer() else {
         return;
     };
     group.bench(peer_kind, size, Variant::WasmiHost, |iters| {

@@ -10,6 +10,7 @@ mod bulk;
 mod create;
 mod fixtures;
 mod grow;
+mod handle;
 mod harness;
 mod heap;
 mod lazy;
@@ -57,6 +58,7 @@ fn main() {
     grow::register(&mut harness, &peer, &wasmi);
     bulk::register(&mut harness, &peer, &wasmi);
     access::register(&mut harness, &peer, &wasmi);
+    handle::register(&mut harness);
     lazy::register(&mut harness);
     heap::register(&mut harness, &peer);
 

@@ -4,7 +4,9 @@
 //! wasmi keeps a table as a vector of 32-bit handles inside its store and resolves the `Table`
 //! handle on every call. It has funcref and externref tables only: the funcref kinds are
 //! measured on a funcref table holding a host function (`Func::wrap`), the GC kinds on an
-//! externref table holding an `ExternRef` allocated in the store. wasmi has no i31 and no
+//! externref table holding an `ExternRef` allocated in the store. The funcref table's figures
+//! are also the `handle32` rows' (`handle.rs`): the same 4-byte slots on table-core, the
+//! like-for-like comparison; beside the `func` rows they compare 8-byte slots with 4-byte ones. wasmi has no i31 and no
 //! collector, so a heap reference costs a table write nothing more than any other value: its
 //! `fill_heap` and `copy_heap` would be the writes of `fill` and `copy` again, without the
 //! barrier work those rows measure, so they are not measured.
