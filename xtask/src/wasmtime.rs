@@ -113,8 +113,9 @@ const BENCHMARKS: Suite = Suite {
     jit: true,
 };
 
-/// The JIT benchmarks, on funcref tables.
-const PROGRAMS: [Program; 7] = [
+/// The JIT benchmarks: funcref tables in the default and eager configurations, anyref tables
+/// in the `gc` configuration (the deferred reference-counting collector).
+const PROGRAMS: [Program; 15] = [
     Program {
         name: "call_indirect lazy",
         file: "call_indirect.wat",
@@ -163,5 +164,61 @@ const PROGRAMS: [Program; 7] = [
         config: "default",
         iterations: 50,
         what: "instantiation: 100,000-entry table, 10,000-entry active segment",
+    },
+    Program {
+        name: "gc table.fill null",
+        file: "gc_fill_null.wat",
+        config: "gc",
+        iterations: 5,
+        what: "10 x table.fill of 1e6 anyref slots with null (DRC collector)",
+    },
+    Program {
+        name: "gc table.fill i31",
+        file: "gc_fill_i31.wat",
+        config: "gc",
+        iterations: 5,
+        what: "10 x table.fill of 1e6 anyref slots with an i31",
+    },
+    Program {
+        name: "gc table.fill struct",
+        file: "gc_fill_struct.wat",
+        config: "gc",
+        iterations: 2,
+        what: "10 x table.fill of 1e6 anyref slots with a struct (barrier per slot)",
+    },
+    Program {
+        name: "gc table.copy",
+        file: "gc_copy.wat",
+        config: "gc",
+        iterations: 5,
+        what: "table.fill of 1e6 i31s, then 10 x table.copy of 1e6 anyref slots",
+    },
+    Program {
+        name: "gc table.copy 1% heap",
+        file: "gc_copy_1pct.wat",
+        config: "gc",
+        iterations: 2,
+        what: "as gc table.copy, with a struct in every hundredth source slot",
+    },
+    Program {
+        name: "gc table.init",
+        file: "gc_init.wat",
+        config: "gc",
+        iterations: 5,
+        what: "100 x table.init of a 10,000-entry segment of ref.i31",
+    },
+    Program {
+        name: "gc table.grow",
+        file: "gc_grow.wat",
+        config: "gc",
+        iterations: 5,
+        what: "100,000 x table.grow by 1 of an anyref table",
+    },
+    Program {
+        name: "gc table.get/set",
+        file: "gc_get_set.wat",
+        config: "gc",
+        iterations: 5,
+        what: "1e6 table.get + table.set over a 10,000-entry anyref table (inline barriers)",
     },
 ];
