@@ -376,6 +376,16 @@ impl BenchId {
         self.op.elements(self.size)
     }
 
+    /// The bytes of one slot of the table measured: the kind's ([`Kind::element_size`], also
+    /// Wasmtime's for the kinds it stands for), except wasmi's, whose tables hold 4-byte handles
+    /// whatever the kind.
+    pub fn slot_size(&self) -> usize {
+        match self.variant {
+            Variant::WasmiHost => 4,
+            _ => self.kind.element_size(),
+        }
+    }
+
     /// Where criterion writes this benchmark's latest estimates under `criterion_root`.
     pub fn estimates_path(&self, criterion_root: &Path) -> PathBuf {
         criterion_root

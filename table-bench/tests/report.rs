@@ -206,6 +206,23 @@ fn estimates_live_where_criterion_writes_them() {
 }
 
 #[test]
+fn wasmi_tables_hold_four_byte_slots_whatever_the_kind_they_stand_for() {
+    let id = |kind, variant| BenchId {
+        op: Op::Fill,
+        kind,
+        size: MILLION,
+        variant,
+    };
+    assert_eq!(id(Kind::Func, Variant::WasmiHost).slot_size(), 4);
+    assert_eq!(id(Kind::Func, Variant::WasmtimeHost).slot_size(), 8);
+    assert_eq!(
+        id(Kind::Handle, Variant::Ours(Storage::Dynamic)).slot_size(),
+        4
+    );
+    assert_eq!(id(Kind::Cont, Variant::Baseline).slot_size(), 16);
+}
+
+#[test]
 fn numbers_keep_three_significant_digits() {
     assert_eq!(significant(0.000123456, 3), "0.000123");
     assert_eq!(significant(1.23456, 3), "1.23");

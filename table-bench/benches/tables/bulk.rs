@@ -1,14 +1,14 @@
 //! The bulk operations on null/i31 values: `table.fill`, `table.copy` within and between tables,
-//! and `table.init`.
+//! and `table.init`. Every row here (ours, baselines, Wasmtime, wasmi) is timed over a
+//! [`Rotation`](crate::harness::Rotation) of allocations, as are the handle rows of `handle.rs`.
 
 use crate::fixtures::{
     BULK_KINDS as KINDS, OursTable, Plain, SIZES, Segment, plain_vec, value, with_plain,
 };
-use crate::harness::{Group, Harness, time};
+use crate::harness::{Group, Harness};
 use crate::wasmi_peer::{Wasmi, WasmiTables};
 use crate::wasmtime_peer::{PeerInstance, Wasmtime};
 use std::hint::black_box;
-use std::time::Duration;
 use table_bench::{Kind, Op, Storage, Variant};
 use table_facade::{Table, TableContext};
 use table_gcref::testing::CountingStore;
@@ -37,28 +37,21 @@ fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
             bench_baseline(group, Op::Fill, kind, size);
             let wasm = |instance: &mut PeerInstance| {
                 let fill = instance.func::<u32, ()>("fill");
-                move |instance: &mut PeerInstance, iters| {
-                    time(iters, || {
-                        fill.call(&mut instance.store, size as u32).expect("fill")
-                    })
+                move |instance: &mut PeerInstance| {
+                    fill.call(&mut instance.store, size as u32).expect("fill")
                 }
             };
-            let host = |instance: &mut PeerInstance, iters| {
-                let value = instance.value.clone();
-                time(iters, || {
-                    let table = instance.t;
-                    table
-                        .fill(&mut instance.store, 0, value.clone(), size)
-                        .expect("fill")
-                })
+            let host = |instance: &mut PeerInstance| {
+                let (table, value) = (instance.t, instance.value.clone());
+                table
+                    .fill(&mut instance.store, 0, value, size)
+                    .expect("fill")
             };
             bench_peer(group, peer, kind, size, wasm, host);
-            bench_wasmi(group, wasmi, kind, size, |tables, iters| {
+            bench_wasmi(group, wasmi, kind, size, |tables| {
                 let (t, value) = (tables.t, tables.value);
-                time(iters, || {
-                    t.fill(&mut tables.store, 0, value, size)
-                        .expect("wasmi fill")
-                })
+                t.fill(&mut tables.store, 0, value, size)
+                    .expect("wasmi fill")
             });
         }
     }
@@ -82,26 +75,20 @@ fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
             bench_baseline(group, Op::CopyWithin, kind, size);
             let wasm = |instance: &mut PeerInstance| {
                 let copy = instance.func::<(u32, u32, u32), ()>("copy_within");
-                move |instance: &mut PeerInstance, iters| {
-                    let args = (dst as u32, src as u32, len as u32);
-                    time(iters, || {
-                        copy.call(&mut instance.store, args).expect("copy_within")
-                    })
+                let args = (dst as u32, src as u32, len as u32);
+                move |instance: &mut PeerInstance| {
+                    copy.call(&mut instance.store, args).expect("copy_within")
                 }
             };
-            let host = |instance: &mut PeerInstance, iters| {
+            let host = |instance: &mut PeerInstance| {
                 let t = instance.t;
-                time(iters, || {
-                    PeerTable::copy(&mut instance.store, &t, dst, &t, src, len).expect("copy")
-                })
+                PeerTable::copy(&mut instance.store, &t, dst, &t, src, len).expect("copy")
             };
             bench_peer(group, peer, kind, size, wasm, host);
-            bench_wasmi(group, wasmi, kind, size, |tables, iters| {
+            bench_wasmi(group, wasmi, kind, size, |tables| {
                 let t = tables.t;
-                time(iters, || {
-                    wasmi::Table::copy(&mut tables.store, &t, dst, &t, src, len)
-                        .expect("wasmi copy_within")
-                })
+                wasmi::Table::copy(&mut tables.store, &t, dst, &t, src, len)
+                    .expect("wasmi copy_within")
             });
         }
     }
@@ -125,24 +112,18 @@ fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
             bench_baseline(group, Op::Copy, kind, size);
             let wasm = |instance: &mut PeerInstance| {
                 let copy = instance.func::<u32, ()>("copy");
-                move |instance: &mut PeerInstance, iters| {
-                    time(iters, || {
-                        copy.call(&mut instance.store, size as u32).expect("copy")
-                    })
+                move |instance: &mut PeerInstance| {
+                    copy.call(&mut instance.store, size as u32).expect("copy")
                 }
             };
-            let host = |instance: &mut PeerInstance, iters| {
+            let host = |instance: &mut PeerInstance| {
                 let (t, u) = (instance.t, instance.u);
-                time(iters, || {
-                    PeerTable::copy(&mut instance.store, &u, 0, &t, 0, size).expect("copy")
-                })
+                PeerTable::copy(&mut instance.store, &u, 0, &t, 0, size).expect("copy")
             };
             bench_peer(group, peer, kind, size, wasm, host);
-            bench_wasmi(group, wasmi, kind, size, |tables, iters| {
+            bench_wasmi(group, wasmi, kind, size, |tables| {
                 let (t, u) = (tables.t, tables.u);
-                time(iters, || {
-                    wasmi::Table::copy(&mut tables.store, &u, 0, &t, 0, size).expect("wasmi copy")
-                })
+                wasmi::Table::copy(&mut tables.store, &u, 0, &t, 0, size).expect("wasmi copy")
             });
         }
     }
@@ -164,8 +145,9 @@ fn init(group: &mut Group<'_>) {
     }
 }
 
-/// Registers our table in both storages: `prepare` builds the state of one storage (untimed),
-/// `op` is one timed iteration on it.
+/// Registers our table in both storages: `prepare` builds one set of the state of one storage
+/// (untimed), `op` is one timed iteration on it, run over the sets as
+/// [`Rotation`](crate::harness::Rotation) says.
 fn bench_ours<S>(
     group: &mut Group<'_>,
     kind: Kind,
@@ -173,117 +155,120 @@ fn bench_ours<S>(
     mut prepare: impl FnMut(Storage) -> S,
     mut op: impl FnMut(&mut S, &mut TableContext<'_>),
 ) {
+    // A runtime always lends its GC store; tables of nulls and i31s never call it.
+    let mut store = CountingStore::new();
+    let mut cx = TableContext::new().with_gc_store(&mut store);
     for storage in Storage::ALL {
-        let mut state = prepare(storage);
-        group.bench(kind, size, Variant::Ours(storage), |iters| {
-            // A runtime always lends its GC store; tables of nulls and i31s never call it.
-            let mut store = CountingStore::new();
-            let mut cx = TableContext::new().with_gc_store(&mut store);
-            time(iters, || {
-                op(&mut state, &mut cx);
-                black_box(&mut state);
-            })
-        });
+        group.bench_rotating(
+            kind,
+            size,
+            Variant::Ours(storage),
+            || prepare(storage),
+            |state| op(state, &mut cx),
+        );
     }
 }
 
 /// Registers the baseline of the bulk operation `op` on `kind` at `size`, on the kind's plain
 /// element: `slice::fill`, `slice::copy_within` (the same ranges as ours), and
-/// `copy_from_slice` for `copy` (from another slice) and `init` (from a segment).
+/// `copy_from_slice` for `copy` (from another slice) and `init` (from a segment). Rotated over
+/// allocations as ours is (see [`Rotation`](crate::harness::Rotation)).
 pub fn bench_baseline(group: &mut Group<'_>, op: Op, kind: Kind, size: u64) {
     let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
+    let variant = Variant::Baseline;
     with_plain!(kind, P => match op {
-        Op::Fill => bench_plain(
-            group,
+        Op::Fill => group.bench_rotating(
             kind,
             size,
-            plain_vec::<P>(size),
+            variant,
+            || plain_vec::<P>(size),
             |plain| plain.fill(black_box(P::VALUE)),
         ),
-        Op::CopyWithin => bench_plain(
-            group,
+        Op::CopyWithin => group.bench_rotating(
             kind,
             size,
-            plain_vec::<P>(size),
+            variant,
+            || plain_vec::<P>(size),
             |plain| plain.copy_within(src as usize..(src + len) as usize, dst as usize),
         ),
-        Op::Copy => bench_plain(
-            group,
+        Op::Copy => group.bench_rotating(
             kind,
             size,
-            (plain_vec::<P>(size), vec![P::default(); size as usize]),
+            variant,
+            || (plain_vec::<P>(size), vec![P::default(); size as usize]),
             |(src, dst)| dst.copy_from_slice(black_box(src)),
         ),
-        Op::Init => bench_plain(
-            group,
-            kind,
-            size,
-            (plain_vec::<P>(size), vec![P::default(); size as usize]),
-            |(segment, dst)| dst.copy_from_slice(black_box(segment)),
-        ),
+        Op::Init => {
+            // One segment for every set, as ours writes one segment into each of its tables.
+            let segment = plain_vec::<P>(size);
+            group.bench_rotating(
+                kind,
+                size,
+                variant,
+                || vec![P::default(); size as usize],
+                |dst| dst.copy_from_slice(black_box(&segment)),
+            )
+        }
         other => unreachable!("{other} is not a bulk operation"),
     });
 }
 
-/// Registers the baseline: `op` is one timed iteration on `state`.
-fn bench_plain<S>(
-    group: &mut Group<'_>,
-    kind: Kind,
-    size: u64,
-    mut state: S,
-    mut op: impl FnMut(&mut S),
-) {
-    group.bench(kind, size, Variant::Baseline, |iters| {
-        time(iters, || {
-            op(&mut state);
-            black_box(&mut state);
-        })
-    });
-}
-
-/// Registers Wasmtime's wasm and host variants of one operation on a prepared instance of
-/// `kind`'s peer (tables of `size`, `$t` filled). `wasm` looks up its export and returns the
-/// timed routine; `host` is the timed routine of the host API.
+/// Registers Wasmtime's wasm and host variants of one operation, each
+/// [rotated](crate::harness::Rotation) over prepared instances of `kind`'s peer (tables of
+/// `size`, `$t` filled). `wasm` looks up its export in an instance and returns one timed
+/// iteration; `host` is one timed iteration of the host API.
 fn bench_peer<W>(
     group: &mut Group<'_>,
     peer: &Wasmtime,
     kind: Kind,
     size: u64,
-    wasm: impl FnOnce(&mut PeerInstance) -> W,
-    mut host: impl FnMut(&mut PeerInstance, u64) -> Duration,
+    mut wasm: impl FnMut(&mut PeerInstance) -> W,
+    mut host: impl FnMut(&mut PeerInstance),
 ) where
-    W: FnMut(&mut PeerInstance, u64) -> Duration,
+    W: FnMut(&mut PeerInstance),
 {
     // Measured once per peer kind: a summary table's peer is the GC table's.
     let Some(peer_kind) = kind.wasmtime_peer().filter(|peer_kind| *peer_kind == kind) else {
         return;
     };
-    let mut instance = peer.instance(peer_kind);
-    instance.prepare(size);
-    let mut routine = wasm(&mut instance);
-    group.bench(peer_kind, size, Variant::WasmtimeWasm, |iters| {
-        routine(&mut instance, iters)
-    });
-    group.bench(peer_kind, size, Variant::WasmtimeHost, |iters| {
-        host(&mut instance, iters)
-    });
+    let instance = || {
+        let mut instance = peer.instance(peer_kind);
+        instance.prepare(size);
+        instance
+    };
+    group.bench_rotating(
+        peer_kind,
+        size,
+        Variant::WasmtimeWasm,
+        || {
+            let mut instance = instance();
+            let routine = wasm(&mut instance);
+            (instance, routine)
+        },
+        |(instance, routine)| routine(instance),
+    );
+    group.bench_rotating(peer_kind, size, Variant::WasmtimeHost, instance, &mut host);
 }
 
-/// Registers wasmi's host variant of one operation on fresh tables of `kind`'s peer (`t` filled,
-/// `u` null, both of `size`); `host` is the timed routine.
+/// Registers wasmi's host variant of one operation, [rotated](crate::harness::Rotation) over
+/// fresh tables of `kind`'s peer (`t` filled, `u` null, both of `size`, in a store of their
+/// own); `host` is one timed iteration.
 fn bench_wasmi(
     group: &mut Group<'_>,
     wasmi: &Wasmi,
     kind: Kind,
     size: u64,
-    mut host: impl FnMut(&mut WasmiTables, u64) -> Duration,
+    host: impl FnMut(&mut WasmiTables),
 ) {
     // Measured once per peer kind, as for Wasmtime.
     let Some(peer_kind) = kind.wasmi_peer().filter(|peer_kind| *peer_kind == kind) else {
         return;
     };
-    let mut tables = wasmi.tables(peer_kind, size);
-    group.bench(peer_kind, size, Variant::WasmiHost, |iters| {
-        host(&mut tables, iters)
-    });
+    group.bench_rotating(
+        peer_kind,
+        size,
+        Variant::WasmiHost,
+        || wasmi.tables(peer_kind, size),
+        host,
+    );
 }

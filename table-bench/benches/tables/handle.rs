@@ -242,8 +242,9 @@ fn set(group: &mut Group<'_>) {
     }
 }
 
-/// Registers a bulk operation on a handle table in both storages: `prepare` builds the state of
-/// one storage (untimed), `op` is one timed iteration on it.
+/// Registers a bulk operation on a handle table in both storages: `prepare` builds one set of
+/// the state of one storage (untimed), `op` is one timed iteration on it, run over the sets as
+/// [`Rotation`](crate::harness::Rotation) says, as the baselines and wasmi's rows are.
 fn bench_ours<S>(
     group: &mut Group<'_>,
     size: u64,
@@ -251,13 +252,13 @@ fn bench_ours<S>(
     mut op: impl FnMut(&mut S),
 ) {
     for storage in Storage::ALL {
-        let mut state = prepare(storage);
-        group.bench(KIND, size, Variant::Ours(storage), |iters| {
-            time(iters, || {
-                op(&mut state);
-                black_box(&mut state);
-            })
-        });
+        group.bench_rotating(
+            KIND,
+            size,
+            Variant::Ours(storage),
+            || prepare(storage),
+            &mut op,
+        );
     }
 }
 

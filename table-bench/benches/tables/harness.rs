@@ -1,4 +1,5 @@
-//! Registering benchmarks with criterion and timing them with untimed setup where they need it.
+//! Registering benchmarks with criterion and timing them with untimed setup where they need it,
+//! or over several allocations of their state.
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
@@ -76,6 +77,107 @@ impl Group<'_> {
                 bencher.iter_custom(&mut routine)
             });
         self.registered.push(id);
+    }
+
+    /// Registers `op` timed over a [`Rotation`] of states built by `make` for `size` elements:
+    /// every bulk row (ours, its baseline and the peers) is measured this way.
+    pub fn bench_rotating<S>(
+        &mut self,
+        kind: Kind,
+        size: u64,
+        variant: Variant,
+        make: impl FnMut() -> S,
+        mut op: impl FnMut(&mut S),
+    ) {
+        let id = BenchId {
+            op: self.op,
+            kind,
+            size,
+            variant,
+        };
+        let mut rotation = Rotation::new(&id, make);
+        self.bench(kind, size, variant, |iters| rotation.time(iters, &mut op));
+    }
+}
+
+/// Sizes from which a bulk benchmark's state is allocated more than once.
+pub const ROTATION_FROM: u64 = 1_000_000;
+/// The most sets a rotation allocates.
+pub const ROTATION_SETS: usize = 8;
+/// The bytes all sets of a rotation may touch together: the sets of one row must stay in the
+/// cache level one set was measured in. Eight 16 MB continuation tables (128 MB) no longer
+/// did on this machine (its fill ran 3x slower than over one table), while eight 4 MB handle
+/// tables (32 MB) ran as fast as one.
+pub const ROTATION_BYTES: usize = 32 << 20;
+
+/// A benchmark's state allocated several times; timed iteration `k` runs on set `k % n`.
+///
+/// Why: a bulk operation on 1e6 elements streams megabytes through memory, and its speed depends
+/// on where its buffers landed (which physical pages back them; transparent huge pages are only
+/// granted on request here), which is luck, not code. Timed on one allocation, a 4 MB fill took
+/// 155-211 µs from run to run for ours and for wasmi alike, so the run decided which of the two
+/// was ahead. Rotating over several independent allocations makes each figure an average over
+/// placements. It does not remove what differs between whole runs (the same eight sets measured
+/// 150-180 µs from one process to the next here), so where two sides both run at the memory's
+/// speed their ratio stays within a few percent of 1 and either may be ahead in a given run.
+///
+/// Every bulk row rotates, ours (every kind, both storages), the baselines, Wasmtime and wasmi,
+/// so every comparison in the report stays like for like: each side allocates its sets as it
+/// allocates one (our tables through their storage's constructor, the baselines as `Vec`s, the
+/// peers' tables through `Table::new` or `grow` in a store of their own), and runs through them
+/// in the same order. How many sets: as many as keep the bytes all sets touch within
+/// [`ROTATION_BYTES`], at most [`ROTATION_SETS`] ([`Rotation::new`]). The count follows the
+/// slot size, not the kind, so a 4-byte handle table and wasmi's 4-byte table always get the
+/// same number of sets, and ours and Wasmtime's funcref tables too (only the `func` rows
+/// beside wasmi's 4-byte slots rotate over fewer, larger sets than wasmi, within the same
+/// bytes). Below [`ROTATION_FROM`] elements a set fits L1 or L2, where placement matters little,
+/// so one set is kept.
+///
+/// Not rotated: the heap-reference rows (`heap.rs`), whose cost on both sides is the barrier's
+/// work per slot, not bandwidth, and the lazy copies (`lazy.rs`), whose peer figure is
+/// Wasmtime's `table.copy` with its per-slot lazy-initialisation pass, several times slower than
+/// the memory, so placement cannot decide their comparisons.
+pub struct Rotation<S> {
+    sets: Vec<S>,
+    next: usize,
+}
+
+impl<S> Rotation<S> {
+    /// The sets of benchmark `id`, each built by `make`: one below [`ROTATION_FROM`] elements,
+    /// else as many as fit in [`ROTATION_BYTES`] (at least one, at most [`ROTATION_SETS`]),
+    /// counting the bytes one iteration touches: one table's slots, or two tables' for `copy`
+    /// and `init` (source and destination).
+    pub fn new(id: &BenchId, make: impl FnMut() -> S) -> Self {
+        let count = if id.size < ROTATION_FROM {
+            1
+        } else {
+            let tables = match id.op {
+                Op::Copy | Op::Init => 2,
+                _ => 1,
+            };
+            let slots = usize::try_from(id.size).expect("benchmark sizes fit in usize");
+            (ROTATION_BYTES / (slots * id.slot_size() * tables)).clamp(1, ROTATION_SETS)
+        };
+        Rotation {
+            sets: std::iter::repeat_with(make).take(count).collect(),
+            next: 0,
+        }
+    }
+
+    /// Times `iters` runs of `op`, each on the next set; the rotation continues where the
+    /// previous call stopped, so every sample spreads over all sets.
+    pub fn time(&mut self, iters: u64, mut op: impl FnMut(&mut S)) -> Duration {
+        let start = Instant::now();
+        for _ in 0..iters {
+            let set = &mut self.sets[self.next];
+            op(set);
+            black_box(set);
+            self.next += 1;
+            if self.next == self.sets.len() {
+                self.next = 0;
+            }
+        }
+        start.elapsed()
     }
 }
 
