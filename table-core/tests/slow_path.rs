@@ -385,7 +385,7 @@ fn a_kind_without_a_slow_path_writes_its_slots_as_plain_stores() {
     unsafe impl TableElement for Handle {
         const EMPTY: Self = Handle(0);
     }
-    assert!(!Handle::HAS_SLOW_PATH);
+    const { assert!(!Handle::HAS_SLOW_PATH) };
     let mut storage = TableStorage::new_dynamic(TableLimits::new(8, None)).unwrap();
     storage.track_slow_slots();
     assert!(!storage.tracks_slow_slots(), "nothing to track");
