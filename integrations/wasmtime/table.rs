@@ -258,6 +258,18 @@ impl Table {
         })
     }
 
+    /// The first uninitialised element in `[start, start + len)`: `None` when there is none, the
+    /// table is eager or holds no funcrefs, or the range is out of bounds. Not called by stock
+    /// Wasmtime: the companion patch's lazy-initialisation loop asks it instead of reading every
+    /// element (`integrations/wasmtime/companion.rs`).
+    #[inline]
+    pub fn first_uninitialized_func(&self, start: u64, len: u64) -> Option<u64> {
+        match self.element_type() {
+            TableElementType::Func => self.funcs().first_uninitialized(start, len).ok().flatten(),
+            _ => None,
+        }
+    }
+
     /// The GC reference at `index`, borrowed from the table.
     #[inline]
     pub fn get_gc_ref(&self, index: u64) -> Result<Option<&VMGcRef>, Trap> {

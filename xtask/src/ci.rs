@@ -6,8 +6,9 @@ use std::time::Instant;
 
 /// The runtime integrations' sources, outside the workspace (they build inside the runtime's copy
 /// and the generated runner packages), formatted like the rest.
-const INTEGRATION_SOURCES: [&str; 3] = [
+const INTEGRATION_SOURCES: [&str; 4] = [
     "integrations/wasmtime/table.rs",
+    "integrations/wasmtime/companion.rs",
     "integrations/wasmtime/runner/main.rs",
     "integrations/wasmi/runner/main.rs",
 ];

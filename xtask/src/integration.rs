@@ -4,8 +4,9 @@
 //!
 //! Each job copies the runtime crate that holds the table module out of cargo's registry cache
 //! and installs the adapter in it ([`registry_source`], [`install_adapter`]), edits its manifest
-//! ([`edit_manifest`]), and generates two runner packages from a committed manifest template,
-//! one of them patching the copy in ([`Integration::generate_runners`]). Both build into one target directory
+//! ([`edit_manifest`]), and generates a runner package per build from a committed manifest
+//! template: stock, and each patched build with its copy patched in
+//! ([`Integration::generate_runners`]). All build into one target directory
 //! ([`Integration::build_runners`]). A runner binary speaks a small line protocol:
 //!
 //! ```text
@@ -18,8 +19,8 @@
 //!                                   (`harness ...`, a script's prints) are ignored.
 //! ```
 //!
-//! [`Integration::compare`] runs every script of each configuration on both builds and reports
-//! every directive whose outcome differs.
+//! [`Integration::compare`] runs every script of each configuration on every build and reports
+//! every directive whose outcome on a patched build differs from stock's.
 
 use crate::command::{cargo, run_step, workspace_root};
 use std::collections::BTreeMap;
@@ -29,24 +30,34 @@ use std::process::Command;
 use std::time::Instant;
 use toml_edit::{DocumentMut, Item, Table, value};
 
-/// The two builds of a runtime: stock and on wasm-tables.
+/// The builds of a runtime: stock, and on wasm-tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Build {
     /// The runtime as published.
     Stock,
     /// The runtime with its table module replaced by our adapter.
     Ours,
+    /// As [`Build::Ours`], plus a companion patch outside the table module (Wasmtime's
+    /// lazy-initialisation loop asking the table where uninitialised slots are).
+    Companion,
 }
 
 impl Build {
-    /// Both builds, stock first.
-    pub const BOTH: [Build; 2] = [Build::Stock, Build::Ours];
-
-    /// The build's name in package names, binary names and reports.
+    /// The build's name in package names and binary names.
     pub fn name(self) -> &'static str {
         match self {
             Build::Stock => "stock",
             Build::Ours => "ours",
+            Build::Companion => "companion",
+        }
+    }
+
+    /// The build's name in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Build::Stock => "stock",
+            Build::Ours => "ours",
+            Build::Companion => "ours + companion",
         }
     }
 }
@@ -62,6 +73,8 @@ pub struct Integration {
     /// Whether two failures of one directive differ when their messages do. Off where stock
     /// and ours may word one error differently without behaving differently.
     pub compare_failure_messages: bool,
+    /// The builds, stock first; every other one is compared with stock.
+    pub builds: &'static [Build],
 }
 
 /// The options of one comparison.
@@ -120,21 +133,25 @@ impl Integration {
             .join(format!("{}-runner-{}", self.runtime, build.name()))
     }
 
-    /// Writes the runner packages `<work_dir>/runner-{stock,ours}` from the template
+    /// Writes the runner packages `<work_dir>/runner-<build>` from the template
     /// `integrations/<runtime>/runner/manifest.toml`: package and binary named
     /// `<runtime>-runner-<build>`, the binary's source pointed at the committed `main.rs`, and
-    /// for ours `[patch.crates-io] <patched_crate> = { path = <patched_dir> }`. A runner package
-    /// without a lock file gets a copy of the committed `runner/Cargo.lock` (stock's), so both
-    /// builds start from the versions the integration was tested with.
+    /// for each build of `patched` `[patch.crates-io] <patched_crate> = { path = <its copy> }`.
+    /// A runner package without a lock file gets a copy of the committed `runner/Cargo.lock`
+    /// (stock's), so every build starts from the versions the integration was tested with.
     ///
     /// # Errors
     ///
     /// If the template cannot be read or parsed, or a file cannot be written.
-    pub fn generate_runners(&self, patched_crate: &str, patched_dir: &Path) -> Result<(), String> {
+    pub fn generate_runners(
+        &self,
+        patched_crate: &str,
+        patched: &[(Build, &Path)],
+    ) -> Result<(), String> {
         let runner = self.sources().join("runner");
         let template = std::fs::read_to_string(runner.join("manifest.toml"))
             .map_err(|error| format!("reading the runner manifest: {error}"))?;
-        for build in Build::BOTH {
+        for &build in self.builds {
             let dir = workspace_root()
                 .join(self.work_dir)
                 .join(format!("runner-{}", build.name()));
@@ -150,7 +167,7 @@ impl Integration {
                 .ok_or("the runner manifest has no [[bin]]")?;
             bin["name"] = value(name.as_str());
             bin["path"] = path_value(&runner.join("main.rs")).into();
-            if build == Build::Ours {
+            if let Some((_, patched_dir)) = patched.iter().find(|(patched, _)| *patched == build) {
                 let mut patch = Table::new();
                 let mut source = toml_edit::InlineTable::new();
                 source.insert("path", path_value(patched_dir));
@@ -170,15 +187,15 @@ impl Integration {
         Ok(())
     }
 
-    /// Builds both runners in release into one target directory (`<work_dir>/target`): one
+    /// Builds every runner in release into one target directory (`<work_dir>/target`): one
     /// binary cannot link two builds of the same crate, and the shared directory builds the
-    /// dependencies the two have in common once.
+    /// dependencies they have in common once.
     ///
     /// # Errors
     ///
-    /// If either build fails.
+    /// If a build fails.
     pub fn build_runners(&self) -> Result<(), String> {
-        for build in Build::BOTH {
+        for &build in self.builds {
             let manifest = format!("{}/runner-{}/Cargo.toml", self.work_dir, build.name());
             let target = format!("{}/target", self.work_dir);
             run_step(
@@ -285,21 +302,29 @@ impl Integration {
             let started = Instant::now();
             for (n, script) in scripts.iter().enumerate() {
                 println!("{runtime} [{config}] {}/{}: {script}", n + 1, scripts.len());
-                let stock = self.run_script(Build::Stock, config, script);
-                let ours = self.run_script(Build::Ours, config, script);
+                let reports: Vec<ScriptReport> = self
+                    .builds
+                    .iter()
+                    .map(|&build| self.run_script(build, config, script))
+                    .collect();
                 let before = differences.len();
-                self.compare_script(config, script, &stock, &ours, &mut differences);
-                for (build, report) in [(Build::Stock, &stock), (Build::Ours, &ours)] {
+                let stock = &reports[0];
+                for (&build, report) in self.builds.iter().zip(&reports).skip(1) {
+                    self.compare_script(config, script, stock, build, report, &mut differences);
+                }
+                for (&build, report) in self.builds.iter().zip(&reports) {
                     for problem in &report.harness {
                         harness.push(format!("[{config}] {script} ({}): {problem}", build.name()));
                     }
                 }
-                if stock.broken.is_none() && ours.broken.is_none() {
+                if reports.iter().all(|report| report.broken.is_none()) {
                     totals.scripts += 1;
                     totals.stock_failing_scripts += usize::from(stock.failures() > 0);
                     totals.directives += stock.directives;
-                    totals.stock_passed += stock.passed();
-                    totals.ours_passed += ours.passed();
+                    totals.passed.resize(reports.len(), 0);
+                    for (passed, report) in totals.passed.iter_mut().zip(&reports) {
+                        *passed += report.passed();
+                    }
                 }
                 totals.differing += differences.len() - before;
             }
@@ -312,21 +337,19 @@ impl Integration {
             rows.push((config.clone(), totals));
         }
 
-        let mut table = String::from(
-            "| configuration | scripts | directives | stock passed | ours passed | differing | \
-             scripts stock fails in part |\n|---|---:|---:|---:|---:|---:|---:|\n",
-        );
+        let mut table = String::from("| configuration | scripts | directives |");
+        for build in self.builds {
+            let _ = write!(table, " {} passed |", build.label());
+        }
+        table.push_str(" differing | scripts stock fails in part |\n|---|---:|---:|");
+        table.push_str(&"---:|".repeat(self.builds.len() + 2));
+        table.push('\n');
         for (config, t) in &rows {
-            let _ = writeln!(
-                table,
-                "| {config} | {} | {} | {} | {} | {} | {} |",
-                t.scripts,
-                t.directives,
-                t.stock_passed,
-                t.ours_passed,
-                t.differing,
-                t.stock_failing_scripts
-            );
+            let _ = write!(table, "| {config} | {} | {} |", t.scripts, t.directives);
+            for index in 0..self.builds.len() {
+                let _ = write!(table, " {} |", t.passed.get(index).copied().unwrap_or(0));
+            }
+            let _ = writeln!(table, " {} | {} |", t.differing, t.stock_failing_scripts);
         }
         println!("\n{table}");
         if !notes.is_empty() {
@@ -339,9 +362,16 @@ impl Integration {
             println!("HARNESS {problem}");
         }
         if differences.is_empty() {
+            let builds: Vec<&str> = self.builds[1..].iter().map(|build| build.label()).collect();
             println!(
-                "{runtime}: 0 directives differ between stock {} and {} on wasm-tables",
-                self.title, self.title
+                "{runtime}: 0 directives differ between stock {} and {} ({})",
+                self.title,
+                if builds.len() == 1 {
+                    "ours"
+                } else {
+                    "each patched build"
+                },
+                builds.join(", ")
             );
         } else {
             for difference in &differences {
@@ -358,21 +388,21 @@ impl Integration {
         }
     }
 
-    /// Appends to `differences` every way `ours` differs from `stock` in one script.
+    /// Appends to `differences` every way `ours` (the report of `build`) differs from `stock`
+    /// in one script.
     fn compare_script(
         &self,
         config: &str,
         script: &str,
         stock: &ScriptReport,
+        build: Build,
         ours: &ScriptReport,
         differences: &mut Vec<String>,
     ) {
-        for (build, report) in [(Build::Stock, stock), (Build::Ours, ours)] {
+        let name = build.label();
+        for (label, report) in [("stock", stock), (name, ours)] {
             if let Some(broken) = &report.broken {
-                differences.push(format!(
-                    "[{config}] {script}: {} runner {broken}",
-                    build.name()
-                ));
+                differences.push(format!("[{config}] {script}: {label} runner {broken}"));
             }
         }
         if stock.broken.is_some() || ours.broken.is_some() {
@@ -380,7 +410,7 @@ impl Integration {
         }
         if ours.directives != stock.directives {
             differences.push(format!(
-                "[{config}] {script}: {} directives on stock, {} on ours",
+                "[{config}] {script}: {} directives on stock, {} on {name}",
                 stock.directives, ours.directives
             ));
         }
@@ -397,19 +427,21 @@ impl Integration {
             let place = format!("[{config}] {script}:{at}");
             match (on_stock, on_ours) {
                 (Outcome::Pass(_), Outcome::Fail(message)) => differences.push(format!(
-                    "{place}: passes on stock, fails on ours: {message}"
+                    "{place}: passes on stock, fails on {name}: {message}"
                 )),
                 (Outcome::Fail(message), Outcome::Pass(_)) => differences.push(format!(
-                    "{place}: fails on stock ({message}), passes on ours"
+                    "{place}: fails on stock ({message}), passes on {name}"
                 )),
-                (Outcome::Pass(stock), Outcome::Pass(ours)) if stock != ours => differences.push(
-                    format!("{place}: passes on both, observed on stock: {stock}; on ours: {ours}"),
-                ),
+                (Outcome::Pass(stock), Outcome::Pass(ours)) if stock != ours => {
+                    differences.push(format!(
+                        "{place}: passes on both, observed on stock: {stock}; on {name}: {ours}"
+                    ))
+                }
                 (Outcome::Fail(stock), Outcome::Fail(ours))
                     if self.compare_failure_messages && stock != ours =>
                 {
                     differences.push(format!(
-                        "{place}: fails on both, on stock: {stock}; on ours: {ours}"
+                        "{place}: fails on both, on stock: {stock}; on {name}: {ours}"
                     ))
                 }
                 _ => {}
@@ -483,15 +515,15 @@ impl ScriptReport {
 }
 
 /// Totals of one configuration.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Totals {
     scripts: usize,
     /// Scripts in which stock fails at least one directive (an assertion it words differently,
     /// a limit of the configuration, a feature it lacks).
     stock_failing_scripts: usize,
     directives: usize,
-    stock_passed: usize,
-    ours_passed: usize,
+    /// Directives passed per build, in the integration's build order.
+    passed: Vec<usize>,
     differing: usize,
 }
 

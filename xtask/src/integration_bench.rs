@@ -141,19 +141,22 @@ impl Suite {
     pub fn run(&self, options: &BenchOptions) -> Result<(), String> {
         let dir = workspace_root().join(PROGRAMS_DIR);
         let runtime = self.integration.runtime;
-        // samples[program][build] = ns per iteration, one per round.
-        let mut samples = vec![[Vec::new(), Vec::new()]; self.programs.len()];
+        let builds = self.integration.builds;
+        // samples[program][build] = ns per iteration, one per round; builds in their order.
+        let mut samples = vec![vec![Vec::new(); builds.len()]; self.programs.len()];
         for round in 0..options.rounds {
-            let order = if round % 2 == 0 {
-                [Build::Stock, Build::Ours]
+            // Every other round runs the builds in reverse order.
+            let order: Vec<usize> = if round % 2 == 0 {
+                (0..builds.len()).collect()
             } else {
-                [Build::Ours, Build::Stock]
+                (0..builds.len()).rev().collect()
             };
             for (index, program) in self.programs.iter().enumerate() {
                 let iterations = if options.smoke { 1 } else { program.iterations };
-                for build in order {
-                    let ns = self.measure(build, program, &dir.join(program.file), iterations)?;
-                    samples[index][build as usize].push(ns);
+                for &build in &order {
+                    let file = dir.join(program.file);
+                    let ns = self.measure(builds[build], program, &file, iterations)?;
+                    samples[index][build].push(ns);
                 }
             }
             println!(
@@ -162,18 +165,25 @@ impl Suite {
                 options.rounds
             );
         }
+        // counts[program][build]: instructions of one iteration.
         let mut counts = Vec::new();
         if options.count {
             for program in self.programs {
-                let mut pair = [0u64; 2];
-                for build in Build::BOTH {
-                    pair[build as usize] = self.count(build, program, &dir.join(program.file))?;
+                let mut per_build = Vec::new();
+                for &build in builds {
+                    per_build.push(self.count(build, program, &dir.join(program.file))?);
                 }
+                let listed: Vec<String> = builds
+                    .iter()
+                    .zip(&per_build)
+                    .map(|(build, count)| format!("{} {count}", build.label()))
+                    .collect();
                 println!(
-                    "{runtime} bench: {} instructions stock {} ours {}",
-                    program.name, pair[0], pair[1]
+                    "{runtime} bench: {} instructions: {}",
+                    program.name,
+                    listed.join(", ")
                 );
-                counts.push(pair);
+                counts.push(per_build);
             }
         }
         let text = self.report(options, &samples, &counts);
@@ -184,13 +194,15 @@ impl Suite {
         merge_into_bench_report()
     }
 
-    /// The report: a header naming the run and the machine, then one row per program.
+    /// The report: a header naming the run and the machine, then a table per patched build
+    /// against stock, one row per program.
     fn report(
         &self,
         options: &BenchOptions,
-        samples: &[[Vec<Timing>; 2]],
-        counts: &[[u64; 2]],
+        samples: &[Vec<Vec<Timing>>],
+        counts: &[Vec<u64>],
     ) -> String {
+        let builds = self.integration.builds;
         let mut text = format!(
             "{}: stock vs on wasm-tables\n\n{} rounds, the builds' order alternated between \
              rounds; release builds; ns per iteration: a fresh store, instantiate, call `run` \
@@ -203,50 +215,36 @@ impl Suite {
         if options.smoke {
             text.push_str("Smoke run: one iteration per measurement; the timings say nothing.\n\n");
         }
-        text.push_str(
-            "| program | what | stock ns/iter (min / median) | ours ns/iter (min / median) | \
-             ours/stock of minimums | ours/stock per round: median (p25-p75, min-max) | \
-             call alone: ours/stock of minimums | instantiation alone: ours/stock of minimums | \
-             instructions stock | instructions ours | ours/stock instructions |\n\
-             |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-        );
-        for (index, (program, [stock_timings, ours_timings])) in
-            self.programs.iter().zip(samples).enumerate()
-        {
-            let part = |timings: &[Timing], pick: fn(&Timing) -> f64| -> Vec<f64> {
-                timings.iter().map(pick).collect()
-            };
-            let stock = part(stock_timings, Timing::total);
-            let ours = part(ours_timings, Timing::total);
-            let minimum_ratio = |pick: fn(&Timing) -> f64| {
-                quantile(&part(ours_timings, pick), 0.0) / quantile(&part(stock_timings, pick), 0.0)
-            };
-            let ratios: Vec<f64> = stock.iter().zip(&ours).map(|(s, o)| o / s).collect();
-            let instructions = match counts.get(index) {
-                Some([stock, ours]) => {
-                    format!("{stock} | {ours} | {:.4}x", *ours as f64 / *stock as f64)
-                }
-                None => "not counted | not counted | —".to_string(),
-            };
+        for (build_index, build) in builds.iter().enumerate().skip(1) {
+            let name = build.label();
+            if builds.len() > 2 {
+                let _ = writeln!(text, "## {name} vs stock\n");
+            }
             let _ = writeln!(
                 text,
-                "| {} | {} | {:.0} / {:.0} | {:.0} / {:.0} | {:.3}x | {:.3}x ({:.3}x-{:.3}x, \
-                 {:.3}x-{:.3}x) | {:.3}x | {:.3}x | {instructions} |",
-                program.name,
-                program.what,
-                quantile(&stock, 0.0),
-                quantile(&stock, 0.5),
-                quantile(&ours, 0.0),
-                quantile(&ours, 0.5),
-                quantile(&ours, 0.0) / quantile(&stock, 0.0),
-                quantile(&ratios, 0.5),
-                quantile(&ratios, 0.25),
-                quantile(&ratios, 0.75),
-                quantile(&ratios, 0.0),
-                quantile(&ratios, 1.0),
-                minimum_ratio(|timing| timing.run),
-                minimum_ratio(|timing| timing.instantiation),
+                "| program | what | stock ns/iter (min / median) | {name} ns/iter (min / median) | \
+                 {name}/stock of minimums | {name}/stock per round: median (p25-p75, min-max) | \
+                 call alone: {name}/stock of minimums | instantiation alone: {name}/stock of \
+                 minimums | instructions stock | instructions {name} | {name}/stock instructions |\n\
+                 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
             );
+            for (index, program) in self.programs.iter().enumerate() {
+                let row = Comparison {
+                    stock: &samples[index][0],
+                    ours: &samples[index][build_index],
+                    counts: counts
+                        .get(index)
+                        .map(|counts| (counts[0], counts[build_index])),
+                };
+                let _ = writeln!(
+                    text,
+                    "| {} | {} | {} |",
+                    program.name,
+                    program.what,
+                    row.cells()
+                );
+            }
+            text.push('\n');
         }
         text
     }
@@ -362,6 +360,49 @@ impl Timing {
     /// The whole iteration.
     fn total(&self) -> f64 {
         self.run + self.instantiation
+    }
+}
+
+/// One program's measurements on stock and on one patched build ("ours").
+struct Comparison<'a> {
+    stock: &'a [Timing],
+    ours: &'a [Timing],
+    /// Instructions of one iteration on each, if counted.
+    counts: Option<(u64, u64)>,
+}
+
+impl Comparison<'_> {
+    /// The report's cells after the program's name and description.
+    fn cells(&self) -> String {
+        let part = |timings: &[Timing], pick: fn(&Timing) -> f64| -> Vec<f64> {
+            timings.iter().map(pick).collect()
+        };
+        let stock = part(self.stock, Timing::total);
+        let ours = part(self.ours, Timing::total);
+        let minimum_ratio = |pick: fn(&Timing) -> f64| {
+            quantile(&part(self.ours, pick), 0.0) / quantile(&part(self.stock, pick), 0.0)
+        };
+        let ratios: Vec<f64> = stock.iter().zip(&ours).map(|(s, o)| o / s).collect();
+        let instructions = match self.counts {
+            Some((stock, ours)) => format!("{stock} | {ours} | {:.4}x", ours as f64 / stock as f64),
+            None => "not counted | not counted | —".to_string(),
+        };
+        format!(
+            "{:.0} / {:.0} | {:.0} / {:.0} | {:.3}x | {:.3}x ({:.3}x-{:.3}x, {:.3}x-{:.3}x) | \
+             {:.3}x | {:.3}x | {instructions}",
+            quantile(&stock, 0.0),
+            quantile(&stock, 0.5),
+            quantile(&ours, 0.0),
+            quantile(&ours, 0.5),
+            quantile(&ours, 0.0) / quantile(&stock, 0.0),
+            quantile(&ratios, 0.5),
+            quantile(&ratios, 0.25),
+            quantile(&ratios, 0.75),
+            quantile(&ratios, 0.0),
+            quantile(&ratios, 1.0),
+            minimum_ratio(|timing| timing.run),
+            minimum_ratio(|timing| timing.instantiation),
+        )
     }
 }
 

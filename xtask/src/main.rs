@@ -7,6 +7,7 @@ mod asan;
 mod bench;
 mod ci;
 mod command;
+mod companion;
 mod fuzz;
 mod integration;
 mod integration_bench;

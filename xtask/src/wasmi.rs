@@ -32,7 +32,7 @@
 
 use crate::command::{cargo, run_step, workspace_root};
 use crate::integration::{
-    CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
+    Build, CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
 };
 use crate::integration_bench::{BenchOptions, Program, Suite};
 use std::path::PathBuf;
@@ -62,6 +62,7 @@ pub const WASMI: Integration = Integration {
     // The adapter reports wasmi's own `TableError`s, so a directive that fails on both builds
     // must fail with the same message.
     compare_failure_messages: true,
+    builds: &[Build::Stock, Build::Ours],
 };
 
 /// Runs the job.
@@ -152,7 +153,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("wasmi: done in {:.1?}", started.elapsed());
         return Ok(());
     }
-    WASMI.generate_runners("wasmi_core", &patched)?;
+    WASMI.generate_runners("wasmi_core", &[(Build::Ours, &patched)])?;
     WASMI.build_runners()?;
     println!("wasmi: prepared and built in {:.1?}", started.elapsed());
     if spec && !bench.only {

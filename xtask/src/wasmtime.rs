@@ -2,24 +2,27 @@
 //! [--smoke] [--no-count]`: Wasmtime 44 running on wasm-tables.
 //!
 //! 1. Finds the `wasmtime` 44.0.3 source cargo already has (our dev-dependency; `cargo
-//!    metadata` names its manifest), copies it to `target/wasmtime-integration/wasmtime`,
-//!    replaces its table module (`src/runtime/vm/table.rs`) with our adapter
-//!    (`integrations/wasmtime/table.rs`) and adds the path dependency on `table-facade` to its
-//!    manifest. Nothing of Wasmtime's is committed: only the adapter and this procedure.
-//! 2. Generates two runner packages from `integrations/wasmtime/runner/manifest.toml`, one
-//!    against stock Wasmtime and one with `[patch.crates-io] wasmtime` pointing at the copy, and
-//!    builds both (release, one shared target directory: one binary cannot link two builds of
-//!    the same crate).
-//! 3. For each engine configuration, runs every spec script on stock Wasmtime; the scripts
-//!    stock passes run on ours too, and every directive's outcome is compared. Prints a table
-//!    (configuration x scripts and directives passed, stock and ours) and every directive whose
+//!    metadata` names its manifest), copies it twice under `target/wasmtime-integration/`,
+//!    replaces the table module (`src/runtime/vm/table.rs`) of both copies with our adapter
+//!    (`integrations/wasmtime/table.rs`) and adds the path dependency on `table-facade` to their
+//!    manifests. In the second copy, `wasmtime-companion`, it also replaces one function of
+//!    `src/runtime/vm/instance.rs`, the lazy-initialisation loop, with the companion patch
+//!    (`integrations/wasmtime/companion.rs`, see [`crate::companion`]). Nothing of Wasmtime's is
+//!    committed: only the adapter, the companion function and this procedure.
+//! 2. Generates three runner packages from `integrations/wasmtime/runner/manifest.toml`: stock,
+//!    ours and ours + companion (`[patch.crates-io] wasmtime` pointing at each copy), and builds
+//!    them (release, one shared target directory: one binary cannot link two builds of the same
+//!    crate).
+//! 3. For each engine configuration, runs every spec script on the three builds and compares
+//!    every directive's outcome on each patched build with stock's. Prints a table
+//!    (configuration x scripts and directives passed per build) and every directive whose
 //!    outcome differs; fails on any difference.
 //! 4. With `--bench`, the JIT benchmarks of [`PROGRAMS`] (see [`crate::integration_bench`]);
 //!    `--smoke` runs each once, as CI does, and `--no-count` skips the instruction counts.
 
 use crate::command::workspace_root;
 use crate::integration::{
-    CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
+    Build, CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
 };
 use crate::integration_bench::{BenchOptions, Program, Suite};
 use std::time::Instant;
@@ -37,6 +40,7 @@ pub const WASMTIME: Integration = Integration {
     work_dir: "target/wasmtime-integration",
     // Which directives pass is compared, not how a failure is worded.
     compare_failure_messages: false,
+    builds: &[Build::Stock, Build::Ours, Build::Companion],
 };
 
 /// The options of one run.
@@ -82,28 +86,47 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Step 1 and the runner manifests of step 2.
+/// Step 1 and the runner manifests of step 2: the adapter installed in two copies of
+/// Wasmtime, the second also with the companion patch.
 fn prepare() -> Result<(), String> {
     let root = workspace_root();
     let source = registry_source("wasmtime", WASMTIME_VERSION)?;
     println!("wasmtime: stock source {}", source.display());
 
-    let patched = root.join(WASMTIME.work_dir).join("wasmtime");
-    install_adapter(
-        &source,
-        &patched,
-        "src/runtime/vm/table.rs",
-        &root.join("integrations/wasmtime/table.rs"),
+    let work = root.join(WASMTIME.work_dir);
+    let ours = work.join("wasmtime");
+    let companion = work.join("wasmtime-companion");
+    for patched in [&ours, &companion] {
+        install_adapter(
+            &source,
+            patched,
+            "src/runtime/vm/table.rs",
+            &root.join("integrations/wasmtime/table.rs"),
+        )?;
+        edit_manifest(&patched.join("Cargo.toml"), |manifest| {
+            let mut facade = toml_edit::InlineTable::new();
+            facade.insert("path", path_value(&root.join("table-facade")));
+            manifest["dependencies"]["table-facade"] = value(facade);
+            Ok(())
+        })?;
+        println!("wasmtime: adapter installed in {}", patched.display());
+    }
+    crate::companion::install(
+        &companion.join(COMPANION_TARGET),
+        &root.join("integrations/wasmtime/companion.rs"),
     )?;
-    edit_manifest(&patched.join("Cargo.toml"), |manifest| {
-        let mut facade = toml_edit::InlineTable::new();
-        facade.insert("path", path_value(&root.join("table-facade")));
-        manifest["dependencies"]["table-facade"] = value(facade);
-        Ok(())
-    })?;
-    println!("wasmtime: adapter installed in {}", patched.display());
-    WASMTIME.generate_runners("wasmtime", &patched)
+    println!(
+        "wasmtime: companion patch installed in {}",
+        companion.join(COMPANION_TARGET).display()
+    );
+    WASMTIME.generate_runners(
+        "wasmtime",
+        &[(Build::Ours, &ours), (Build::Companion, &companion)],
+    )
 }
+
+/// The file of Wasmtime's that the companion patch changes one function of.
+const COMPANION_TARGET: &str = "src/runtime/vm/instance.rs";
 
 /// The JIT benchmarks: stock Wasmtime against Wasmtime on wasm-tables.
 const BENCHMARKS: Suite = Suite {

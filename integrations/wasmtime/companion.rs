@@ -1,0 +1,69 @@
+//! The companion patch: what Wasmtime would gain beside the drop-in table module if its
+//! lazy-initialisation loop asked the table where uninitialised slots are.
+//!
+//! `cargo xtask wasmtime` builds a third Wasmtime, "ours + companion": the adapter in place of
+//! the table module, as in "ours", and in a copy of `src/runtime/vm/instance.rs` the one function
+//! below in place of Wasmtime's own (found by name inside `impl Instance` with `syn`; the job
+//! fails if it is missing or its signature changed). Nothing else of Wasmtime changes. Only the
+//! function is taken from this file; the `impl` around it names where it goes.
+//!
+//! Wasmtime runs the loop before every `table.copy` out of a table (over the source range), for
+//! the `table.get` libcall of an uninitialised slot (one index) and for components. Stock
+//! Wasmtime reads every slot of the range to find the uninitialised ones; table-core knows, in
+//! constant time, the range outside which no slot is uninitialised (table-func's
+//! `FuncTable::first_uninitialized`, which the adapter offers as `Table::first_uninitialized_func`),
+//! so an initialised range costs one query.
+
+impl Instance {
+    /// Gets the raw runtime table data structure owned by this instance given the provided
+    /// `idx`, with the uninitialised funcref slots among the indices of `range` initialised.
+    ///
+    /// The indices come in increasing order (a range, one index or none, from Wasmtime's
+    /// callers). Every uninitialised slot from the first index to the last one still in bounds
+    /// is initialised to the module's precomputed value, found by asking the table for the next
+    /// uninitialised slot instead of reading each. Slots in between that the iterator skipped
+    /// are initialised too, which no program can tell apart from initialising them later: each
+    /// gets the value its first read would have given it.
+    pub fn get_defined_table_with_lazy_init(
+        mut self: Pin<&mut Self>,
+        registry: &ModuleRegistry,
+        idx: DefinedTableIndex,
+        range: impl IntoIterator<Item = u64>,
+    ) -> &mut Table {
+        if self.tables[idx].1.element_type() == TableElementType::Func {
+            let mut indices = range.into_iter();
+            if let Some(first) = indices.next() {
+                // `last` of a range is its end, read without iterating.
+                let last = indices.last().unwrap_or(first);
+                // Out of bounds past the size: the caller traps there, nothing to initialise.
+                let end = last.saturating_add(1).min(self.tables[idx].1.size() as u64);
+                let mut next = first;
+                while next < end {
+                    let Some(index) = self.tables[idx]
+                        .1
+                        .first_uninitialized_func(next, end - next)
+                    else {
+                        break;
+                    };
+                    let module = self.env_module();
+                    let precomputed = match &module.table_initialization.initial_values[idx] {
+                        TableInitialValue::Null { precomputed } => precomputed,
+                        // A table initialised by an expression is initialised eagerly.
+                        TableInitialValue::Expr(_) => unreachable!(),
+                    };
+                    let func_index = usize::try_from(index)
+                        .ok()
+                        .and_then(|index| precomputed.get(index).cloned());
+                    let func_ref = func_index
+                        .and_then(|func_index| self.as_mut().get_func_ref(registry, func_index));
+                    self.as_mut().tables_mut()[idx]
+                        .1
+                        .set_func(index, func_ref)
+                        .expect("the index was found in bounds and the table holds funcrefs");
+                    next = index + 1;
+                }
+            }
+        }
+        self.get_defined_table(idx)
+    }
+}
