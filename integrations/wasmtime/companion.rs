@@ -20,10 +20,12 @@ impl Instance {
     ///
     /// The indices come in increasing order (a range, one index or none, from Wasmtime's
     /// callers). Every uninitialised slot from the first index to the last one still in bounds
-    /// is initialised to the module's precomputed value, found by asking the table for the next
-    /// uninitialised slot instead of reading each. Slots in between that the iterator skipped
-    /// are initialised too, which no program can tell apart from initialising them later: each
-    /// gets the value its first read would have given it.
+    /// is initialised to the module's precomputed value. A run of uninitialised slots is
+    /// initialised slot by slot, as stock Wasmtime does; past an initialised slot the table is
+    /// asked where the next uninitialised one is, so an initialised range costs one read and
+    /// one query instead of a read per slot. Slots in between that the iterator skipped are
+    /// initialised too, which no program can tell apart from initialising them later: each gets
+    /// the value its first read would have given it.
     pub fn get_defined_table_with_lazy_init(
         mut self: Pin<&mut Self>,
         registry: &ModuleRegistry,
@@ -37,14 +39,26 @@ impl Instance {
                 let last = indices.last().unwrap_or(first);
                 // Out of bounds past the size: the caller traps there, nothing to initialise.
                 let end = last.saturating_add(1).min(self.tables[idx].1.size() as u64);
-                let mut next = first;
-                while next < end {
-                    let Some(index) = self.tables[idx]
-                        .1
-                        .first_uninitialized_func(next, end - next)
-                    else {
-                        break;
-                    };
+                let mut index = first;
+                while index < end {
+                    match self.tables[idx].1.get_func_maybe_init(index) {
+                        // Uninitialised: initialise it, then look at the next slot, which in a
+                        // run of uninitialised slots is the next to initialise.
+                        Ok(None) => {}
+                        // Initialised: ask the table where the next uninitialised slot is
+                        // instead of reading the slots up to it.
+                        _ => {
+                            let after = index + 1;
+                            match self.tables[idx]
+                                .1
+                                .first_uninitialized_func(after, end.saturating_sub(after))
+                            {
+                                Some(next) => index = next,
+                                None => break,
+                            }
+                            continue;
+                        }
+                    }
                     let module = self.env_module();
                     let precomputed = match &module.table_initialization.initial_values[idx] {
                         TableInitialValue::Null { precomputed } => precomputed,
@@ -60,7 +74,7 @@ impl Instance {
                         .1
                         .set_func(index, func_ref)
                         .expect("the index was found in bounds and the table holds funcrefs");
-                    next = index + 1;
+                    index += 1;
                 }
             }
         }
