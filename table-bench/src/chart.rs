@@ -23,9 +23,10 @@ const WIDTH: u32 = 1200;
 const COLUMNS: usize = 4;
 const PANEL_HEIGHT: u32 = 230;
 const HEADER_HEIGHT: u32 = 64;
-const LEGEND_ENTRY_WIDTH: i32 = 190;
+const LEGEND_ENTRY_WIDTH: i32 = 165;
 const FONT: &str = "sans-serif";
-/// The x axis spans the sizes benchmarked: 1e3 to 1e8 elements.
+/// The x axis spans at least 1e3 to 1e8 elements, and every size measured (the sizes beyond
+/// the last-level cache are machine-dependent).
 const SIZES: (f64, f64) = (1e3, 1e8);
 
 /// One line of a panel: which figure of a row it plots, and how it looks.
@@ -46,7 +47,7 @@ impl Series {
 }
 
 /// The lines of every panel, in legend order.
-pub const SERIES: [Series; 6] = [
+pub const SERIES: [Series; 7] = [
     Series {
         name: "ours, dynamic",
         color: [0x1f, 0x77, 0xb4],
@@ -61,6 +62,11 @@ pub const SERIES: [Series; 6] = [
         name: "baseline",
         color: [0x55, 0x55, 0x55],
         value: |row| row.baseline,
+    },
+    Series {
+        name: "read+write",
+        color: [0x8c, 0x56, 0x4b],
+        value: |row| row.baseline_read_write,
     },
     Series {
         name: "Wasmtime wasm",
@@ -88,12 +94,13 @@ type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorTy
 /// A drawing error `plotters` reports (its SVG backend writes to a string, so none is expected).
 pub fn svg(report: &Report) -> io::Result<String> {
     let panels = panels(report);
+    let sizes = size_decades(report);
     let rows = panels.len().div_ceil(COLUMNS).max(1);
     let height = HEADER_HEIGHT + PANEL_HEIGHT * rows as u32;
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
-        draw(&root, &panels, rows).map_err(|error| io::Error::other(error.to_string()))?;
+        draw(&root, &panels, rows, sizes).map_err(|error| io::Error::other(error.to_string()))?;
     }
     Ok(out)
 }
@@ -110,17 +117,26 @@ fn panels(report: &Report) -> Vec<(Op, Kind, Vec<Row>)> {
     panels
 }
 
-/// The whole plot on `root`: the header, then the panels in a grid of `rows` by [`COLUMNS`].
+/// The whole decades (as base-10 exponents) every panel's x axis spans: [`SIZES`] and every
+/// size of the report.
+fn size_decades(report: &Report) -> (i32, i32) {
+    let sizes = report.rows().iter().map(|row| row.size as f64);
+    decades(sizes.chain([SIZES.0, SIZES.1]))
+}
+
+/// The whole plot on `root`: the header, then the panels in a grid of `rows` by [`COLUMNS`],
+/// each with an x axis over the decades `sizes`.
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     panels: &[(Op, Kind, Vec<Row>)],
     rows: usize,
+    sizes: (i32, i32),
 ) -> Drawn<DB> {
     root.fill(&WHITE)?;
     let (header, body) = root.split_vertically(HEADER_HEIGHT);
     header_and_legend(&header)?;
     for ((op, kind, rows), cell) in panels.iter().zip(body.split_evenly((rows, COLUMNS))) {
-        panel(&cell, *op, *kind, rows)?;
+        panel(&cell, *op, *kind, rows, sizes)?;
     }
     root.present()
 }
@@ -151,12 +167,14 @@ fn header_and_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Drawn
     Ok(())
 }
 
-/// One panel: the measured series of one operation and kind against size.
+/// One panel: the measured series of one operation and kind against size, over the decades
+/// `sizes`.
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     op: Op,
     kind: Kind,
     rows: &[Row],
+    sizes: (i32, i32),
 ) -> Drawn<DB> {
     let lines: Vec<(&Series, Vec<(f64, f64)>)> = SERIES
         .iter()
@@ -168,7 +186,7 @@ fn panel<DB: DrawingBackend>(
     // A hair beyond the outer decades, so that rounding in the axis's own arithmetic cannot drop
     // the first or last tick.
     let y_range = 10f64.powi(low) * 0.999..10f64.powi(high) * 1.001;
-    let x_range = SIZES.0 * 0.999..SIZES.1 * 1.001;
+    let x_range = 10f64.powi(sizes.0) * 0.999..10f64.powi(sizes.1) * 1.001;
 
     let mut chart = ChartBuilder::on(area)
         .caption(format!("{op} · {kind}"), (FONT, 16.0, FontStyle::Bold))
@@ -181,7 +199,7 @@ fn panel<DB: DrawingBackend>(
         .x_desc(X_AXIS)
         .y_desc(Y_AXIS)
         // One label per decade: as many labels as decades keeps the axis from adding 2x and 5x.
-        .x_labels(5)
+        .x_labels((sizes.1 - sizes.0) as usize)
         .y_labels((high - low) as usize)
         .x_label_formatter(&|size| power_of_ten(*size))
         .y_label_formatter(&|ns| power_of_ten(*ns))

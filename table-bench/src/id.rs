@@ -120,6 +120,36 @@ impl Op {
         }
     }
 
+    /// The read+write baseline of this operation, for the report's legend: the limit of a bulk
+    /// write that must look at every slot it overwrites (as a GC table's must, for its
+    /// barrier), measured for the GC kind only.
+    pub const fn read_write_baseline(self) -> Option<&'static str> {
+        match self {
+            Op::Fill => Some(
+                "for each `u32` slot: read it (OR-accumulated, the result `black_box`ed), write \
+                 the value",
+            ),
+            Op::Copy | Op::Init => Some(
+                "for each `u32` slot: read it and the source slot (OR-accumulated, the result \
+                 `black_box`ed), write the source slot",
+            ),
+            Op::CopyWithin => Some(
+                "as for `copy`, in `memmove` order: from the end, in pieces as long as the \
+                 distance between source and destination, so no piece overlaps itself",
+            ),
+            _ => None,
+        }
+    }
+
+    /// Whether the operation streams the whole table through memory, so that its speed is the
+    /// memory's or a cache's: these are also measured beyond the last-level cache.
+    pub const fn bandwidth_bound(self) -> bool {
+        matches!(
+            self,
+            Op::Create | Op::Fill | Op::CopyWithin | Op::Copy | Op::Init
+        )
+    }
+
     /// What Wasmtime runs for this operation, for the report's legend.
     pub const fn wasmtime(self) -> &'static str {
         match self {
@@ -312,13 +342,17 @@ impl Storage {
     }
 }
 
-/// What was measured: our table, the plain-memory baseline, Wasmtime, or wasmi.
+/// What was measured: our table, a plain-memory baseline, Wasmtime, or wasmi.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Variant {
     /// wasm-tables, in the given storage.
     Ours(Storage),
     /// The same memory operation on a `Vec` or raw allocation.
     Baseline,
+    /// The bulk write on a `Vec` that reads every slot it overwrites (and the source slot)
+    /// before writing it: the limit of a fill or copy that must look at what it overwrites
+    /// (see [`Op::read_write_baseline`]).
+    BaselineReadWrite,
     /// Wasmtime 44 running a loop or bulk instruction compiled from a wat module.
     WasmtimeWasm,
     /// Wasmtime 44's host API (`wasmtime::Table`).
@@ -334,6 +368,7 @@ impl Variant {
             Variant::Ours(Storage::Dynamic) => "ours-dynamic",
             Variant::Ours(Storage::Static) => "ours-static",
             Variant::Baseline => "baseline",
+            Variant::BaselineReadWrite => "baseline-read-write",
             Variant::WasmtimeWasm => "wasmtime-wasm",
             Variant::WasmtimeHost => "wasmtime-host",
             Variant::WasmiHost => "wasmi-host",

@@ -9,10 +9,12 @@
 //!   keeps each benchmark's estimates;
 //! - [`report`]: pairing our measurements with their baseline and the peers, and the Markdown;
 //! - [`targets`]: the speed targets, checked against a report;
+//! - [`cache`]: the CPU's caches and the table size beyond the last-level cache;
 //! - [`chart`]: the SVG plot, drawn with `plotters`;
 //! - [`output`]: writing both files;
 //! - [`number`]: number formatting.
 
+pub mod cache;
 pub mod chart;
 pub mod id;
 pub mod number;

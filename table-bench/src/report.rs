@@ -1,6 +1,7 @@
 //! From criterion's per-benchmark medians to the rows of the report: ours against the baseline,
 //! Wasmtime and wasmi measured in the same run, per element.
 
+use crate::cache::{Caches, format_bytes};
 use crate::id::{BenchId, Kind, Op, Storage, Variant};
 use crate::number::{format_ns, format_ratio};
 use crate::targets::{self, TargetCheck};
@@ -96,6 +97,10 @@ pub struct Row {
     pub baseline: Option<f64>,
     /// The spread of the baseline, if measured.
     pub baseline_spread: Option<Spread>,
+    /// The read+write baseline ([`Variant::BaselineReadWrite`]), if measured.
+    pub baseline_read_write: Option<f64>,
+    /// The spread of the read+write baseline, if measured.
+    pub baseline_read_write_spread: Option<Spread>,
     /// Wasmtime running compiled wasm, if measured.
     pub wasmtime_wasm: Option<f64>,
     /// The spread of the Wasmtime wasm figure, if measured.
@@ -114,6 +119,13 @@ impl Row {
     /// Ours divided by the baseline (lower is better; 1.0 is memory speed).
     pub fn baseline_ratio(&self) -> Option<f64> {
         self.baseline.map(|baseline| self.ours / baseline)
+    }
+
+    /// Ours divided by the read+write baseline (1.0: as fast as a loop that reads every slot
+    /// it overwrites).
+    pub fn read_write_ratio(&self) -> Option<f64> {
+        self.baseline_read_write
+            .map(|baseline| self.ours / baseline)
     }
 
     /// The Wasmtime figure ours is compared with: the compiled-wasm one where measured, else the
@@ -141,7 +153,7 @@ impl Row {
             Variant::WasmtimeWasm => (self.wasmtime_wasm, self.wasmtime_wasm_spread),
             Variant::WasmtimeHost => (self.wasmtime_host, self.wasmtime_host_spread),
             Variant::WasmiHost => (self.wasmi_host, self.wasmi_host_spread),
-            Variant::Ours(_) | Variant::Baseline => (None, None),
+            Variant::Ours(_) | Variant::Baseline | Variant::BaselineReadWrite => (None, None),
         };
         let ns = ns?;
         Some((ns, spread.unwrap_or(Spread::point(ns))))
@@ -157,6 +169,12 @@ impl Row {
     /// The range of [`Row::baseline_ratio`] the two confidence intervals allow.
     pub fn baseline_ratio_spread(&self) -> Option<Spread> {
         self.baseline_spread
+            .map(|baseline| self.ours_spread.over(baseline))
+    }
+
+    /// The range of [`Row::read_write_ratio`] the two confidence intervals allow.
+    pub fn read_write_ratio_spread(&self) -> Option<Spread> {
+        self.baseline_read_write_spread
             .map(|baseline| self.ours_spread.over(baseline))
     }
 
@@ -188,10 +206,13 @@ pub struct Report {
     rows: Vec<Row>,
     /// What the run ran on (CPU, build flags), printed under the title.
     run: String,
+    /// The caches of the machine the run ran on, which decide the sizes beyond the last-level
+    /// cache; `None` for a report that does not know them (no row is then beyond it).
+    caches: Option<Caches>,
 }
 
 impl Report {
-    /// Pairs every measurement of our tables with the baseline of the same operation, kind and
+    /// Pairs every measurement of our tables with the baselines of the same operation, kind and
     /// size, and with Wasmtime's and wasmi's measurements of the peer operation (see
     /// [`Op::peer_op`]) for each peer's kind (see [`Kind::wasmtime_peer`] and
     /// [`Kind::wasmi_peer`]): a kind one peer has no counterpart for gets none of its figures.
@@ -225,6 +246,7 @@ impl Report {
                 let peer =
                     |kind: Option<Kind>, variant| lookup(id.op.peer_op(), kind?, id.size, variant);
                 let baseline = lookup(id.op, id.kind, id.size, Variant::Baseline);
+                let read_write = lookup(id.op, id.kind, id.size, Variant::BaselineReadWrite);
                 let wasm = peer(id.kind.wasmtime_peer(), Variant::WasmtimeWasm);
                 let host = peer(id.kind.wasmtime_peer(), Variant::WasmtimeHost);
                 let wasmi = peer(id.kind.wasmi_peer(), Variant::WasmiHost);
@@ -237,6 +259,8 @@ impl Report {
                     ours_spread,
                     baseline: baseline.map(|(ns, _)| ns),
                     baseline_spread: baseline.map(|(_, spread)| spread),
+                    baseline_read_write: read_write.map(|(ns, _)| ns),
+                    baseline_read_write_spread: read_write.map(|(_, spread)| spread),
                     wasmtime_wasm: wasm.map(|(ns, _)| ns),
                     wasmtime_wasm_spread: wasm.map(|(_, spread)| spread),
                     wasmtime_host: host.map(|(ns, _)| ns),
@@ -250,6 +274,7 @@ impl Report {
         Report {
             rows,
             run: String::new(),
+            caches: None,
         }
     }
 
@@ -257,6 +282,77 @@ impl Report {
     pub fn with_run(mut self, run: impl Into<String>) -> Self {
         self.run = run.into();
         self
+    }
+
+    /// The report of a run on a machine with `caches`: the header lists them, and the rows at
+    /// [`Report::beyond_last_level`] sizes are marked as such.
+    pub fn with_caches(mut self, caches: Caches) -> Self {
+        self.caches = Some(caches);
+        self
+    }
+
+    /// The caches of the machine the run ran on, if known.
+    pub fn caches(&self) -> Option<&Caches> {
+        self.caches.as_ref()
+    }
+
+    /// The size of a `kind` table beyond the run's last-level cache
+    /// ([`Caches::beyond_last_level`]), if the report knows the caches.
+    pub fn beyond_last_level(&self, kind: Kind) -> Option<u64> {
+        self.caches
+            .as_ref()
+            .map(|caches| caches.beyond_last_level(kind.element_size()))
+    }
+
+    /// `2.6e8 (beyond LLC)` for a row at its kind's size beyond the last-level cache, else the
+    /// size's label.
+    fn size_cell(&self, row: &Row) -> String {
+        if self.beyond_last_level(row.kind) == Some(row.size) {
+            format!("{} (beyond LLC)", size_label(row.size))
+        } else {
+            size_label(row.size)
+        }
+    }
+
+    /// The header's paragraph on the caches and the sizes beyond the last level, if known.
+    fn caches_markdown(&self) -> Option<String> {
+        let caches = self.caches.as_ref()?;
+        let mut out = format!(
+            "Caches: {}. Every bandwidth-bound operation (create, fill, copy_within, copy, init) \
+             is also measured on a table beyond the last-level cache ({}), the smallest size of \
+             two significant digits whose slots take at least {}x its bytes, so that it runs at \
+             the memory's speed on every machine:",
+            caches.describe(),
+            format_bytes(caches.last_level_bytes()),
+            crate::cache::BEYOND_FACTOR,
+        );
+        let mut slot_sizes: Vec<usize> = Kind::ALL.iter().map(|kind| kind.element_size()).collect();
+        slot_sizes.sort_unstable();
+        slot_sizes.dedup();
+        for (index, slot_size) in slot_sizes.into_iter().enumerate() {
+            let kinds: Vec<&str> = Kind::ALL
+                .iter()
+                .filter(|kind| kind.element_size() == slot_size)
+                .map(|kind| kind.name())
+                .collect();
+            let size = caches.beyond_last_level(slot_size);
+            let _ = write!(
+                out,
+                "{} {} ({}: {} of {slot_size}-byte slots)",
+                if index == 0 { "" } else { ";" },
+                size_label(size),
+                kinds.join(", "),
+                format_bytes(size * slot_size as u64),
+            );
+        }
+        out.push_str(
+            ". Such a table is larger than the 32 MiB over which the other bulk rows rotate \
+             their allocations (from an 8 MiB cache up), so each of these rows is timed on one \
+             allocation, with flat sampling of ten samples. Ours is measured there in both \
+             storages, with both baselines; the peers are not (each would need gigabyte tables \
+             in stores of their own): their figures at 1e3 and 1e6 stand.\n\n",
+        );
+        Some(out)
     }
 
     /// Every row.
@@ -295,6 +391,9 @@ impl Report {
         if !self.run.is_empty() {
             let _ = writeln!(out, "{}\n", self.run);
         }
+        if let Some(caches) = self.caches_markdown() {
+            out.push_str(&caches);
+        }
         let checks = targets::check(self);
         out.push_str("## Targets\n\n");
         out.push_str(&targets_markdown(&checks));
@@ -305,26 +404,31 @@ impl Report {
         );
         out.push_str(
             "| operation | kind | storage | size | ours ns/elem | baseline ns/elem \
-             | Wasmtime wasm ns/elem | Wasmtime host ns/elem | wasmi host ns/elem \
-             | ours/baseline | ours/Wasmtime | ours/wasmi | target met |\n",
+             | read+write ns/elem | Wasmtime wasm ns/elem | Wasmtime host ns/elem \
+             | wasmi host ns/elem | ours/baseline | ours/read+write | ours/Wasmtime | ours/wasmi \
+             | target met |\n",
         );
-        out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         let verdicts = row_verdicts(&checks);
         for row in &self.rows {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 row.op,
                 row.kind,
                 row.storage.name(),
-                size_label(row.size),
+                self.size_cell(row),
                 with_spread(row.ours, Some(row.ours_spread), format_ns),
                 optional(row.baseline, format_ns),
+                optional(row.baseline_read_write, format_ns),
                 optional(row.wasmtime_wasm, format_ns),
                 optional(row.wasmtime_host, format_ns),
                 optional(row.wasmi_host, format_ns),
                 optional(row.baseline_ratio(), |ratio| {
                     with_spread(ratio, row.baseline_ratio_spread(), format_ratio)
+                }),
+                optional(row.read_write_ratio(), |ratio| {
+                    with_spread(ratio, row.read_write_ratio_spread(), format_ratio)
                 }),
                 optional(row.wasmtime_ratio(), |ratio| {
                     with_spread(ratio, row.wasmtime_ratio_spread(), format_ratio)
@@ -339,15 +443,17 @@ impl Report {
         }
         out.push_str("\n## What each operation measures\n\n");
         out.push_str(
-            "| op | one iteration | baseline | Wasmtime | wasmi host |\n|---|---|---|---|---|\n",
+            "| op | one iteration | baseline | read+write baseline (gc) | Wasmtime | wasmi host \
+             |\n|---|---|---|---|---|---|\n",
         );
         for op in Op::ALL {
             if self.rows.iter().any(|row| row.op == op) {
                 let _ = writeln!(
                     out,
-                    "| {op} | {} | {} | {} | {} |",
+                    "| {op} | {} | {} | {} | {} | {} |",
                     op.description(),
                     op.baseline(),
+                    op.read_write_baseline().unwrap_or("—"),
                     op.wasmtime(),
                     op.wasmi()
                 );
@@ -470,7 +576,9 @@ fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
     value.map_or_else(|| "—".to_string(), format)
 }
 
-/// `1e3`, `1e6`, `1e8` for powers of ten, the number otherwise.
+/// `1e3`, `1e6`, `1e8` for powers of ten, `3e8` and `2.6e8` for sizes of one or two
+/// significant digits from a thousand up (the sizes beyond the last-level cache), the number
+/// otherwise.
 pub fn size_label(size: u64) -> String {
     let mut power = 0;
     let mut rest = size;
@@ -478,9 +586,10 @@ pub fn size_label(size: u64) -> String {
         rest /= 10;
         power += 1;
     }
-    if rest == 1 && power > 0 {
-        format!("1e{power}")
-    } else {
-        size.to_string()
+    match rest {
+        1 if power > 0 => format!("1e{power}"),
+        2..=9 if power >= 3 => format!("{rest}e{power}"),
+        10..=99 if power >= 2 => format!("{}.{}e{}", rest / 10, rest % 10, power + 1),
+        _ => size.to_string(),
     }
 }

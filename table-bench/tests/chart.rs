@@ -14,6 +14,7 @@ fn fill_func_every_series() -> Vec<Measurement> {
         Variant::Ours(Storage::Dynamic),
         Variant::Ours(Storage::Static),
         Variant::Baseline,
+        Variant::BaselineReadWrite,
         Variant::WasmtimeWasm,
         Variant::WasmtimeHost,
         Variant::WasmiHost,
@@ -184,5 +185,24 @@ fn table_bench_writes_no_svg_markup_of_its_own() {
             "{} writes SVG markup",
             path.display()
         );
+    }
+}
+
+/// The sizes beyond the last-level cache depend on the machine: every axis reaches the decade
+/// above the largest, as well as 1e3 to 1e8.
+#[test]
+fn every_x_axis_reaches_the_largest_size_measured() {
+    let mut measurements = fill_func_every_series();
+    measurements.push(measured(
+        Op::Fill,
+        Kind::Gc,
+        260_000_000,
+        Variant::Ours(Storage::Dynamic),
+        2.6e8,
+    ));
+    let texts = texts(&svg_of(&measurements));
+    let count = |text: &str| texts.iter().filter(|found| *found == text).count();
+    for decade in ["1e3", "1e4", "1e5", "1e6", "1e7", "1e8", "1e9"] {
+        assert_eq!(count(decade), 2, "x tick {decade} in {texts:?}");
     }
 }

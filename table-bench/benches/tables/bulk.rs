@@ -1,13 +1,15 @@
 //! The bulk operations on null/i31 values: `table.fill`, `table.copy` within and between tables,
-//! and `table.init`. Every row here (ours, baselines, Wasmtime, wasmi) is timed over a
-//! [`Rotation`](crate::harness::Rotation) of allocations, as are the handle rows of `handle.rs`.
+//! and `table.init`, at [`SIZES`] and beyond the last-level cache. Every row here (ours,
+//! baselines, Wasmtime, wasmi) is timed over a [`Rotation`](crate::harness::Rotation) of
+//! allocations, as are the handle rows of `handle.rs`.
 
 use crate::fixtures::{
     BULK_KINDS as KINDS, OursTable, Plain, SIZES, Segment, plain_vec, value, with_plain,
 };
-use crate::harness::{Group, Harness};
+use crate::harness::{Group, Harness, Size};
 use crate::wasmi_peer::{Wasmi, WasmiTables};
 use crate::wasmtime_peer::{PeerInstance, Wasmtime};
+use std::cell::LazyCell;
 use std::hint::black_box;
 use table_bench::{Kind, Op, Storage, Variant};
 use table_facade::{Table, TableContext};
@@ -24,9 +26,10 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
 }
 
 fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
-    for size in SIZES {
-        for kind in KINDS {
-            let value = value(kind);
+    for kind in KINDS {
+        let value = value(kind);
+        for sized in group.sizes(&SIZES, kind) {
+            let size = sized.elements();
             bench_ours(
                 group,
                 kind,
@@ -34,7 +37,8 @@ fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                 |storage| OursTable::new(kind, storage, size, size),
                 |ours, cx| ours.table.fill(0, &value, size, cx).expect("fill"),
             );
-            bench_baseline(group, Op::Fill, kind, size);
+            bench_baselines(group, Op::Fill, kind, size);
+            let Size::Listed(size) = sized else { continue };
             let wasm = |instance: &mut PeerInstance| {
                 let fill = instance.func::<u32, ()>("fill");
                 move |instance: &mut PeerInstance| {
@@ -58,9 +62,10 @@ fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
 }
 
 fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
-    for size in SIZES {
-        let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
-        for kind in KINDS {
+    for kind in KINDS {
+        for sized in group.sizes(&SIZES, kind) {
+            let size = sized.elements();
+            let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
             bench_ours(
                 group,
                 kind,
@@ -72,7 +77,8 @@ fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                         .expect("copy_within")
                 },
             );
-            bench_baseline(group, Op::CopyWithin, kind, size);
+            bench_baselines(group, Op::CopyWithin, kind, size);
+            let Size::Listed(size) = sized else { continue };
             let wasm = |instance: &mut PeerInstance| {
                 let copy = instance.func::<(u32, u32, u32), ()>("copy_within");
                 let args = (dst as u32, src as u32, len as u32);
@@ -95,8 +101,9 @@ fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
 }
 
 fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
-    for size in SIZES {
-        for kind in KINDS {
+    for kind in KINDS {
+        for sized in group.sizes(&SIZES, kind) {
+            let size = sized.elements();
             bench_ours(
                 group,
                 kind,
@@ -109,7 +116,8 @@ fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                     Table::copy(&mut dst.table, &mut src.table, 0, 0, size, cx).expect("copy")
                 },
             );
-            bench_baseline(group, Op::Copy, kind, size);
+            bench_baselines(group, Op::Copy, kind, size);
+            let Size::Listed(size) = sized else { continue };
             let wasm = |instance: &mut PeerInstance| {
                 let copy = instance.func::<u32, ()>("copy");
                 move |instance: &mut PeerInstance| {
@@ -130,17 +138,23 @@ fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
 }
 
 fn init(group: &mut Group<'_>) {
-    for size in SIZES {
-        for kind in KINDS {
-            let segment = Segment::new(kind, size);
+    for kind in KINDS {
+        for size in group.sizes(&SIZES, kind).into_iter().map(Size::elements) {
+            // Built with the first set, untimed (a filtered-out row allocates nothing), and
+            // dropped before the baselines build theirs.
+            let segment = LazyCell::new(|| Segment::new(kind, size));
             bench_ours(
                 group,
                 kind,
                 size,
-                |storage| OursTable::new(kind, storage, size, size),
+                |storage| {
+                    LazyCell::force(&segment);
+                    OursTable::new(kind, storage, size, size)
+                },
                 |ours, cx| ours.table.init(0, segment.as_segment(), cx).expect("init"),
             );
-            bench_baseline(group, Op::Init, kind, size);
+            drop(segment);
+            bench_baselines(group, Op::Init, kind, size);
         }
     }
 }
@@ -166,6 +180,15 @@ fn bench_ours<S>(
             || prepare(storage),
             |state| op(state, &mut cx),
         );
+    }
+}
+
+/// Registers the baselines of the bulk operation `op` on `kind` at `size`: the slice baseline,
+/// and for the GC kind (whose bulk writes read what they overwrite) the read+write one.
+fn bench_baselines(group: &mut Group<'_>, op: Op, kind: Kind, size: u64) {
+    bench_baseline(group, op, kind, size);
+    if kind == Kind::Gc {
+        bench_read_write_baseline(group, op, size);
     }
 }
 
@@ -199,18 +222,142 @@ pub fn bench_baseline(group: &mut Group<'_>, op: Op, kind: Kind, size: u64) {
             |(src, dst)| dst.copy_from_slice(black_box(src)),
         ),
         Op::Init => {
-            // One segment for every set, as ours writes one segment into each of its tables.
-            let segment = plain_vec::<P>(size);
+            // One segment for every set, as ours writes one segment into each of its tables;
+            // built with the first set, untimed.
+            let segment = LazyCell::new(|| plain_vec::<P>(size));
             group.bench_rotating(
                 kind,
                 size,
                 variant,
-                || vec![P::default(); size as usize],
+                || {
+                    LazyCell::force(&segment);
+                    vec![P::default(); size as usize]
+                },
                 |dst| dst.copy_from_slice(black_box(&segment)),
             )
         }
         other => unreachable!("{other} is not a bulk operation"),
     });
+}
+
+/// Registers the read+write baseline of the bulk operation `op` on GC tables at `size`
+/// ([`Op::read_write_baseline`]): the same writes as [`bench_baseline`]'s on `u32`s, each
+/// preceded by a read of the slot it overwrites (and, for the copies, of the source slot),
+/// the reads OR-ed into a value that is `black_box`ed so they cannot be dropped. The limit of a
+/// bulk write that must look at every slot it overwrites, as a GC table's barrier does.
+fn bench_read_write_baseline(group: &mut Group<'_>, op: Op, size: u64) {
+    let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
+    let (kind, variant) = (Kind::Gc, Variant::BaselineReadWrite);
+    match op {
+        Op::Fill => group.bench_rotating(
+            kind,
+            size,
+            variant,
+            || plain_vec::<u32>(size),
+            |plain| {
+                black_box(read_write_fill(plain, black_box(u32::VALUE)));
+            },
+        ),
+        Op::CopyWithin => group.bench_rotating(
+            kind,
+            size,
+            variant,
+            || plain_vec::<u32>(size),
+            |plain| {
+                black_box(read_write_copy_within(
+                    plain,
+                    src as usize,
+                    dst as usize,
+                    len as usize,
+                ));
+            },
+        ),
+        Op::Copy => group.bench_rotating(
+            kind,
+            size,
+            variant,
+            || (plain_vec::<u32>(size), vec![0u32; size as usize]),
+            |(src, dst)| {
+                black_box(read_write_copy(dst, black_box(src)));
+            },
+        ),
+        Op::Init => {
+            let segment = LazyCell::new(|| plain_vec::<u32>(size));
+            group.bench_rotating(
+                kind,
+                size,
+                variant,
+                || {
+                    LazyCell::force(&segment);
+                    vec![0u32; size as usize]
+                },
+                |dst| {
+                    black_box(read_write_copy(dst, black_box(&segment)));
+                },
+            )
+        }
+        other => unreachable!("{other} is not a bulk operation"),
+    }
+}
+
+/// Writes `value` to every slot, each read first; returns the OR of the slots overwritten.
+fn read_write_fill(slots: &mut [u32], value: u32) -> u32 {
+    let mut seen = 0;
+    for slot in slots {
+        seen |= *slot;
+        *slot = value;
+    }
+    seen
+}
+
+/// Copies `src` to `dst` (as long), reading each overwritten slot first; returns the OR of the
+/// slots read, source and overwritten.
+fn read_write_copy(dst: &mut [u32], src: &[u32]) -> u32 {
+    let mut seen = 0;
+    for (slot, &value) in dst.iter_mut().zip(src) {
+        seen |= *slot | value;
+        *slot = value;
+    }
+    seen
+}
+
+/// [`read_write_copy`] of `slots[src..src + len]` to `slots[dst..]`, in `memmove` order: in
+/// blocks as long as the distance between the ranges, from the end when moving up, so that no
+/// block overlaps itself and each block's source is read before another block overwrites it.
+fn read_write_copy_within(slots: &mut [u32], src: usize, dst: usize, len: usize) -> u32 {
+    if dst == src {
+        return slots[src..src + len]
+            .iter()
+            .fold(0, |seen, &slot| seen | slot);
+    }
+    let block = dst.abs_diff(src).min(len);
+    let mut seen = 0;
+    let mut copy = |start: usize, end: usize| {
+        let (from, to) = (src + start..src + end, dst + start..dst + end);
+        seen |= if dst > src {
+            let (low, high) = slots.split_at_mut(to.start);
+            read_write_copy(&mut high[..to.len()], &low[from])
+        } else {
+            let (low, high) = slots.split_at_mut(from.start);
+            read_write_copy(&mut low[to], &high[..from.len()])
+        };
+    };
+    if dst > src {
+        let mut end = len;
+        while end > 0 {
+            let start = end.saturating_sub(block);
+            copy(start, end);
+            end = start;
+        }
+    } else {
+        let mut start = 0;
+        while start < len {
+            let end = (start + block).min(len);
+            copy(start, end);
+            start = end;
+        }
+    }
+    seen
 }
 
 /// Registers Wasmtime's wasm and host variants of one operation, each

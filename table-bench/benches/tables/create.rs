@@ -1,8 +1,9 @@
 //! Creating a null table: one zeroing allocation for ours, `alloc_zeroed` + `dealloc` as the
-//! baseline, and the host `Table::new` of Wasmtime and wasmi (which write every slot).
+//! baseline, and the host `Table::new` of Wasmtime and wasmi (which write every slot), at
+//! [`CREATE_SIZES`] and beyond the last-level cache (ours and the baseline only).
 
 use crate::fixtures::{CREATE_SIZES, KINDS, static_memory, static_table, table_type, tunables};
-use crate::harness::{Group, Harness, time, time_with_setup};
+use crate::harness::{Group, Harness, Size, time, time_with_setup};
 use crate::wasmi_peer::{self, Wasmi};
 use crate::wasmtime_peer::{self, Wasmtime};
 use std::alloc::{Layout, alloc_zeroed, dealloc};
@@ -33,8 +34,9 @@ pub fn bench_baseline(group: &mut Group<'_>, kind: Kind, size: u64) {
 /// Registers the creation benchmarks.
 pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
     let mut group = harness.group(Op::Create);
-    for size in CREATE_SIZES {
-        for kind in KINDS {
+    for kind in KINDS {
+        for sized in group.sizes(&CREATE_SIZES, kind) {
+            let size = sized.elements();
             let ty = table_type(kind, size);
             let tunables = tunables(kind);
             group.bench(kind, size, Variant::Ours(Storage::Dynamic), |iters| {
@@ -57,6 +59,7 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
 
             bench_baseline(&mut group, kind, size);
 
+            let Size::Listed(size) = sized else { continue };
             if let Some(peer_kind) = kind.wasmtime_peer() {
                 let peer_type = wasmtime_peer::table_type(peer_kind, size);
                 group.bench(peer_kind, size, Variant::WasmtimeHost, |iters| {

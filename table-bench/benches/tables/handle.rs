@@ -3,15 +3,16 @@
 //! no facade, as a runtime with its own element type uses table-core.
 //!
 //! Every operation wasmi's host `Table` API has is measured in both storages, at the sizes the
-//! other kinds use, against the 4-byte baselines the GC kind uses (`u32`). `init` has no wasmi
+//! other kinds use (the bandwidth-bound ones also beyond the last-level cache), against the 4-byte baselines the GC kind uses (`u32`). `init` has no wasmi
 //! peer (the host API has none) but is measured as `write_slots`, the call a runtime's
 //! `table.init` makes. wasmi's figures are its funcref table's, measured once in the other
 //! modules under `func` (see `Kind::wasmi_peer`).
 
 use crate::fixtures::{CREATE_SIZES, GROW_SIZE, SIZES, indices, static_memory};
 use crate::grow::Growth;
-use crate::harness::{Group, Harness, time, time_with_setup};
+use crate::harness::{Group, Harness, Size, time, time_with_setup};
 use crate::{access, bulk, create, grow};
+use std::cell::LazyCell;
 use std::hint::black_box;
 use table_bench::{Kind, Op, Storage, Variant};
 use table_core::{TableElement, TableLimits, TableStorage};
@@ -101,7 +102,11 @@ pub fn register(harness: &mut Harness) {
 
 /// Creating a null table and dropping it, timed together as for the other kinds.
 fn create_tables(group: &mut Group<'_>) {
-    for size in CREATE_SIZES {
+    for size in group
+        .sizes(&CREATE_SIZES, KIND)
+        .into_iter()
+        .map(Size::elements)
+    {
         let limits = TableLimits::new(usize::try_from(size).expect("sizes fit in usize"), None);
         group.bench(KIND, size, Variant::Ours(Storage::Dynamic), |iters| {
             time(iters, || {
@@ -148,7 +153,7 @@ fn grow_tables(group: &mut Group<'_>, growth: Growth) {
 }
 
 fn fill(group: &mut Group<'_>) {
-    for size in SIZES {
+    for size in bulk_sizes(group) {
         bench_ours(
             group,
             size,
@@ -163,7 +168,7 @@ fn fill(group: &mut Group<'_>) {
 }
 
 fn copy_within(group: &mut Group<'_>) {
-    for size in SIZES {
+    for size in bulk_sizes(group) {
         let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
         bench_ours(
             group,
@@ -176,7 +181,7 @@ fn copy_within(group: &mut Group<'_>) {
 }
 
 fn copy(group: &mut Group<'_>) {
-    for size in SIZES {
+    for size in bulk_sizes(group) {
         bench_ours(
             group,
             size,
@@ -195,12 +200,18 @@ fn copy(group: &mut Group<'_>) {
 }
 
 fn init(group: &mut Group<'_>) {
-    for size in SIZES {
-        let segment = vec![Handle::VALUE; usize::try_from(size).expect("sizes fit in usize")];
+    for size in bulk_sizes(group) {
+        // Built with the first table, untimed (a filtered-out row allocates nothing).
+        let segment = LazyCell::new(|| {
+            vec![Handle::VALUE; usize::try_from(size).expect("sizes fit in usize")]
+        });
         bench_ours(
             group,
             size,
-            |storage| HandleTable::new(storage, size, size),
+            |storage| {
+                LazyCell::force(&segment);
+                HandleTable::new(storage, size, size)
+            },
             |table| {
                 table
                     .slots
@@ -208,8 +219,16 @@ fn init(group: &mut Group<'_>) {
                     .expect("init")
             },
         );
+        drop(segment);
         bulk::bench_baseline(group, Op::Init, KIND, size);
     }
+}
+
+/// The sizes of the bulk operations: [`SIZES`] and beyond the last-level cache (wasmi's
+/// figures, measured in `bulk.rs`, are at [`SIZES`] only).
+fn bulk_sizes(group: &Group<'_>) -> Vec<u64> {
+    let sizes = group.sizes(&SIZES, KIND);
+    sizes.into_iter().map(Size::elements).collect()
 }
 
 fn get(group: &mut Group<'_>) {

@@ -5,20 +5,25 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use table_bench::cache::Caches;
 use table_bench::{BenchId, Kind, Op, Variant};
 
-/// Criterion plus the list of every benchmark registered, for the report.
+/// Criterion plus the list of every benchmark registered, for the report, and the caches that
+/// decide the sizes beyond the last-level cache.
 pub struct Harness {
     criterion: Criterion,
     registered: Vec<BenchId>,
+    caches: Caches,
 }
 
 impl Harness {
-    /// Wraps a configured criterion.
-    pub fn new(criterion: Criterion) -> Self {
+    /// Wraps a configured criterion; the bandwidth-bound operations are also measured beyond
+    /// the last level of `caches`.
+    pub fn new(criterion: Criterion, caches: Caches) -> Self {
         Harness {
             criterion,
             registered: Vec::new(),
+            caches,
         }
     }
 
@@ -27,6 +32,7 @@ impl Harness {
         Group {
             group: self.criterion.benchmark_group(op.name()),
             registered: &mut self.registered,
+            caches: &self.caches,
             op,
         }
     }
@@ -42,14 +48,48 @@ impl Harness {
     }
 }
 
+/// A size a group measures a kind at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// One of the sizes every machine measures: ours, the baselines and the peers.
+    Listed(u64),
+    /// This machine's size of the kind beyond its last-level cache (see
+    /// `table_bench::cache`): ours and the baselines only, each row on one allocation. The peers
+    /// are not measured there: each would need gigabyte tables in stores of their own, and
+    /// their figures at the listed sizes stand.
+    BeyondLastLevelCache(u64),
+}
+
+impl Size {
+    /// The table size in elements.
+    pub fn elements(self) -> u64 {
+        match self {
+            Size::Listed(elements) | Size::BeyondLastLevelCache(elements) => elements,
+        }
+    }
+}
+
 /// The benchmarks of one operation, one criterion group.
 pub struct Group<'a> {
     group: BenchmarkGroup<'a, WallTime>,
     registered: &'a mut Vec<BenchId>,
+    caches: &'a Caches,
     op: Op,
 }
 
 impl Group<'_> {
+    /// The sizes `kind` is measured at in this group: `sizes`, then, for a bandwidth-bound
+    /// operation ([`Op::bandwidth_bound`]), the kind's size beyond the last-level cache unless
+    /// it is one of them.
+    pub fn sizes(&self, sizes: &[u64], kind: Kind) -> Vec<Size> {
+        let mut all: Vec<Size> = sizes.iter().copied().map(Size::Listed).collect();
+        let beyond = self.caches.beyond_last_level(kind.element_size());
+        if self.op.bandwidth_bound() && !sizes.contains(&beyond) {
+            all.push(Size::BeyondLastLevelCache(beyond));
+        }
+        all
+    }
+
     /// Registers (and, unless filtered out, runs) `routine`, which returns the time `iters`
     /// iterations took.
     pub fn bench(
@@ -96,6 +136,8 @@ impl Group<'_> {
             variant,
         };
         let mut rotation = Rotation::new(&id, make);
+        // The sets are built on the first timed call, so a benchmark a filter skips allocates
+        // nothing (beyond the last-level cache, one set takes a gigabyte).
         self.bench(kind, size, variant, |iters| rotation.time(iters, &mut op));
     }
 }
@@ -137,17 +179,22 @@ pub const ROTATION_BYTES: usize = 32 << 20;
 /// work per slot, not bandwidth, and the lazy copies (`lazy.rs`), whose peer figure is
 /// Wasmtime's `table.copy` with its per-slot lazy-initialisation pass, several times slower than
 /// the memory, so placement cannot decide their comparisons.
-pub struct Rotation<S> {
+///
+/// A table beyond a last-level cache of 16 MiB or more takes more than [`ROTATION_BYTES`], so
+/// those rows run on one allocation.
+pub struct Rotation<S, M> {
     sets: Vec<S>,
+    count: usize,
+    make: M,
     next: usize,
 }
 
-impl<S> Rotation<S> {
-    /// The sets of benchmark `id`, each built by `make`: one below [`ROTATION_FROM`] elements,
-    /// else as many as fit in [`ROTATION_BYTES`] (at least one, at most [`ROTATION_SETS`]),
-    /// counting the bytes one iteration touches: one table's slots, or two tables' for `copy`
-    /// and `init` (source and destination).
-    pub fn new(id: &BenchId, make: impl FnMut() -> S) -> Self {
+impl<S, M: FnMut() -> S> Rotation<S, M> {
+    /// The sets of benchmark `id`, each built by `make` when first timed: one below
+    /// [`ROTATION_FROM`] elements, else as many as fit in [`ROTATION_BYTES`] (at least one, at
+    /// most [`ROTATION_SETS`]), counting the bytes one iteration touches: one table's slots, or
+    /// two tables' for `copy` and `init` (source and destination).
+    pub fn new(id: &BenchId, make: M) -> Self {
         let count = if id.size < ROTATION_FROM {
             1
         } else {
@@ -159,14 +206,22 @@ impl<S> Rotation<S> {
             (ROTATION_BYTES / (slots * id.slot_size() * tables)).clamp(1, ROTATION_SETS)
         };
         Rotation {
-            sets: std::iter::repeat_with(make).take(count).collect(),
+            sets: Vec::new(),
+            count,
+            make,
             next: 0,
         }
     }
 
-    /// Times `iters` runs of `op`, each on the next set; the rotation continues where the
-    /// previous call stopped, so every sample spreads over all sets.
+    /// Times `iters` runs of `op`, each on the next set (building the sets first if this is
+    /// the first call, untimed); the rotation continues where the previous call stopped, so
+    /// every sample spreads over all sets.
     pub fn time(&mut self, iters: u64, mut op: impl FnMut(&mut S)) -> Duration {
+        if self.sets.is_empty() {
+            self.sets = std::iter::repeat_with(&mut self.make)
+                .take(self.count)
+                .collect();
+        }
         let start = Instant::now();
         for _ in 0..iters {
             let set = &mut self.sets[self.next];

@@ -22,6 +22,7 @@ use criterion::Criterion;
 use harness::Harness;
 use std::path::PathBuf;
 use std::time::Duration;
+use table_bench::cache::Caches;
 use wasmi_peer::Wasmi;
 use wasmtime_peer::Wasmtime;
 
@@ -34,11 +35,31 @@ fn target_dir() -> PathBuf {
         .map_or_else(|| workspace.join("target"), |dir| workspace.join(dir))
 }
 
+/// Whether `flag` is one of the arguments.
+fn has(flag: &str) -> bool {
+    std::env::args().any(|arg| arg == flag)
+}
+
 /// Whether criterion will measure (rather than test, list or profile) the benchmarks.
 fn measuring() -> bool {
-    let args: Vec<String> = std::env::args().collect();
-    let has = |flag: &str| args.iter().any(|arg| arg == flag);
     has("--bench") && !has("--test") && !has("--list") && !has("--profile-time")
+}
+
+/// Whether criterion runs each benchmark once as a test: `cargo test --benches` (no `--bench`),
+/// or `--test`, as criterion decides.
+fn smoke_test() -> bool {
+    !has("--list") && (!has("--bench") || has("--test"))
+}
+
+/// The caches the sizes beyond the last-level cache derive from: this machine's, except in the
+/// smoke test, which must not allocate gigabytes: there they derive from a 128 KiB cache, tens
+/// of thousands of elements, enough to run every such benchmark's code once.
+fn caches() -> Caches {
+    if smoke_test() {
+        Caches::from_entries([("2", "Unified", "128K")])
+    } else {
+        Caches::from_sysfs()
+    }
 }
 
 fn main() {
@@ -50,7 +71,8 @@ fn main() {
         .measurement_time(Duration::from_millis(900))
         .nresamples(10_000)
         .configure_from_args();
-    let mut harness = Harness::new(criterion);
+    let caches = caches();
+    let mut harness = Harness::new(criterion, caches.clone());
     let peer = Wasmtime::new();
     let wasmi = Wasmi::new();
 
@@ -64,6 +86,6 @@ fn main() {
 
     harness.final_summary();
     if measuring() {
-        results::write_report(harness.registered(), &criterion_root, &target);
+        results::write_report(harness.registered(), &criterion_root, &target, caches);
     }
 }

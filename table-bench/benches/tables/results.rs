@@ -1,6 +1,7 @@
 //! Reading criterion's estimates back and writing the report.
 
 use std::path::Path;
+use table_bench::cache::Caches;
 use table_bench::output::{self, ReportFiles};
 use table_bench::targets;
 use table_bench::{BenchId, Measurement, Report, Spread};
@@ -40,14 +41,21 @@ fn run_description() -> String {
     )
 }
 
-/// Builds the report from the estimates of `registered` under `criterion_root` and writes it
-/// to `dir`; prints where, and every missed target.
-pub fn write_report(registered: &[BenchId], criterion_root: &Path, dir: &Path) -> ReportFiles {
+/// Builds the report from the estimates of `registered` under `criterion_root`, on a machine
+/// with `caches`, and writes it to `dir`; prints where, and every missed target.
+pub fn write_report(
+    registered: &[BenchId],
+    criterion_root: &Path,
+    dir: &Path,
+    caches: Caches,
+) -> ReportFiles {
     let measurements: Vec<Measurement> = registered
         .iter()
         .filter_map(|id| measurement(id, criterion_root))
         .collect();
-    let report = Report::from_measurements(&measurements).with_run(run_description());
+    let report = Report::from_measurements(&measurements)
+        .with_run(run_description())
+        .with_caches(caches);
     let files = output::write(dir, &report).expect("write the benchmark report");
     println!(
         "\nbench report: {} ({} of {} benchmarks measured), plot: {}",
