@@ -111,8 +111,11 @@ mod tests {
 
     const TARGET: &str = "use x::y;\n\nimpl Instance {\n    /// Theirs.\n    pub fn lazy(&mut self, n: u64) -> u64 {\n        n + 1\n    }\n\n    fn other(&self) {}\n}\n\nimpl Other {\n    pub fn lazy(&mut self, n: u64) -> u64 {\n        n\n    }\n}\n";
 
-    fn install_text(replacement: &str) -> Result<String, String> {
-        let dir = std::env::temp_dir().join(format!("companion-test-{}", std::process::id()));
+    /// Installs `replacement` into a copy of [`TARGET`] in a directory of the test's own (`test`
+    /// names it: tests run in parallel) and returns the patched text.
+    fn install_text(test: &str, replacement: &str) -> Result<String, String> {
+        let dir =
+            std::env::temp_dir().join(format!("companion-test-{}-{test}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (target, ours) = (dir.join("target.rs"), dir.join("ours.rs"));
         std::fs::write(&target, TARGET).unwrap();
@@ -125,6 +128,7 @@ mod tests {
     #[test]
     fn replaces_only_the_named_method_of_the_named_type() {
         let patched = install_text(
+            "replaces",
             "//! Ours.\nimpl Instance {\n    /// Ours.\n    pub fn lazy(&mut self, n: u64) -> u64 {\n        n * 2\n    }\n}\n",
         )
         .unwrap();
@@ -139,7 +143,8 @@ mod tests {
 
     #[test]
     fn a_missing_method_fails_with_its_name() {
-        let error = install_text("impl Instance {\n    pub fn gone(&self) {}\n}\n").unwrap_err();
+        let error =
+            install_text("missing", "impl Instance {\n    pub fn gone(&self) {}\n}\n").unwrap_err();
         assert!(
             error.contains("no method `gone` in an `impl Instance`"),
             "{error}"
@@ -149,6 +154,7 @@ mod tests {
     #[test]
     fn a_changed_signature_fails() {
         let error = install_text(
+            "signature",
             "impl Instance {\n    pub fn lazy(&mut self, n: u32) -> u64 {\n        0\n    }\n}\n",
         )
         .unwrap_err();
