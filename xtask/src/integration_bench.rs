@@ -257,18 +257,8 @@ impl Suite {
         file: &Path,
         iterations: u32,
     ) -> Result<Timing, String> {
-        let output = self
-            .runner(build, program, file, iterations)
-            .output()
-            .map_err(|error| format!("runner bench: {error}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "{} on {}: {}",
-                program.name,
-                build.name(),
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
+        let mut runner = self.runner(build, program, file, iterations);
+        let output = succeeded(&mut runner, "runner bench", program, build)?;
         let text = String::from_utf8_lossy(&output.stdout);
         let field = |key: &str| -> Result<f64, String> {
             let mut words = text.split_whitespace();
@@ -295,8 +285,8 @@ impl Suite {
         command
     }
 
-    /// Instructions executed by one iteration of `program`'s measured function on `build`,
-    /// counted by callgrind.
+    /// Instructions executed by one iteration of `program` on `build` inside the runner's
+    /// measured functions (instantiation and call), counted by callgrind.
     fn count(&self, build: Build, program: &Program, file: &Path) -> Result<u64, String> {
         let out = workspace_root()
             .join(self.integration.work_dir)
@@ -313,17 +303,12 @@ impl Suite {
             command.arg("--smc-check=all");
         }
         command.arg(runner.get_program()).args(runner.get_args());
-        let output = command.output().map_err(|error| {
-            format!("valgrind: {error} (callgrind counts the instructions; `--no-count` skips it)")
-        })?;
-        if !output.status.success() {
-            return Err(format!(
-                "{} on {} under callgrind: {}",
-                program.name,
-                build.name(),
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
+        succeeded(
+            &mut command,
+            "valgrind (callgrind counts the instructions; `--no-count` skips it)",
+            program,
+            build,
+        )?;
         let profile = std::fs::read_to_string(&out)
             .map_err(|error| format!("reading {}: {error}", out.display()))?;
         let total = profile
@@ -344,6 +329,31 @@ impl Suite {
         }
         Ok(total)
     }
+}
+
+/// Runs `command` (`what` names it in errors) for `program` on `build` and returns its output.
+///
+/// # Errors
+///
+/// If it cannot start or exits unsuccessfully; the message carries its standard error.
+fn succeeded(
+    command: &mut Command,
+    what: &str,
+    program: &Program,
+    build: Build,
+) -> Result<std::process::Output, String> {
+    let output = command
+        .output()
+        .map_err(|error| format!("{what}: {error}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{what}: {} on {}: {}",
+            program.name,
+            build.label(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(output)
 }
 
 /// The runner's functions that hold the measured work, out of line so callgrind can find them.
