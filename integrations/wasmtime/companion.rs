@@ -20,10 +20,12 @@ impl Instance {
     ///
     /// The indices come in increasing order (a range, one index or none, from Wasmtime's
     /// callers). Every uninitialised slot from the first index to the last one still in bounds
-    /// is initialised to the module's precomputed value. A run of uninitialised slots is
-    /// initialised slot by slot, as stock Wasmtime does; past an initialised slot the table is
-    /// asked where the next uninitialised one is, so an initialised range costs one read and
-    /// one query instead of a read per slot. Slots in between that the iterator skipped are
+    /// is initialised to the module's precomputed value. Among the precomputed values, a run of
+    /// uninitialised slots is initialised slot by slot, as stock Wasmtime does; past an
+    /// initialised slot the table is asked where the next uninitialised one is, so an
+    /// initialised range costs one read and one query instead of a read per slot. Past the
+    /// precomputed values every slot's value is null, and the table initialises the
+    /// uninitialised ones in one pass. Slots in between that the iterator skipped are
     /// initialised too, which no program can tell apart from initialising them later: each gets
     /// the value its first read would have given it.
     pub fn get_defined_table_with_lazy_init(
@@ -39,8 +41,15 @@ impl Instance {
                 let last = indices.last().unwrap_or(first);
                 // Out of bounds past the size: the caller traps there, nothing to initialise.
                 let end = last.saturating_add(1).min(self.tables[idx].1.size() as u64);
+                // Slots at or past the end of the precomputed values are null.
+                let precomputed_len =
+                    match &self.env_module().table_initialization.initial_values[idx] {
+                        TableInitialValue::Null { precomputed } => precomputed.len() as u64,
+                        // A table initialised by an expression is initialised eagerly.
+                        TableInitialValue::Expr(_) => unreachable!(),
+                    };
                 let mut index = first;
-                while index < end {
+                while index < end.min(precomputed_len) {
                     match self.tables[idx].1.get_func_maybe_init(index) {
                         // Uninitialised: initialise it, then look at the next slot, which in a
                         // run of uninitialised slots is the next to initialise.
@@ -60,10 +69,10 @@ impl Instance {
                         }
                     }
                     let module = self.env_module();
-                    let precomputed = match &module.table_initialization.initial_values[idx] {
-                        TableInitialValue::Null { precomputed } => precomputed,
-                        // A table initialised by an expression is initialised eagerly.
-                        TableInitialValue::Expr(_) => unreachable!(),
+                    let TableInitialValue::Null { precomputed } =
+                        &module.table_initialization.initial_values[idx]
+                    else {
+                        unreachable!("matched above")
                     };
                     let func_index = usize::try_from(index)
                         .ok()
@@ -75,6 +84,14 @@ impl Instance {
                         .set_func(index, func_ref)
                         .expect("the index was found in bounds and the table holds funcrefs");
                     index += 1;
+                }
+                // The rest is null wherever uninitialised: one pass of the table's own, which
+                // looks only where uninitialised slots can be.
+                let rest = first.max(precomputed_len);
+                if rest < end {
+                    self.as_mut().tables_mut()[idx]
+                        .1
+                        .initialize_null_funcs(rest, end - rest);
                 }
             }
         }

@@ -30,7 +30,7 @@ use core::ptr::NonNull;
 use table_facade::table_cont::ContTable;
 use table_facade::table_func::{FuncSlotValue, FuncTable};
 use table_facade::table_gcref::GcRefTable;
-use table_facade::{AsyncTableLimiter, FacadeError, GrowFailure, LimiterError};
+use table_facade::{AsyncTableLimiter, FacadeError, GrowFailure, LimiterError, TableLimiter};
 use wasmtime_environ::{Trap, Tunables, WasmRefType};
 
 /// The element kind of a table: table-facade's, whose variants and `element_size` are the ones
@@ -179,12 +179,17 @@ impl Table {
         delta: u64,
         init_value: Option<SendSyncPtr<VMFuncRef>>,
     ) -> Result<Option<usize>, Error> {
-        let mut limiter = limiter.map(Limiter);
         let init = init_value.map(|func| func.as_non_null().cast());
-        self.funcs_mut()
-            .grow_async(delta, init, limiter.as_mut())
-            .await
-            .map_err(|error| into_error(error.into()))
+        let table = self.funcs_mut();
+        match store_limiter(limiter) {
+            StoreLimiter::Sync(mut limiter) => {
+                table.grow(delta, init, as_dyn_limiter(&mut limiter))
+            }
+            StoreLimiter::Async(mut limiter) => {
+                Box::pin(table.grow_async(delta, init, Some(&mut limiter))).await
+            }
+        }
+        .map_err(|error| into_error(error.into()))
     }
 
     /// Same as [`Table::grow_func`], for GC references: each new element is written through
@@ -200,17 +205,22 @@ impl Table {
         delta: u64,
         init_value: Option<&VMGcRef>,
     ) -> Result<Option<usize>, Error> {
-        let mut limiter = limiter.map(Limiter);
         let mut store = gc_store.map(Collector);
-        self.gc_refs_table_mut()
-            .grow_async(
+        let init = init_value.map(ours);
+        let table = self.gc_refs_table_mut();
+        match store_limiter(limiter) {
+            StoreLimiter::Sync(mut limiter) => table.grow(
                 delta,
-                init_value.map(ours),
-                limiter.as_mut(),
-                store.as_mut().map(as_dyn_send_store),
-            )
-            .await
-            .map_err(|error| into_error(error.into()))
+                init,
+                as_dyn_limiter(&mut limiter),
+                store.as_mut().map(as_dyn_store),
+            ),
+            StoreLimiter::Async(mut limiter) => {
+                let store = store.as_mut().map(as_dyn_send_store);
+                Box::pin(table.grow_async(delta, init, Some(&mut limiter), store)).await
+            }
+        }
+        .map_err(|error| into_error(error.into()))
     }
 
     /// Same as [`Table::grow_func`], for continuations.
@@ -224,11 +234,17 @@ impl Table {
         delta: u64,
         init_value: Option<VMContObj>,
     ) -> Result<Option<usize>, Error> {
-        let mut limiter = limiter.map(Limiter);
-        self.conts_mut()
-            .grow_async(delta, init_value.map(our_cont), limiter.as_mut())
-            .await
-            .map_err(|error| into_error(error.into()))
+        let init = init_value.map(our_cont);
+        let table = self.conts_mut();
+        match store_limiter(limiter) {
+            StoreLimiter::Sync(mut limiter) => {
+                table.grow(delta, init, as_dyn_limiter(&mut limiter))
+            }
+            StoreLimiter::Async(mut limiter) => {
+                Box::pin(table.grow_async(delta, init, Some(&mut limiter))).await
+            }
+        }
+        .map_err(|error| into_error(error.into()))
     }
 
     /// The function reference at `index`; `None` for null.
@@ -267,6 +283,22 @@ impl Table {
         match self.element_type() {
             TableElementType::Func => self.funcs().first_uninitialized(start, len).ok().flatten(),
             _ => None,
+        }
+    }
+
+    /// Initialises every uninitialised slot of `[start, start + len)` to null and returns how
+    /// many it initialised: none in an eager table, a table of another kind or a range out of
+    /// bounds. Only where the table may hold uninitialised slots is looked at (table-func's
+    /// `FuncTable::resolve_range`). Not used by Wasmtime: the companion patch's lazy-initialisation
+    /// loop calls it for the slots past a module's precomputed values
+    /// (`integrations/wasmtime/companion.rs`).
+    #[inline]
+    pub fn initialize_null_funcs(&mut self, start: u64, len: u64) -> usize {
+        match &mut self.0 {
+            table_facade::Table::Func(table) => {
+                table.resolve_range(start, len, &mut |_| None).unwrap_or(0)
+            }
+            _ => 0,
         }
     }
 
@@ -470,6 +502,65 @@ impl Default for Table {
     }
 }
 
+/// The store's resource limiter as one of our table limiters.
+///
+/// A synchronous limiter, or none, is driven by the synchronous grow procedure, which inlines
+/// into the `table.grow` libcall; only an asynchronous limiter goes through the procedure's
+/// future, boxed: every `table.grow` moves the adapter's future into place, and with the
+/// procedure's states inside it that move alone cost a tenth of a grow by one element. Stock
+/// Wasmtime polls one future for both; before the synchronous ones were taken apart, growing by
+/// one element cost a quarter more time through ours (`cargo xtask wasmtime --bench`, the
+/// `table.grow` programs). An asynchronous limiter's own answer is a boxed future already.
+enum StoreLimiter<'a, 'b> {
+    Sync(Option<SyncLimiter<'a>>),
+    Async(Limiter<'a, 'b>),
+}
+
+fn store_limiter<'a, 'b>(
+    limiter: Option<&'a mut StoreResourceLimiter<'b>>,
+) -> StoreLimiter<'a, 'b> {
+    match limiter {
+        None => StoreLimiter::Sync(None),
+        Some(StoreResourceLimiter::Sync(limiter)) => {
+            StoreLimiter::Sync(Some(SyncLimiter(&mut **limiter)))
+        }
+        #[cfg(feature = "async")]
+        Some(limiter) => StoreLimiter::Async(Limiter(limiter)),
+    }
+}
+
+fn as_dyn_limiter<'s>(
+    limiter: &'s mut Option<SyncLimiter<'_>>,
+) -> Option<&'s mut dyn TableLimiter> {
+    limiter
+        .as_mut()
+        .map(|limiter| limiter as &mut dyn TableLimiter)
+}
+
+/// Wasmtime's synchronous resource limiter as our table limiter, told what
+/// `StoreResourceLimiter` would tell it.
+struct SyncLimiter<'a>(&'a mut dyn crate::ResourceLimiter);
+
+impl TableLimiter for SyncLimiter<'_> {
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, LimiterError> {
+        self.0
+            .table_growing(current, desired, maximum)
+            .map_err(LimiterError::from)
+    }
+
+    fn table_grow_failed(&mut self, failure: GrowFailure<'_>) -> Result<(), LimiterError> {
+        // Told in Wasmtime's own words, as below.
+        self.0
+            .table_grow_failed(Error::from(failure))
+            .map_err(LimiterError::from)
+    }
+}
+
 /// Wasmtime's store limiter as our asynchronous table limiter.
 struct Limiter<'a, 'b>(&'a mut StoreResourceLimiter<'b>);
 
@@ -520,6 +611,21 @@ impl table_facade::GcStore for Collector<'_> {
         // above), and the reference is exclusive for the call.
         let slot = unsafe { &mut *core::ptr::from_mut(slot).cast::<Option<VMGcRef>>() };
         self.0.write_gc_ref(slot, new.map(theirs));
+    }
+
+    fn fill_gc_refs(
+        &mut self,
+        slots: &mut [Option<table_facade::VMGcRef>],
+        new: Option<&table_facade::VMGcRef>,
+    ) {
+        // SAFETY: as in `write_gc_ref`, for each element of the slice (same length, same
+        // layout); the slice is exclusive for the call.
+        let slots = unsafe { &mut *(core::ptr::from_mut(slots) as *mut [Option<VMGcRef>]) };
+        let new = new.map(theirs);
+        // The loop of the stock module's fill: Wasmtime's barrier, inlined, once per slot.
+        for slot in slots {
+            self.0.write_gc_ref(slot, new);
+        }
     }
 }
 

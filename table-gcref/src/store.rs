@@ -40,4 +40,17 @@ pub trait GcStore {
             self.drop_gc_ref(old);
         }
     }
+
+    /// Writes `new` into every slot of `slots`, as [`GcStore::write_gc_ref`] would one slot at
+    /// a time (which the default does).
+    ///
+    /// Tables call this for a fill whose value is a heap reference, once per fill instead of
+    /// once per slot. A runtime whose barrier is a generic method of its own overrides it with
+    /// the same loop over that method, so the loop is compiled for its store and no dynamic
+    /// call is left per slot (the Wasmtime adapter does).
+    fn fill_gc_refs(&mut self, slots: &mut [Option<VMGcRef>], new: Option<&VMGcRef>) {
+        for slot in slots {
+            self.write_gc_ref(slot, new);
+        }
+    }
 }

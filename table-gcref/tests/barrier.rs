@@ -319,3 +319,58 @@ fn extreme_i31_payloads_never_reach_the_store() {
         assert_eq!(raw_slots(&fixture), [0; 40]);
     }
 }
+
+/// A store whose bulk barrier is its own: counts the calls and writes through the counting
+/// store, the way a runtime's override loops over its own barrier.
+struct BulkStore {
+    inner: CountingStore,
+    fills: Vec<usize>,
+}
+
+impl GcStore for BulkStore {
+    fn clone_gc_ref(&mut self, gc_ref: &VMGcRef) -> VMGcRef {
+        self.inner.clone_gc_ref(gc_ref)
+    }
+
+    fn drop_gc_ref(&mut self, gc_ref: VMGcRef) {
+        self.inner.drop_gc_ref(gc_ref);
+    }
+
+    fn fill_gc_refs(&mut self, slots: &mut [Option<VMGcRef>], new: Option<&VMGcRef>) {
+        self.fills.push(slots.len());
+        for slot in slots {
+            self.inner.write_gc_ref(slot, new);
+        }
+    }
+}
+
+#[test]
+fn a_fill_with_a_heap_reference_is_one_call_to_the_stores_bulk_barrier() {
+    for storage in STORAGES {
+        let mut store = BulkStore {
+            inner: CountingStore::new(),
+            fills: Vec::new(),
+        };
+        let mut fixture = new_table(storage, 6, 6);
+        let old = store.inner.allocate();
+        fixture.fill(0, Some(&old), 6, Some(&mut store)).unwrap();
+        let new = store.inner.allocate();
+        let i31 = VMGcRef::from_i31(I31::wrapping_u32(5));
+
+        fixture.fill(1, Some(&new), 4, Some(&mut store)).unwrap();
+        // Out of bounds: the trap comes first, the barrier is not run.
+        let error = fixture
+            .fill(4, Some(&new), 3, Some(&mut store))
+            .unwrap_err();
+        // Not a heap reference: slot by slot, only the heap slots it overwrites through the
+        // barrier.
+        fixture.fill(5, Some(&i31), 1, Some(&mut store)).unwrap();
+
+        assert_eq!(error.as_trap(), Some(Trap::TableOutOfBounds), "{storage:?}");
+        assert_eq!(store.fills, [6, 4], "{storage:?}");
+        let expected = [&old, &new, &new, &new, &new, &i31].map(|gc_ref| raw(Some(gc_ref)));
+        assert_eq!(raw_slots(&fixture), expected, "{storage:?}");
+        assert_counts(&store.inner, &[&old, &new], &[&*fixture]);
+        release_all(&mut store.inner, vec![old, new], &mut [&mut *fixture]);
+    }
+}

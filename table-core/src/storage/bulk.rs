@@ -17,7 +17,7 @@
 use super::TableStorage;
 use crate::range::check_range;
 use crate::scan::first_slow;
-use crate::{SlowPathError, TableElement};
+use crate::{OutOfBounds, SlowPathError, TableElement};
 use core::ops::Range;
 
 /// Slots per block: 128 bytes of 4-byte slots, two cache lines. The block-edge tests use ranges
@@ -65,6 +65,25 @@ impl<T: TableElement> TableStorage<T> {
             }
         }
         self.note_written(range, value_is_slow);
+        Ok(())
+    }
+
+    /// Hands the slots of `[dst, dst + len)` to `fill`, which writes every one of them through
+    /// the slow path (a GC heap reference written through the collector's barrier in one loop of
+    /// its own, rather than one call per slot), and records them as possibly slow.
+    ///
+    /// # Errors
+    ///
+    /// [`OutOfBounds`] when the range is out of bounds; `fill` is not called.
+    pub fn fill_slow(
+        &mut self,
+        dst: u64,
+        len: u64,
+        fill: impl FnOnce(&mut [T]),
+    ) -> Result<(), OutOfBounds> {
+        let range = check_range(self.size(), dst, len)?;
+        fill(&mut self.slots_mut()[range.clone()]);
+        self.note_written(range, true);
         Ok(())
     }
 

@@ -180,12 +180,20 @@ impl<T: TableElement> TableStorage<T> {
         let slots = &mut self.slots_mut()[scan.clone()];
         let (mut resolved, mut still_slow, mut next) = (0, false, 0);
         while let Some(found) = first_slow(&slots[next..]) {
-            let offset = next + found;
-            let value = resolve((scan.start + offset) as u64);
-            slots[offset] = value;
-            still_slow |= value.needs_slow_path();
-            resolved += 1;
-            next = offset + 1;
+            // A run of slow slots (a whole untouched lazy table, say) is resolved slot by slot
+            // without a search per slot: a search tests a block before it looks at a slot.
+            let mut offset = next + found;
+            loop {
+                let value = resolve((scan.start + offset) as u64);
+                slots[offset] = value;
+                still_slow |= value.needs_slow_path();
+                resolved += 1;
+                offset += 1;
+                if slots.get(offset).is_none_or(|slot| !slot.needs_slow_path()) {
+                    break;
+                }
+            }
+            next = offset;
         }
         self.note_written(requested, still_slow);
         resolved

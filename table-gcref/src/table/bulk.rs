@@ -26,9 +26,16 @@ impl GcRefTable {
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
         let value = GcRefSlot::unchecked_from(value);
-        self.storage
-            .fill_through(dst, value, len, store.map(barrier))
-            .map_err(|error| GcTableError::of_bulk(GcOperation::Fill, error))
+        match store {
+            // Every slot goes through the barrier: the store's own loop over its barrier.
+            Some(store) if value.holds_heap() => Ok(self.storage.fill_slow(dst, len, |slots| {
+                store.fill_gc_refs(GcRefSlot::as_gc_refs_mut(slots), value.as_gc_ref());
+            })?),
+            store => self
+                .storage
+                .fill_through(dst, value, len, store.map(barrier))
+                .map_err(|error| GcTableError::of_bulk(GcOperation::Fill, error)),
+        }
     }
 
     /// Writes an owned copy of each of `values` (an element segment's references) into the
