@@ -58,7 +58,7 @@ impl FuncTable {
         &mut self,
         start: u64,
         len: u64,
-        resolve: &mut dyn FnMut(u64) -> Option<FuncRef>,
+        mut resolve: impl FnMut(u64) -> Option<FuncRef>,
     ) -> Result<usize, FuncTableError> {
         Ok(self
             .storage

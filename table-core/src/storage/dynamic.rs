@@ -6,20 +6,28 @@ use alloc::alloc::{Layout, alloc_zeroed, dealloc, realloc};
 use core::mem::size_of;
 use core::ptr::NonNull;
 
+/// How far past the size [`DynamicStorage::expose`] zeroes at least: a page.
+const ZERO_AHEAD_BYTES: usize = 4096;
+
 /// Table slots in memory the table owns.
 ///
 /// Creation is one zeroing allocation (none at all for zero slots), so a huge table costs no
-/// per-slot writes and, for large sizes, no touched pages. Growth reallocates, zeroing only the
-/// added room (or takes a fresh zeroed block when the table more than doubles); the spare
-/// capacity is zero and never exceeds the maximum.
+/// per-slot writes and, for large sizes, no touched pages. Growth reallocates (or takes a fresh
+/// zeroed block when the table more than doubles); room added by a reallocation is zeroed only
+/// when the size grows into it, as a `Vec` writes its elements only when it is pushed to, so
+/// the spare half of a doubled block costs no writes. The spare capacity never exceeds the
+/// maximum.
 /// All allocation is fallible.
 /// `repr(C)` with `base` and `size` first, as in the other storage (see `Slots`).
 #[repr(C)]
 pub struct DynamicStorage<T> {
     base: NonNull<T>,
     size: usize,
-    /// Slots allocated; `[size, capacity)` is always zero.
+    /// Slots allocated.
     capacity: usize,
+    /// The end of the slots known to hold values: `size <= zeroed <= capacity`, the slots of
+    /// `[size, zeroed)` are zero and those of `[zeroed, capacity)` are unwritten memory.
+    zeroed: usize,
     maximum: Option<usize>,
 }
 
@@ -34,6 +42,7 @@ impl<T> core::fmt::Debug for DynamicStorage<T> {
             .field("base", &self.base)
             .field("size", &self.size)
             .field("capacity", &self.capacity)
+            .field("zeroed", &self.zeroed)
             .field("maximum", &self.maximum)
             .finish()
     }
@@ -55,6 +64,7 @@ impl<T: TableElement> DynamicStorage<T> {
             base,
             size: limits.minimum,
             capacity: limits.minimum,
+            zeroed: limits.minimum,
             maximum: limits.maximum,
         })
     }
@@ -63,7 +73,7 @@ impl<T: TableElement> DynamicStorage<T> {
     #[inline]
     pub fn as_slice(&self) -> &[T] {
         // SAFETY: `base` is dangling-but-aligned with `capacity == 0`, or an allocation of
-        // `capacity` zero-initialised-or-written slots; `size <= capacity`.
+        // `capacity` slots of which the first `zeroed >= size` are zero-initialised or written.
         unsafe { core::slice::from_raw_parts(self.base.as_ptr(), self.size) }
     }
 
@@ -104,11 +114,34 @@ impl<T: TableElement> DynamicStorage<T> {
     #[inline]
     pub(crate) fn grow_to(&mut self, new_size: usize) -> Result<(), TableError> {
         if new_size <= self.capacity {
-            // The common case of many small grows: spare zeroed room is already there.
-            self.size = self.size.max(new_size);
+            // The common case of many small grows: the spare room is already there.
+            self.expose(new_size);
             return Ok(());
         }
         self.grow_capacity(new_size)
+    }
+
+    /// Raises the size to `new_size <= capacity`, zeroing the slots it exposes that were never
+    /// written. Zeroes at least a page's worth ahead (within the capacity), so growing one slot
+    /// at a time zeroes in page-sized runs rather than calling `memset` per grow.
+    #[inline]
+    fn expose(&mut self, new_size: usize) {
+        debug_assert!(new_size <= self.capacity);
+        if new_size > self.zeroed {
+            let ahead = (ZERO_AHEAD_BYTES / size_of::<T>()).max(1);
+            let end = new_size.max(self.zeroed + ahead).min(self.capacity);
+            // SAFETY: `zeroed <= new_size <= end <= capacity`, so `[zeroed, end)` is inside the
+            // allocation of `capacity` slots, and all-zero bytes are a valid slot
+            // (`TableElement: Zeroable`).
+            unsafe {
+                self.base
+                    .as_ptr()
+                    .add(self.zeroed)
+                    .write_bytes(0, end - self.zeroed);
+            }
+            self.zeroed = end;
+        }
+        self.size = self.size.max(new_size);
     }
 
     /// [`DynamicStorage::grow_to`] past the capacity: reallocates. Out of line, so the common
@@ -131,26 +164,26 @@ impl<T: TableElement> DynamicStorage<T> {
             Err(error) => return Err(error),
         };
         debug_assert_eq!(self.capacity, capacity);
-        self.size = new_size;
+        self.expose(new_size);
         Ok(())
     }
 
-    /// Moves the slots to a block of `capacity` slots whose tail past the old capacity is zero.
-    /// On failure the storage is unchanged.
+    /// Moves the slots to a block of `capacity` slots. On failure the storage is unchanged.
     fn reserve(&mut self, capacity: usize) -> Result<(), TableError> {
         let added = capacity - self.capacity;
         if self.capacity == 0 || added > self.size {
             // Mostly new room: a fresh zeroing allocation (for large blocks, untouched zero pages)
-            // plus copying the few live slots beats zeroing the tail by hand.
+            // plus copying the few live slots beats zeroing the room as it is exposed.
             let base = allocate_zeroed::<T>(capacity)?;
             // SAFETY: both blocks hold at least `size` slots and are distinct allocations; slots
             // move bitwise by the `TableElement` contract.
             unsafe { core::ptr::copy_nonoverlapping(self.base.as_ptr(), base.as_ptr(), self.size) };
             self.release();
             self.base = base;
+            self.zeroed = capacity;
         } else {
-            // Mostly live slots: `realloc` may extend in place or remap pages instead of copying;
-            // only the added tail needs zeroing.
+            // Mostly live slots: `realloc` may extend in place or remap pages instead of copying.
+            // The added room stays unwritten until the size grows into it (`expose`).
             let new_layout = array_layout::<T>(capacity)?;
             // SAFETY: `base` was allocated with `Layout::array::<T>(self.capacity)` (non-zero
             // capacity here), and the new size is non-zero and a valid layout size.
@@ -164,8 +197,6 @@ impl<T: TableElement> DynamicStorage<T> {
             let base = NonNull::new(block.cast::<T>()).ok_or(TableError::OutOfMemory {
                 bytes: new_layout.size(),
             })?;
-            // SAFETY: the block holds `capacity` slots; `[self.capacity, capacity)` is inside it.
-            unsafe { base.as_ptr().add(self.capacity).write_bytes(0, added) };
             self.base = base;
         }
         self.capacity = capacity;

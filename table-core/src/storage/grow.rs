@@ -197,6 +197,9 @@ impl<T: TableElement> TableStorage<T> {
                 for slot in new_slots {
                     writer(slot, init);
                 }
+            } else if let [slot] = new_slots {
+                // Growing by one, the common case: one store, without `fill`'s set-up.
+                *slot = init;
             } else {
                 new_slots.fill(init);
             }
