@@ -44,10 +44,16 @@ impl Instance {
                 // Slots at or past the end of the precomputed values are null.
                 let precomputed_len =
                     match &self.env_module().table_initialization.initial_values[idx] {
-                        TableInitialValue::Null { precomputed } => precomputed.len() as u64,
-                        // A table initialised by an expression is initialised eagerly.
-                        TableInitialValue::Expr(_) => unreachable!(),
+                        TableInitialValue::Null { precomputed } => Some(precomputed.len() as u64),
+                        TableInitialValue::Expr(_) => None,
                     };
+                // A table initialised by an expression is filled with it eagerly and has no
+                // uninitialised slot: nothing to do. (Stock Wasmtime reads every slot of the
+                // range and finds none; the module fuzzer caught this function panicking when it
+                // asked for the precomputed values before looking at a slot.)
+                let Some(precomputed_len) = precomputed_len else {
+                    return self.get_defined_table(idx);
+                };
                 let mut index = first;
                 while index < end.min(precomputed_len) {
                     match self.tables[idx].1.get_func_maybe_init(index) {

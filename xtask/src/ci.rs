@@ -42,7 +42,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 type Stage = (&'static str, fn() -> Result<(), String>);
 
 /// CI's stages, in order: quick checks first, the slow tiers last.
-const STAGES: [Stage; 12] = [
+const STAGES: [Stage; 13] = [
     ("format", format),
     ("clippy", clippy),
     ("rustdoc", || {
@@ -80,6 +80,12 @@ const STAGES: [Stage; 12] = [
         // checks that its dependency tree has no Wasmtime and runs wasmi_core's own tests.
         crate::wasmtime::run(&strings(&["--bench", "--smoke"]))?;
         crate::wasmi::run(&strings(&["--bench", "--smoke"]))
+    }),
+    ("module fuzzing", || {
+        // Generated modules on every Wasmtime build for a minute, after the self-check shows
+        // that a corrupted slot is caught (the runners are built by the stage before).
+        crate::fuzz::run(&strings(&["--modules", "--self-check", "--seconds", "30"]))?;
+        crate::fuzz::run(&strings(&["--modules", "--seconds", "60"]))
     }),
 ];
 

