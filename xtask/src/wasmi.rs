@@ -84,29 +84,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let root = workspace_root();
     let work = root.join(WASMI.work_dir);
-    let adapter = adapter()?;
-    let source = registry_source("wasmi_core", WASMI_VERSION)?;
-    println!("wasmi: stock source {}", source.display());
-    let patched = work.join("wasmi_core");
-    let staging = install_adapter(&source, &patched, "src/table/mod.rs", &adapter)?;
-    edit_manifest(&staging.join("Cargo.toml"), |manifest| {
-        let mut core = InlineTable::new();
-        core.insert("path", path_value(&root.join("table-core")));
-        core.insert("default-features", false.into());
-        manifest["dependencies"]["table-core"] = value(core);
-        let mut bytemuck = InlineTable::new();
-        bytemuck.insert("version", "1.25".into());
-        bytemuck.insert("default-features", false.into());
-        manifest["dependencies"]["bytemuck"] = value(bytemuck);
-        // Built on its own, not as a member of a workspace above it.
-        manifest["workspace"] = toml_edit::table();
-        Ok(())
-    })?;
-    // The versions this workspace resolved, so the copy builds with what is already here.
-    std::fs::copy(root.join("Cargo.lock"), staging.join("Cargo.lock"))
-        .map_err(|error| format!("seeding the lock file: {error}"))?;
-    publish(&staging, &patched)?;
-    println!("wasmi: adapter installed in {}", patched.display());
+    let patched = prepare()?;
 
     let manifest = patched.join("Cargo.toml");
     let manifest = manifest.to_string_lossy();
@@ -165,6 +143,44 @@ pub fn run(args: &[String]) -> Result<(), String> {
         BENCHMARKS.run(&bench)?;
     }
     Ok(())
+}
+
+/// Installs the adapter in a copy of wasmi_core (see [`install_adapter`]) and returns the copy's
+/// directory.
+fn prepare() -> Result<PathBuf, String> {
+    let root = workspace_root();
+    let work = root.join(WASMI.work_dir);
+    let adapter = adapter()?;
+    let source = registry_source("wasmi_core", WASMI_VERSION)?;
+    println!("wasmi: stock source {}", source.display());
+    let patched = work.join("wasmi_core");
+    let staging = install_adapter(&source, &patched, "src/table/mod.rs", &adapter)?;
+    edit_manifest(&staging.join("Cargo.toml"), |manifest| {
+        let mut core = InlineTable::new();
+        core.insert("path", path_value(&root.join("table-core")));
+        core.insert("default-features", false.into());
+        manifest["dependencies"]["table-core"] = value(core);
+        let mut bytemuck = InlineTable::new();
+        bytemuck.insert("version", "1.25".into());
+        bytemuck.insert("default-features", false.into());
+        manifest["dependencies"]["bytemuck"] = value(bytemuck);
+        // Built on its own, not as a member of a workspace above it.
+        manifest["workspace"] = toml_edit::table();
+        Ok(())
+    })?;
+    // The versions this workspace resolved, so the copy builds with what is already here.
+    std::fs::copy(root.join("Cargo.lock"), staging.join("Cargo.lock"))
+        .map_err(|error| format!("seeding the lock file: {error}"))?;
+    publish(&staging, &patched)?;
+    println!("wasmi: adapter installed in {}", patched.display());
+    Ok(patched)
+}
+
+/// The runners, stock and ours, prepared and built (for the module fuzzer).
+pub(crate) fn prepare_runners() -> Result<(), String> {
+    let patched = prepare()?;
+    WASMI.generate_runners("wasmi_core", &[(Build::Ours, &patched)])?;
+    WASMI.build_runners()
 }
 
 /// The benchmarks: stock wasmi against wasmi on wasm-tables.

@@ -12,6 +12,8 @@
 //!                                   `iterations` times: a fresh store, instantiate the
 //!                                   module, call its `run` export; prints the nanoseconds of
 //!                                   the calls and of the instantiations
+//! runner trace <config>             for each module path read from standard input: its trace
+//!                                   (see `trace_module`), then `end`
 //! ```
 //!
 //! wasmi_wast's `WastRunner` stops a script at its first failing directive, and its store is
@@ -61,7 +63,8 @@ fn main() -> ExitCode {
         ["list", config] => list(config),
         ["run", config, script] => run(config, script),
         ["bench", config, file, iterations] => bench(config, file, iterations),
-        _ => Err("usage: runner list <config> | run <config> <script> | bench <config> <file.wat> <iterations>".into()),
+        ["trace", config] => trace(config),
+        _ => Err("usage: runner list <config> | run <config> <script> | bench <config> <file.wat> <iterations> | trace <config>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -1005,4 +1008,191 @@ fn measured_run(
     store: &mut Store<Host>,
 ) -> Result<(), wasmi::Error> {
     run.call(store, ())
+}
+
+/// Fuel for instantiation and for each call of a traced module (with fuel metering on).
+const TRACE_FUEL: u64 = 1_000_000;
+
+/// The most elements a traced module's table may have, as in the Wasmtime runner.
+const TRACE_TABLE_ELEMENTS: usize = 100_000;
+
+/// The most bytes a traced module's memories may have.
+const TRACE_MEMORY_BYTES: usize = 64 << 20;
+
+/// Traces every module whose path comes on standard input, one per line, until it closes; on a
+/// thread with a large stack, for the reason [`bench`] gives.
+fn trace(config: &str) -> Result<(), String> {
+    let setup = setup(config)?;
+    std::thread::Builder::new()
+        .stack_size(BENCH_STACK_BYTES)
+        .spawn(move || trace_on_this_thread(setup))
+        .map_err(|error| format!("starting the trace thread: {error}"))?
+        .join()
+        .map_err(|_| "the trace thread panicked".to_string())?
+}
+
+fn trace_on_this_thread(setup: Setup) -> Result<(), String> {
+    use std::io::{BufRead, Write};
+    let engine = Engine::new(&engine_config(setup, "trace"));
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let path = line.map_err(|error| format!("reading standard input: {error}"))?;
+        let mut trace = String::new();
+        trace_module(&engine, setup, &path, &mut trace)?;
+        writeln!(out, "{trace}end")
+            .and_then(|()| out.flush())
+            .map_err(|error| format!("writing the trace: {error}"))?;
+    }
+    Ok(())
+}
+
+/// The trace of one module, in the format of the Wasmtime runner's `trace` (the module fuzzer
+/// compares stock's and ours line by line): `module rejected`, `instantiate ok | trap CODE |
+/// error`, then per exported function in export order `call NAME ok V...`, `call NAME trap
+/// CODE` or `call NAME error`, and after instantiation and each call a `table NAME SIZE
+/// S*N,...` line per exported table (`n` null, `f:NAME` the function exported as NAME, `f?`
+/// another, `x#K` an external reference).
+fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("{path}: {error}"))?;
+    let Ok(module) = Module::new(engine, &bytes[..]) else {
+        out.push_str("module rejected\n");
+        return Ok(());
+    };
+    let limits = wasmi::StoreLimitsBuilder::new()
+        .table_elements(TRACE_TABLE_ELEMENTS)
+        .memory_size(TRACE_MEMORY_BYTES)
+        .build();
+    let mut store = Store::new(engine, limits);
+    store.limiter(|limits| limits);
+    let refuel = |store: &mut Store<wasmi::StoreLimits>| {
+        if setup.fuel {
+            store
+                .set_fuel(TRACE_FUEL)
+                .map_err(|error| format!("{error}"))
+        } else {
+            Ok(())
+        }
+    };
+    refuel(&mut store)?;
+    let linker = Linker::<wasmi::StoreLimits>::new(engine);
+    let instance = match linker.instantiate_and_start(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(error) => {
+            out.push_str(&format!("instantiate {}\n", trace_outcome(&error)));
+            return Ok(());
+        }
+    };
+    out.push_str("instantiate ok\n");
+    let exports: Vec<(String, Extern)> = instance
+        .exports(&store)
+        .map(|export| (export.name().to_string(), export.into_extern()))
+        .collect();
+    let funcs: Vec<(&str, Func)> = exports
+        .iter()
+        .filter_map(|(name, export)| Some((name.as_str(), export.into_func()?)))
+        .collect();
+    let tables: Vec<(&str, Table)> = exports
+        .iter()
+        .filter_map(|(name, export)| Some((name.as_str(), export.into_table()?)))
+        .collect();
+    // wasmi's API does not say which function a reference is; its handles print the same for
+    // the same function.
+    let names: HashMap<String, &str> = funcs
+        .iter()
+        .map(|(name, func)| (format!("{func:?}"), *name))
+        .collect();
+    trace_tables(&store, &tables, &names, out);
+    for (name, func) in &funcs {
+        let ty = func.ty(&store);
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .map(|ty| Val::default_for_ty(*ty))
+            .collect();
+        let mut results: Vec<Val> = ty
+            .results()
+            .iter()
+            .map(|ty| Val::default_for_ty(*ty))
+            .collect();
+        refuel(&mut store)?;
+        match func.call(&mut store, &params, &mut results) {
+            Ok(()) => {
+                let mut ids = HashMap::new();
+                let values: Vec<String> = results
+                    .iter()
+                    .map(|value| trace_value(&store, value, &names, &mut ids))
+                    .collect();
+                out.push_str(&format!("call {name} ok {}\n", values.join(" ")));
+            }
+            Err(error) => out.push_str(&format!("call {name} {}\n", trace_outcome(&error))),
+        }
+        trace_tables(&store, &tables, &names, out);
+    }
+    Ok(())
+}
+
+/// `trap CODE` for a trap, `error` for any other failure.
+fn trace_outcome(error: &wasmi::Error) -> String {
+    match error.as_trap_code() {
+        Some(code) => format!("trap {code:?}"),
+        None => "error".to_string(),
+    }
+}
+
+/// One `table` line per exported table.
+fn trace_tables(
+    store: &Store<wasmi::StoreLimits>,
+    tables: &[(&str, Table)],
+    names: &HashMap<String, &str>,
+    out: &mut String,
+) {
+    for (name, table) in tables {
+        let size = table.size(store);
+        let mut ids = HashMap::new();
+        let mut runs: Vec<(String, u64)> = Vec::new();
+        for index in 0..size {
+            let slot = match table.get(store, index) {
+                Some(Ref::Func(func)) => trace_value(store, &Val::FuncRef(func), names, &mut ids),
+                Some(Ref::Extern(value)) => {
+                    trace_value(store, &Val::ExternRef(value), names, &mut ids)
+                }
+                None => "?".to_string(),
+            };
+            match runs.last_mut() {
+                Some((last, count)) if *last == slot => *count += 1,
+                _ => runs.push((slot, 1)),
+            }
+        }
+        let slots: Vec<String> = runs
+            .into_iter()
+            .map(|(slot, count)| format!("{slot}*{count}"))
+            .collect();
+        out.push_str(&format!("table {name} {size} {}\n", slots.join(",")));
+    }
+}
+
+/// A value as the trace writes it.
+fn trace_value(
+    store: &Store<wasmi::StoreLimits>,
+    value: &Val,
+    names: &HashMap<String, &str>,
+    ids: &mut HashMap<String, usize>,
+) -> String {
+    match value {
+        Val::I32(value) => value.to_string(),
+        Val::I64(value) => value.to_string(),
+        Val::F32(value) => format!("f32:{:#x}", value.to_bits()),
+        Val::F64(value) => format!("f64:{:#x}", value.to_bits()),
+        Val::V128(value) => format!("v128:{:#x}", value.as_u128()),
+        Val::FuncRef(Nullable::Null) | Val::ExternRef(Nullable::Null) => "n".to_string(),
+        Val::FuncRef(Nullable::Val(func)) => match names.get(&format!("{func:?}")) {
+            Some(name) => format!("f:{name}"),
+            None => "f?".to_string(),
+        },
+        Val::ExternRef(Nullable::Val(value)) => {
+            let key = format!("{:?}", value.data(store) as *const _);
+            let next = ids.len();
+            format!("x#{}", ids.entry(key).or_insert(next))
+        }
+    }
 }
