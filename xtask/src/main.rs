@@ -14,6 +14,7 @@ mod integration_bench;
 mod module_fuzz;
 mod size;
 mod spec;
+mod table_counters;
 mod valgrind;
 mod wasmi;
 mod wasmtime;

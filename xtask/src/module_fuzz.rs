@@ -20,6 +20,7 @@
 
 use crate::command::workspace_root;
 use crate::integration::{Build, Integration};
+use crate::table_counters;
 use crate::wasmi::WASMI;
 use crate::wasmtime::WASMTIME;
 use arbitrary::Unstructured;
@@ -144,7 +145,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while started.elapsed() < Duration::from_secs(options.seconds) {
         let gc = seed % 2 == 1;
         let bytes = generate(seed, gc)?;
-        count_table_instructions(&bytes, &mut stats.instructions);
         let origin = format!("seed {seed}");
         if let Err(divergence) = check(&mut runners, &work, &bytes, &origin, &mut stats) {
             if options.self_check {
@@ -193,7 +193,8 @@ fn corpus(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-/// A table-heavy module from `seed`: several tables of every kind the features allow, element
+/// A table-heavy module from `seed`, with counters of the table instructions it executes
+/// ([`table_counters`]): several tables of every kind the features allow, element
 /// segments of every mode, functions made of table, reference, control and integer instructions,
 /// everything exported. `gc` adds the GC proposal (struct, array and i31 references, and tables
 /// of them).
@@ -229,9 +230,11 @@ fn generate(seed: u64, gc: bool) -> Result<Vec<u8>, String> {
         // Functions need a function type to exist; with a handful of types at least one is
         // almost always a function type.
         min_types: 6,
-        min_funcs: 2,
-        max_funcs: 16,
-        max_instructions: 200,
+        // Many short functions rather than a few long ones: every export is called, and a call
+        // ends at its first trap, so short bodies run more of their table instructions.
+        min_funcs: 8,
+        max_funcs: 40,
+        max_instructions: 30,
         max_imports: 0,
         max_memories: 0,
         max_data_segments: 0,
@@ -258,7 +261,7 @@ fn generate(seed: u64, gc: bool) -> Result<Vec<u8>, String> {
     };
     let module = wasm_smith::Module::new(config, &mut Unstructured::new(&data))
         .map_err(|error| format!("wasm-smith, seed {seed}: {error}"))?;
-    Ok(module.to_bytes())
+    table_counters::instrument(&module.to_bytes())
 }
 
 /// How long a runner may take over one module before it counts as hung.
@@ -404,6 +407,7 @@ fn check(
     let path = work.join("module.wasm");
     std::fs::write(&path, bytes).map_err(|error| format!("{}: {error}", path.display()))?;
     stats.modules += 1;
+    let tables = table_instructions(bytes, &mut stats.instructions);
     for (integration, config) in TARGETS {
         let target = format!("{} {config}", integration.runtime);
         let mut traces: Vec<(Build, String)> = Vec::new();
@@ -446,7 +450,7 @@ fn check(
         let Some((_, stock)) = traces.iter().find(|(build, _)| *build == Build::Stock) else {
             return Err("no stock runner".to_string());
         };
-        stats.count(&target, stock);
+        stats.count(&target, stock, &tables);
         for (build, trace) in &traces {
             if trace != stock {
                 return Err(divergence(
@@ -528,16 +532,35 @@ struct Stats {
     /// Per configuration: modules instantiated, calls made, calls that trapped, table
     /// snapshots compared, slots in them.
     runs: BTreeMap<String, [u64; 5]>,
-    /// Table instructions in the modules generated, by instruction and element kind.
+    /// Table instructions in the modules run, by instruction and element kind.
     instructions: BTreeMap<(&'static str, &'static str), u64>,
+    /// Table instructions executed (stock's counts), per runtime and configuration, by
+    /// instruction and element kind.
+    executed: BTreeMap<String, BTreeMap<(String, &'static str), u64>>,
 }
 
 impl Stats {
-    fn count(&mut self, target: &str, trace: &str) {
+    fn count(&mut self, target: &str, trace: &str, tables: &[&'static str]) {
         let counts = self.runs.entry(target.to_string()).or_default();
+        let executed = self.executed.entry(target.to_string()).or_default();
         for line in trace.lines() {
             let mut words = line.split(' ');
             match (words.next(), words.next(), words.next()) {
+                (Some("count"), Some(name), Some(value)) => {
+                    let Some((instruction, table)) = name
+                        .strip_prefix(table_counters::PREFIX)
+                        .and_then(|name| name.rsplit_once(':'))
+                    else {
+                        continue;
+                    };
+                    let kind = table
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|table| tables.get(table).copied())
+                        .unwrap_or("?");
+                    *executed.entry((instruction.to_string(), kind)).or_default() +=
+                        value.parse::<u64>().unwrap_or(0);
+                }
                 (Some("instantiate"), Some("ok"), _) => counts[0] += 1,
                 (Some("call"), _, Some(outcome)) => {
                     counts[1] += 1;
@@ -565,21 +588,37 @@ impl Stats {
         }
     }
 
+    /// The table of table instructions by element kind: how many the modules held, and how many
+    /// ran on `wasmtime gc` (which instantiates every module) and on `wasmi fuel`.
     fn print_instructions(&self) {
-        println!("table instructions in the modules generated (instruction x element kind):");
+        let targets = ["wasmtime gc", "wasmi fuel"];
+        println!(
+            "table instructions (instruction x element kind): in the modules, executed on {}",
+            targets.join(", executed on ")
+        );
+        let mut rows: BTreeMap<(String, &'static str), [u64; 3]> = BTreeMap::new();
         for ((instruction, kind), count) in &self.instructions {
-            println!("  {instruction:>20} {kind:>8}: {count}");
+            rows.entry((instruction.to_string(), kind)).or_default()[0] = *count;
+        }
+        for (column, target) in targets.iter().enumerate() {
+            for (key, count) in self.executed.get(*target).into_iter().flatten() {
+                rows.entry(key.clone()).or_default()[column + 1] = *count;
+            }
+        }
+        for ((instruction, kind), [held, first, second]) in rows {
+            println!("  {instruction:>20} {kind:>7}: {held:>8} {first:>12} {second:>12}");
         }
     }
 }
 
-/// Counts the table instructions of `bytes`'s functions by instruction and by the element kind
-/// of the table they use (`func`, `extern`, `any` for the GC hierarchy, `exn`).
-fn count_table_instructions(
+/// The element kind of each of `bytes`'s tables (`func`, `extern`, `any` for the GC hierarchy,
+/// `exn`, `cont`), and the number of table instructions of its functions by instruction and
+/// element kind, added to `counts`.
+fn table_instructions(
     bytes: &[u8],
     counts: &mut BTreeMap<(&'static str, &'static str), u64>,
-) {
-    use wasmparser::{Operator, Payload};
+) -> Vec<&'static str> {
+    use wasmparser::Payload;
     let mut types: Vec<&'static str> = Vec::new();
     let mut tables: Vec<&'static str> = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
@@ -605,29 +644,18 @@ fn count_table_instructions(
                     continue;
                 };
                 while let Ok(operator) = reader.read() {
-                    let (name, table) = match operator {
-                        Operator::TableGet { table } => ("table.get", table),
-                        Operator::TableSet { table } => ("table.set", table),
-                        Operator::TableFill { table } => ("table.fill", table),
-                        Operator::TableGrow { table } => ("table.grow", table),
-                        Operator::TableSize { table } => ("table.size", table),
-                        Operator::TableCopy { dst_table, .. } => ("table.copy", dst_table),
-                        Operator::TableInit { table, .. } => ("table.init", table),
-                        Operator::CallIndirect { table_index, .. } => {
-                            ("call_indirect", table_index)
-                        }
-                        Operator::ReturnCallIndirect { table_index, .. } => {
-                            ("return_call_indirect", table_index)
-                        }
-                        _ => continue,
-                    };
-                    let kind = tables.get(table as usize).copied().unwrap_or("?");
-                    *counts.entry((name, kind)).or_default() += 1;
+                    if let Some((instruction, table)) = table_counters::table_instruction(&operator)
+                    {
+                        let kind = tables.get(table as usize).copied().unwrap_or("?");
+                        let name = table_counters::INSTRUCTIONS[instruction];
+                        *counts.entry((name, kind)).or_default() += 1;
+                    }
                 }
             }
             _ => {}
         }
     }
+    tables
 }
 
 /// The element kind of a table of `ty` references, given the module's types' kinds.
@@ -683,7 +711,7 @@ mod tests {
         .unwrap();
         let mut counts = BTreeMap::new();
 
-        count_table_instructions(&module, &mut counts);
+        let tables = table_instructions(&module, &mut counts);
 
         let expected = BTreeMap::from([
             (("call_indirect", "func"), 1),
@@ -692,5 +720,6 @@ mod tests {
             (("table.size", "func"), 2),
         ]);
         assert_eq!(counts, expected);
+        assert_eq!(tables, ["func", "extern", "func"]);
     }
 }

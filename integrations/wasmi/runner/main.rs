@@ -1051,7 +1051,8 @@ fn trace_on_this_thread(setup: Setup) -> Result<(), String> {
 /// error`, then per exported function in export order `call NAME ok V...`, `call NAME trap
 /// CODE` or `call NAME error`, and after instantiation and each call a `table NAME SIZE
 /// S*N,...` line per exported table (`n` null, `f:NAME` the function exported as NAME, `f?`
-/// another, `x#K` an external reference).
+/// another, `x#K` an external reference), and at the end `count NAME N` for each non-zero
+/// counter the fuzzer added.
 fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|error| format!("{path}: {error}"))?;
     let Ok(module) = Module::new(engine, &bytes[..]) else {
@@ -1128,8 +1129,19 @@ fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> 
         }
         trace_tables(&store, &tables, &names, out);
     }
+    // The counters of a module the fuzzer instrumented: how many table instructions ran.
+    for (name, export) in &exports {
+        if let (true, Some(global)) = (name.starts_with(COUNTER_PREFIX), export.into_global())
+            && let Val::I64(count @ 1..) = global.get(&store)
+        {
+            out.push_str(&format!("count {name} {count}\n"));
+        }
+    }
     Ok(())
 }
+
+/// The export names of the counters the module fuzzer adds (`xtask/src/table_counters.rs`).
+const COUNTER_PREFIX: &str = "__count:";
 
 /// `trap CODE` for a trap, `error` for any other failure.
 fn trace_outcome(error: &wasmi::Error) -> String {

@@ -318,6 +318,7 @@ fn trace(config: &str) -> Result<(), String> {
 /// call NAME trap CODE | error          ... trapped (fuel included), or failed otherwise
 /// call NAME skipped                    ... takes a parameter with no default (non-nullable)
 /// table NAME SIZE S*N,...              an exported table, after instantiation and each call
+/// count NAME N                         at the end, each non-zero counter the fuzzer added
 /// ```
 ///
 /// Functions are called in export order with zero and null arguments, each with fresh fuel.
@@ -404,8 +405,21 @@ fn trace_module(
         }
         snapshot(&mut store, &tables, &names, out);
     }
+    // The counters of a module the fuzzer instrumented: how many table instructions ran.
+    for (name, export) in &exports {
+        if let (true, Some(global)) = (
+            name.starts_with(COUNTER_PREFIX),
+            export.clone().into_global(),
+        ) && let Val::I64(count @ 1..) = global.get(&mut store)
+        {
+            out.push_str(&format!("count {name} {count}\n"));
+        }
+    }
     Ok(())
 }
+
+/// The export names of the counters the module fuzzer adds (`xtask/src/table_counters.rs`).
+const COUNTER_PREFIX: &str = "__count:";
 
 /// `trap CODE` for a trap, `error` for any other failure (whose wording is not compared).
 fn outcome(error: &wasmtime::Error) -> String {
