@@ -15,6 +15,7 @@ mod module_fuzz;
 mod size;
 mod spec;
 mod table_counters;
+mod table_programs;
 mod valgrind;
 mod wasmi;
 mod wasmtime;
