@@ -63,6 +63,7 @@ const STAGES: [Stage; 13] = [
     }),
     ("facade feature matrix", facade_feature_matrix),
     ("package", || {
+        forget_packaged_sources()?;
         run_step("package", &mut package_library_crates())
     }),
     ("spec scripts", || {
@@ -164,6 +165,44 @@ const LIBRARY_CRATES: [&str; 5] = [
     "table-cont",
     "table-facade",
 ];
+
+/// Removes the sources cargo extracted from an earlier run's packaged crates.
+///
+/// To verify the crates, cargo puts their tarballs in a temporary local registry and extracts
+/// them under `$CARGO_HOME/registry/src/<that registry>/<name>-<version>`; a later run at the
+/// same path finds the directory there and builds the old sources, since the version has not
+/// changed (a table-core method added since was missing in table-gcref's verification). Only
+/// such local registries' copies of the library crates are removed, never crates.io's.
+fn forget_packaged_sources() -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        // crates.io's index directories are named `index.crates.io-<hash>`; the temporary
+        // local registries have no name before the hash.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for source in crates.flatten() {
+            let name = source.file_name().to_string_lossy().into_owned();
+            if LIBRARY_CRATES.iter().any(|library| {
+                name.strip_prefix(library)
+                    .is_some_and(|rest| rest.starts_with('-'))
+            }) {
+                std::fs::remove_dir_all(source.path())
+                    .map_err(|error| format!("removing {}: {error}", source.path().display()))?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Packages the library crates in one call, so cargo verifies each one by building it from its
 /// tarball against the tarballs of the others (not their workspace sources). `--allow-dirty`
