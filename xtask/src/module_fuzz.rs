@@ -420,7 +420,9 @@ fn check(
     origin: &str,
     stats: &mut Stats,
 ) -> Result<(), String> {
-    let path = work.join("module.wasm");
+    // One file per fuzzer process: two runs at once must not hand each other's modules to
+    // their runners (one did, and its stock and ours read different modules).
+    let path = work.join(format!("module-{}.wasm", std::process::id()));
     std::fs::write(&path, bytes).map_err(|error| format!("{}: {error}", path.display()))?;
     stats.modules += 1;
     let tables = table_instructions(bytes, &mut stats.instructions);
