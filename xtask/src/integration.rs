@@ -580,7 +580,7 @@ pub fn install_adapter(
         std::fs::remove_dir_all(&staging)
             .map_err(|error| format!("removing {}: {error}", staging.display()))?;
     }
-    copy_dir(source, &staging)?;
+    sync_dir(source, &staging)?;
     let module = staging.join(module);
     if !module.exists() {
         return Err(format!(
@@ -625,24 +625,6 @@ fn sync_dir(from: &Path, to: &Path) -> Result<(), String> {
         if std::fs::read(&target).ok().as_deref() != Some(&bytes[..]) {
             std::fs::write(&target, &bytes)
                 .map_err(|error| format!("{}: {error}", target.display()))?;
-        }
-    }
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|error| format!("{}: {error}", to.display()))?;
-    let entries =
-        std::fs::read_dir(from).map_err(|error| format!("{}: {error}", from.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|error| format!("{}: {error}", from.display()))?;
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().map_err(|error| format!("{error}"))?;
-        if kind.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)
-                .map_err(|error| format!("{}: {error}", entry.path().display()))?;
         }
     }
     Ok(())
