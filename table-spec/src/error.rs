@@ -26,6 +26,11 @@ pub enum SpecError {
     #[error("trap: {0}")]
     Trap(Trap),
 
+    /// An invocation executed its whole instruction budget (an endless loop, or more work than
+    /// the budget allows).
+    #[error("gave up after {0} instructions (an endless loop?)")]
+    OutOfBudget(u64),
+
     /// Execution reached something outside this runtime's scope; the directive is skipped.
     #[error("unsupported: {0}")]
     Unsupported(String),

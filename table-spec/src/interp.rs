@@ -293,12 +293,10 @@ impl Machine<'_> {
             let Some(instr) = body.code.get(pc) else {
                 return Ok(Transfer::Return);
             };
-            self.budget = self.budget.checked_sub(1).ok_or_else(|| {
-                SpecError::Script(format!(
-                    "gave up after {} instructions (an endless loop?)",
-                    self.store.instruction_budget
-                ))
-            })?;
+            self.budget = self
+                .budget
+                .checked_sub(1)
+                .ok_or(SpecError::OutOfBudget(self.store.instruction_budget))?;
             if let Some(transfer) = self.execute(frame, instr, pc)? {
                 return Ok(transfer);
             }

@@ -16,7 +16,7 @@
 //! decode into [`instr`]; [`types`] keeps canonical types; [`instantiate`] links into the
 //! [`store`]; [`interp`] executes (with [`numeric`] and [`memory`]); [`tables`] is the only
 //! module that touches tables, lending them [`func_refs`] and the [`host_heap`] GC store;
-//! [`report`] and [`cli`] print.
+//! [`report`] and [`cli`] print; [`trace`] runs one binary module for the module fuzzer.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -36,6 +36,7 @@ pub mod runner;
 pub mod store;
 pub mod suite;
 pub mod tables;
+pub mod trace;
 pub mod types;
 pub mod value;
 

@@ -34,9 +34,10 @@ pub type TableAddr = usize;
 /// and `table.grow` returns -1 as the specification allows for any growth.
 pub const RUNNER_TABLE_ELEMENTS: usize = 10_000_000;
 
-/// The runner's resource limiter: approves tables up to [`RUNNER_TABLE_ELEMENTS`].
-#[derive(Debug, Default)]
-struct RunnerLimiter;
+/// The runner's resource limiter: approves tables up to the number of elements it holds
+/// ([`RUNNER_TABLE_ELEMENTS`] unless [`Tables::limit_elements`] says otherwise).
+#[derive(Debug)]
+struct RunnerLimiter(usize);
 
 impl TableLimiter for RunnerLimiter {
     fn table_growing(
@@ -45,7 +46,7 @@ impl TableLimiter for RunnerLimiter {
         desired: usize,
         _: Option<usize>,
     ) -> Result<bool, LimiterError> {
-        Ok(desired <= RUNNER_TABLE_ELEMENTS)
+        Ok(desired <= self.0)
     }
 }
 
@@ -132,6 +133,8 @@ pub struct Tables {
     func_refs: FuncRefs,
     heap: HostHeap,
     stats: TableStats,
+    /// The most elements the limiter lets a table have.
+    max_elements: usize,
 }
 
 /// Facade errors the program observes become traps; others stay embedder errors.
@@ -156,7 +159,14 @@ impl Tables {
             func_refs: FuncRefs::default(),
             heap: HostHeap::default(),
             stats: TableStats::default(),
+            max_elements: RUNNER_TABLE_ELEMENTS,
         }
+    }
+
+    /// Lets the limiter approve tables of at most `max_elements` elements (creation and
+    /// growth), as a runtime's store limits do.
+    pub fn limit_elements(&mut self, max_elements: usize) {
+        self.max_elements = max_elements;
     }
 
     /// Creates the `VMFuncRef` record of function `addr`.
@@ -178,7 +188,7 @@ impl Tables {
         init: Ref,
     ) -> Result<TableAddr, SpecError> {
         let env_type = self.environ_type(&ty, registry);
-        let mut limiter = RunnerLimiter;
+        let mut limiter = RunnerLimiter(self.max_elements);
         let table = Table::new_dynamic(&env_type, &self.tunables, Some(&mut limiter))?;
         let lazy = table.as_func().is_ok_and(|table| table.is_lazy());
         let addr = self.entries.len();
@@ -297,7 +307,7 @@ impl Tables {
     /// A facade or limiter error.
     pub fn grow(&mut self, t: TableAddr, delta: u64, init: Ref) -> Result<Option<u64>, SpecError> {
         let value = self.table_value(init)?;
-        let mut limiter = RunnerLimiter;
+        let mut limiter = RunnerLimiter(self.max_elements);
         let mut cx = TableContext::new().with_gc_store(&mut self.heap);
         let result = self.entries[t]
             .table

@@ -3,6 +3,7 @@
 //! Every job is Rust calling cargo (and, where a job says so, other tools the repository installs),
 //! so the same command works on a developer machine and in CI.
 
+mod across_runtimes;
 mod asan;
 mod bench;
 mod ci;

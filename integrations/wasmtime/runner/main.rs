@@ -321,9 +321,13 @@ fn trace(config: &str) -> Result<(), String> {
 /// count NAME N                         at the end, each non-zero counter the fuzzer added
 /// ```
 ///
-/// Functions are called in export order with zero and null arguments, each with fresh fuel.
-/// Slots and reference values are written portably: `n` null, `f:NAME` the function exported as
-/// NAME (`f?` one not exported), `i` and the value for an i31, and for other references their
+/// Functions are called in the byte order of their export names (as every runtime's runner
+/// calls them) with zero and null arguments, each with fresh fuel; tables are listed in the same
+/// order.
+/// Export names are written quoted and escaped as Rust string literals (`"a b"`, `"\n"`): a name
+/// may hold spaces and line breaks, which must not split a trace line (or end the trace), and
+/// counter names (ours) are written as they are. Slots and reference values are written
+/// portably: `n` null, `f:NAME` the function exported as NAME (`f?` one not exported), `i` and the value for an i31, and for other references their
 /// kind (`s` struct, `a` array, `o` other any, `x` extern, `e` exception) and `#K`, K numbering
 /// distinct references in the order they first appear in the line; runs of equal slots are
 /// written `SLOT*COUNT`.
@@ -356,10 +360,13 @@ fn trace_module(
         }
     };
     out.push_str("instantiate ok\n");
-    let exports: Vec<(String, Extern)> = instance
+    let mut exports: Vec<(String, Extern)> = instance
         .exports(&mut store)
         .map(|export| (export.name().to_string(), export.into_extern()))
         .collect();
+    // Name order, not the iterator's: wasmi's iterates in another order, and the module fuzzer
+    // compares the runtimes' traces with each other.
+    exports.sort_by(|(a, _), (b, _)| a.cmp(b));
     let funcs: Vec<(&str, Func)> = exports
         .iter()
         .filter_map(|(name, export)| Some((name.as_str(), export.clone().into_func()?)))
@@ -381,7 +388,7 @@ fn trace_module(
             .map(|param| Val::default_for_ty(&param))
             .collect::<Option<Vec<Val>>>()
         else {
-            out.push_str(&format!("call {name} skipped\n"));
+            out.push_str(&format!("call {name:?} skipped\n"));
             continue;
         };
         let mut results = vec![Val::I32(0); ty.results().len()];
@@ -396,9 +403,9 @@ fn trace_module(
                     .iter()
                     .map(|value| value_label(&mut scope, value, &names, &mut ids))
                     .collect();
-                out.push_str(&format!("call {name} ok {}\n", values.join(" ")));
+                out.push_str(&format!("call {name:?} ok {}\n", values.join(" ")));
             }
-            Err(error) => out.push_str(&format!("call {name} {}\n", outcome(&error))),
+            Err(error) => out.push_str(&format!("call {name:?} {}\n", outcome(&error))),
         }
         if !corrupted {
             corrupted = corrupt_one_slot(&mut store, &tables, &funcs);
@@ -455,7 +462,7 @@ fn snapshot(
             .into_iter()
             .map(|(slot, count)| format!("{slot}*{count}"))
             .collect();
-        out.push_str(&format!("table {name} {size} {}\n", slots.join(",")));
+        out.push_str(&format!("table {name:?} {size} {}\n", slots.join(",")));
     }
 }
 
@@ -496,7 +503,7 @@ fn ref_label(
     match value {
         Ref::Func(None) | Ref::Extern(None) | Ref::Any(None) | Ref::Exn(None) => "n".to_string(),
         Ref::Func(Some(func)) => match names.get(&func.to_raw(&mut *store).addr()) {
-            Some(name) => format!("f:{name}"),
+            Some(name) => format!("f:{name:?}"),
             None => "f?".to_string(),
         },
         Ref::Any(Some(any)) => {
