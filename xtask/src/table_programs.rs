@@ -4,20 +4,22 @@
 //! here every exported function is one short sequence of table operations with operands that
 //! are mostly in bounds, so each runs and leaves the tables in a new state for the next.
 //!
-//! A program has up to five tables (funcref and externref; with GC also anyref, eqref, i31ref
-//! and a struct type's references), 32- or 64-bit, small or large, with or without a maximum;
+//! A program has up to five tables (funcref and externref; with GC also anyref, eqref, i31ref,
+//! a struct type's references and exnref), 32- or 64-bit, small or large, with or without a maximum;
 //! leaf functions for funcrefs to name; an active `ref.func` segment per funcref table (lazily
 //! initialised in Wasmtime's default configuration), a passive segment per element kind and a
 //! declared one; and per table a dozen exported functions, each a `table.get`, `table.set`,
 //! `table.fill`, `table.copy`, `table.init`, `table.grow`, `table.size`, `elem.drop`,
 //! `call_indirect` or `return_call_indirect`, with values of the table's kind: null, functions,
-//! i31s, structs (heap references, through the GC barriers) and slots read from the table.
+//! i31s, structs (heap references, through the GC barriers), exceptions (thrown and caught by a
+//! function of the program) and slots read from the table.
 
 use std::borrow::Cow;
 use wasm_encoder::{
-    AbstractHeapType, CodeSection, ConstExpr, ElementSection, Elements, ExportKind, ExportSection,
-    FieldType, Function, FunctionSection, HeapType, Instruction, Module, RefType, StorageType,
-    TableSection, TableType, TypeSection, ValType,
+    AbstractHeapType, BlockType, Catch, CodeSection, ConstExpr, ElementSection, Elements,
+    ExportKind, ExportSection, FieldType, Function, FunctionSection, HeapType, Instruction, Module,
+    RefType, StorageType, TableSection, TableType, TagKind, TagSection, TagType, TypeSection,
+    ValType,
 };
 
 /// The type of the operation functions: `() -> ()`.
@@ -28,6 +30,11 @@ const LEAF_TYPE: u32 = 1;
 const STRUCT_TYPE: u32 = 2;
 /// Leaf functions: the functions funcrefs name.
 const LEAVES: u32 = 4;
+/// With GC, the function after the leaves returns a new exception (`() -> exnref`), thrown
+/// with tag 0 (of the operation type) and caught with `catch_all_ref`.
+const NEW_EXCEPTION: u32 = LEAVES;
+/// With GC, its type.
+const NEW_EXCEPTION_TYPE: u32 = 3;
 
 /// A seeded xorshift64* generator.
 struct Rng(u64);
@@ -63,6 +70,8 @@ enum Kind {
     Eq,
     I31,
     Struct,
+    /// Exception references (with GC: Wasmtime keeps exceptions on its GC heap).
+    Exn,
 }
 
 impl Kind {
@@ -75,6 +84,7 @@ impl Kind {
             Kind::Eq => abstract_type(AbstractHeapType::Eq),
             Kind::I31 => abstract_type(AbstractHeapType::I31),
             Kind::Struct => HeapType::Concrete(STRUCT_TYPE),
+            Kind::Exn => abstract_type(AbstractHeapType::Exn),
         }
     }
 
@@ -105,6 +115,7 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
             Kind::Eq,
             Kind::I31,
             Kind::Struct,
+            Kind::Exn,
         ]
     } else {
         &[Kind::Func, Kind::Extern]
@@ -125,6 +136,7 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
             element_type: StorageType::Val(ValType::I32),
             mutable: false,
         }]);
+        types.ty().function([], [ValType::EXNREF]);
     }
 
     let mut table_section = TableSection::new();
@@ -181,6 +193,16 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
         code.function(&body);
     }
     let mut next_function = LEAVES;
+    let mut tags = TagSection::new();
+    if gc {
+        functions.function(NEW_EXCEPTION_TYPE);
+        code.function(&new_exception());
+        tags.tag(TagType {
+            kind: TagKind::Exception,
+            func_type_idx: OPERATION_TYPE,
+        });
+        next_function += 1;
+    }
     for index in 0..tables.len() {
         exports.export(&format!("t{index}"), ExportKind::Table, index as u32);
         for _ in 0..12 {
@@ -200,11 +222,29 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
     module
         .section(&types)
         .section(&functions)
-        .section(&table_section)
-        .section(&exports)
-        .section(&elements)
-        .section(&code);
+        .section(&table_section);
+    if gc {
+        module.section(&tags);
+    }
+    module.section(&exports).section(&elements).section(&code);
     module.finish()
+}
+
+/// The body of [`NEW_EXCEPTION`]: throws tag 0 and returns what `catch_all_ref` caught.
+fn new_exception() -> Function {
+    let mut body = Function::new([]);
+    body.instruction(&Instruction::Block(BlockType::Result(ValType::EXNREF)));
+    // The catch's label is the block around the `try_table`.
+    body.instruction(&Instruction::TryTable(
+        BlockType::Empty,
+        Cow::Owned(vec![Catch::AllRef { label: 0 }]),
+    ));
+    body.instruction(&Instruction::Throw(0));
+    body.instruction(&Instruction::End);
+    body.instruction(&Instruction::Unreachable);
+    body.instruction(&Instruction::End);
+    body.instruction(&Instruction::End);
+    body
 }
 
 /// An index operand of `table`'s index type.
@@ -227,7 +267,8 @@ fn const_value(rng: &mut Rng, kind: Kind, gc: bool) -> ConstExpr {
             Instruction::RefI31,
             Instruction::ExternConvertAny,
         ]),
-        (Kind::Extern, _) => ConstExpr::ref_null(kind.heap_type()),
+        // No constant expression makes an exception.
+        (Kind::Extern | Kind::Exn, _) => ConstExpr::ref_null(kind.heap_type()),
         (Kind::Struct, _) => ConstExpr::extended([
             Instruction::I32Const(small),
             Instruction::StructNew(STRUCT_TYPE),
@@ -401,6 +442,7 @@ fn value(rng: &mut Rng, emit: &mut impl FnMut(Instruction<'_>), table: Table, t:
             emit(Instruction::ExternConvertAny);
         }
         (Kind::Extern, _) => emit(Instruction::RefNull(Kind::Extern.heap_type())),
+        (Kind::Exn, _) => emit(Instruction::Call(NEW_EXCEPTION)),
         (Kind::I31, _) | (Kind::Any | Kind::Eq, 2) => {
             emit(Instruction::I32Const(small));
             emit(Instruction::RefI31);
