@@ -27,6 +27,11 @@ pub const INSTRUCTIONS: [&str; 9] = [
 /// The prefix of the counters' export names: `PREFIX<instruction>:<table index>`.
 pub const PREFIX: &str = "__count:";
 
+/// The prefix of the export names of functions whose table instructions are not counted: the
+/// slot readers of continuation tables ([`crate::table_programs`]), which the runners call for
+/// their snapshots, not the program.
+pub const UNCOUNTED_PREFIX: &str = "__is_null:";
+
 /// The counted instruction `operator` is (its index in [`INSTRUCTIONS`]) and the table it uses
 /// (`table.copy`'s destination).
 pub fn table_instruction(operator: &Operator<'_>) -> Option<(usize, u32)> {
@@ -51,6 +56,7 @@ pub fn table_instruction(operator: &Operator<'_>) -> Option<(usize, u32)> {
 /// If the module does not parse or has imports (whose globals would shift the counters').
 pub fn instrument(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let (mut globals, mut tables) = (0u32, 0u32);
+    let mut uncounted = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         match payload.map_err(|error| error.to_string())? {
             Payload::ImportSection(reader) if reader.count() > 0 => {
@@ -58,6 +64,16 @@ pub fn instrument(bytes: &[u8]) -> Result<Vec<u8>, String> {
             }
             Payload::GlobalSection(reader) => globals = reader.count(),
             Payload::TableSection(reader) => tables = reader.count(),
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(|error| error.to_string())?;
+                    if export.kind == wasmparser::ExternalKind::Func
+                        && export.name.starts_with(UNCOUNTED_PREFIX)
+                    {
+                        uncounted.push(export.index);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -66,6 +82,8 @@ pub fn instrument(bytes: &[u8]) -> Result<Vec<u8>, String> {
         tables,
         globals_written: false,
         exports_written: false,
+        uncounted,
+        next_body: 0,
     };
     let mut module = wasm_encoder::Module::new();
     counters
@@ -81,6 +99,10 @@ struct Counters {
     tables: u32,
     globals_written: bool,
     exports_written: bool,
+    /// The functions not instrumented (no imports: function index = body index).
+    uncounted: Vec<u32>,
+    /// The index of the next function body.
+    next_body: u32,
 }
 
 impl Counters {
@@ -188,10 +210,12 @@ impl Reencode for Counters {
         body: wasmparser::FunctionBody<'_>,
     ) -> Result<(), Error<Self::Error>> {
         let mut function = self.new_function_with_parsed_locals(&body)?;
+        let counted = !self.uncounted.contains(&self.next_body);
+        self.next_body += 1;
         let mut reader = body.get_operators_reader()?;
         while !reader.eof() {
             let operator = reader.read()?;
-            if let Some((kind, table)) = table_instruction(&operator) {
+            if let Some((kind, table)) = table_instruction(&operator).filter(|_| counted) {
                 let counter = self.first + kind as u32 * self.tables + table;
                 function.instruction(&Instruction::GlobalGet(counter));
                 function.instruction(&Instruction::I64Const(1));
@@ -202,5 +226,46 @@ impl Reencode for Counters {
         }
         code.function(&function);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The number of global writes in each function body of `bytes`.
+    fn global_writes(bytes: &[u8]) -> Vec<usize> {
+        let mut writes = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+            if let Ok(Payload::CodeSectionEntry(body)) = payload {
+                let mut reader = body.get_operators_reader().unwrap();
+                let mut count = 0;
+                while !reader.eof() {
+                    count +=
+                        usize::from(matches!(reader.read().unwrap(), Operator::GlobalSet { .. }));
+                }
+                writes.push(count);
+            }
+        }
+        writes
+    }
+
+    #[test]
+    fn every_table_instruction_is_counted_except_in_the_slot_readers() {
+        let module = wat::parse_str(
+            r#"(module
+                (table $t 1 funcref)
+                (func (export "program") (drop (table.size $t)) (drop (table.get $t (i32.const 0))))
+                (func (export "__is_null:t") (param i32) (result i32)
+                    (ref.is_null (table.get $t (local.get 0)))))"#,
+        )
+        .unwrap();
+
+        let instrumented = instrument(&module).unwrap();
+
+        wasmparser::Validator::new()
+            .validate_all(&instrumented)
+            .unwrap();
+        assert_eq!(global_writes(&instrumented), [2, 0]);
     }
 }

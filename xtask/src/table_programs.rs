@@ -5,18 +5,21 @@
 //! are mostly in bounds, so each runs and leaves the tables in a new state for the next.
 //!
 //! A program has up to five tables (funcref and externref; with GC also anyref, eqref, i31ref,
-//! a struct type's references and exnref), 32- or 64-bit, small or large, with or without a maximum;
+//! a struct type's references, exnref and continuations), 32- or 64-bit, small or large, with or without a maximum;
 //! leaf functions for funcrefs to name; an active `ref.func` segment per funcref table (lazily
 //! initialised in Wasmtime's default configuration), a passive segment per element kind and a
 //! declared one; and per table a dozen exported functions, each a `table.get`, `table.set`,
 //! `table.fill`, `table.copy`, `table.init`, `table.grow`, `table.size`, `elem.drop`,
 //! `call_indirect` or `return_call_indirect`, with values of the table's kind: null, functions,
 //! i31s, structs (heap references, through the GC barriers), exceptions (thrown and caught by a
-//! function of the program) and slots read from the table.
+//! function of the program), continuations (`cont.new` of a leaf) and slots read from the table.
+//! A continuation table also gets an exported slot reader (`__is_null:NAME`), since Wasmtime's
+//! host API cannot read one.
 
+use crate::table_counters;
 use std::borrow::Cow;
 use wasm_encoder::{
-    AbstractHeapType, BlockType, Catch, CodeSection, ConstExpr, ElementSection, Elements,
+    AbstractHeapType, BlockType, Catch, CodeSection, ConstExpr, ContType, ElementSection, Elements,
     ExportKind, ExportSection, FieldType, Function, FunctionSection, HeapType, Instruction, Module,
     RefType, StorageType, TableSection, TableType, TagKind, TagSection, TagType, TypeSection,
     ValType,
@@ -35,6 +38,10 @@ const LEAVES: u32 = 4;
 const NEW_EXCEPTION: u32 = LEAVES;
 /// With GC, its type.
 const NEW_EXCEPTION_TYPE: u32 = 3;
+/// With GC, the continuation type of leaf functions.
+const CONT_TYPE: u32 = 4;
+/// With GC, the types of a continuation table's slot reader: `(i32) -> i32` and `(i64) -> i32`.
+const READER_TYPES: [u32; 2] = [5, 6];
 
 /// A seeded xorshift64* generator.
 struct Rng(u64);
@@ -72,6 +79,9 @@ enum Kind {
     Struct,
     /// Exception references (with GC: Wasmtime keeps exceptions on its GC heap).
     Exn,
+    /// Continuation references (with GC, in Wasmtime's `gc` configuration, which enables stack
+    /// switching): `cont.new` of a leaf function.
+    Cont,
 }
 
 impl Kind {
@@ -85,6 +95,7 @@ impl Kind {
             Kind::I31 => abstract_type(AbstractHeapType::I31),
             Kind::Struct => HeapType::Concrete(STRUCT_TYPE),
             Kind::Exn => abstract_type(AbstractHeapType::Exn),
+            Kind::Cont => HeapType::Concrete(CONT_TYPE),
         }
     }
 
@@ -116,6 +127,7 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
             Kind::I31,
             Kind::Struct,
             Kind::Exn,
+            Kind::Cont,
         ]
     } else {
         &[Kind::Func, Kind::Extern]
@@ -137,6 +149,9 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
             mutable: false,
         }]);
         types.ty().function([], [ValType::EXNREF]);
+        types.ty().cont(&ContType(LEAF_TYPE));
+        types.ty().function([ValType::I32], [ValType::I32]);
+        types.ty().function([ValType::I64], [ValType::I32]);
     }
 
     let mut table_section = TableSection::new();
@@ -170,7 +185,9 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
         }
     }
     let mut passive = Vec::new();
-    for &kind in kinds {
+    // None of continuations: stock Wasmtime 44 panics on a `table.init` of a continuation table
+    // (its constant evaluator gives no reference for `ref.null` of a continuation type).
+    for &kind in kinds.iter().filter(|&&kind| kind != Kind::Cont) {
         if tables.iter().any(|table| table.kind == kind) {
             let values: Vec<ConstExpr> = (0..1 + rng.below(12))
                 .map(|_| const_value(&mut rng, kind, gc))
@@ -203,8 +220,19 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
         });
         next_function += 1;
     }
-    for index in 0..tables.len() {
+    for (index, table) in tables.iter().enumerate() {
         exports.export(&format!("t{index}"), ExportKind::Table, index as u32);
+        if table.kind == Kind::Cont {
+            // Wasmtime's host API cannot read a continuation table: the runner asks this.
+            functions.function(READER_TYPES[usize::from(table.table64)]);
+            code.function(&slot_reader(index as u32));
+            exports.export(
+                &format!("{}t{index}", table_counters::UNCOUNTED_PREFIX),
+                ExportKind::Func,
+                next_function,
+            );
+            next_function += 1;
+        }
         for _ in 0..12 {
             let (ty, body) = operation(&mut rng, &tables, index, &passive, gc);
             functions.function(ty);
@@ -228,6 +256,16 @@ pub fn generate(seed: u64, gc: bool) -> Vec<u8> {
     }
     module.section(&exports).section(&elements).section(&code);
     module.finish()
+}
+
+/// A continuation table's slot reader: whether the slot at the index argument is null.
+fn slot_reader(table: u32) -> Function {
+    let mut body = Function::new([]);
+    body.instruction(&Instruction::LocalGet(0));
+    body.instruction(&Instruction::TableGet(table));
+    body.instruction(&Instruction::RefIsNull);
+    body.instruction(&Instruction::End);
+    body
 }
 
 /// The body of [`NEW_EXCEPTION`]: throws tag 0 and returns what `catch_all_ref` caught.
@@ -267,8 +305,8 @@ fn const_value(rng: &mut Rng, kind: Kind, gc: bool) -> ConstExpr {
             Instruction::RefI31,
             Instruction::ExternConvertAny,
         ]),
-        // No constant expression makes an exception.
-        (Kind::Extern | Kind::Exn, _) => ConstExpr::ref_null(kind.heap_type()),
+        // No constant expression makes an exception or a continuation.
+        (Kind::Extern | Kind::Exn | Kind::Cont, _) => ConstExpr::ref_null(kind.heap_type()),
         (Kind::Struct, _) => ConstExpr::extended([
             Instruction::I32Const(small),
             Instruction::StructNew(STRUCT_TYPE),
@@ -298,10 +336,11 @@ fn operation(
         body.instruction(&instruction);
     };
     let mut ty = OPERATION_TYPE;
-    let choices: &[u32] = if table.kind == Kind::Func {
-        &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
-    } else {
-        &[0, 1, 2, 3, 4, 5, 6, 7]
+    let choices: &[u32] = match table.kind {
+        Kind::Func => &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        // No `table.init` (see `generate`).
+        Kind::Cont => &[0, 1, 2, 3, 5, 6],
+        _ => &[0, 1, 2, 3, 4, 5, 6, 7],
     };
     match rng.pick(choices) {
         // table.get
@@ -443,6 +482,10 @@ fn value(rng: &mut Rng, emit: &mut impl FnMut(Instruction<'_>), table: Table, t:
         }
         (Kind::Extern, _) => emit(Instruction::RefNull(Kind::Extern.heap_type())),
         (Kind::Exn, _) => emit(Instruction::Call(NEW_EXCEPTION)),
+        (Kind::Cont, _) => {
+            emit(Instruction::RefFunc(rng.below(u64::from(LEAVES)) as u32));
+            emit(Instruction::ContNew(CONT_TYPE));
+        }
         (Kind::I31, _) | (Kind::Any | Kind::Eq, 2) => {
             emit(Instruction::I32Const(small));
             emit(Instruction::RefI31);

