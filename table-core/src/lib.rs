@@ -8,6 +8,7 @@
 extern crate alloc;
 
 mod block_on;
+mod cpu;
 mod element;
 mod error;
 mod forward;

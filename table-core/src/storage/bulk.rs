@@ -15,6 +15,7 @@
 //! write could only find it after earlier blocks were written.
 
 use super::TableStorage;
+use crate::cpu::has_avx2;
 use crate::range::check_range;
 use crate::scan::first_slow;
 use crate::{OutOfBounds, SlowPathError, TableElement};
@@ -47,17 +48,7 @@ impl<T: TableElement> TableStorage<T> {
         let value_is_slow = value.needs_slow_path();
         match writer {
             Some(mut writer) if value_is_slow => write_each(slots, value, &mut writer),
-            Some(mut writer) => {
-                let (known_fast, rest) = slots.split_at_mut(scan.start);
-                let (to_scan, also_fast) = rest.split_at_mut(scan.len());
-                known_fast.fill(value);
-                let mut blocks = to_scan.chunks_exact_mut(BLOCK);
-                for block in &mut blocks {
-                    fill_block(block, value, &mut writer);
-                }
-                fill_block(blocks.into_remainder(), value, &mut writer);
-                also_fast.fill(value);
-            }
+            Some(mut writer) => fill_blocks(slots, scan, value, &mut writer),
             None => {
                 let written = (value_is_slow && !slots.is_empty()).then_some(0);
                 require_fast(dst, written, || first_slow_in(slots, scan))?;
@@ -246,6 +237,57 @@ fn first_slow_in<T: TableElement>(slots: &[T], offsets: Range<usize>) -> Option<
     first_slow(&slots[offsets.clone()]).map(|found| offsets.start + found)
 }
 
+/// Fills `slots` with the fast `value`, testing the blocks of those at `scan` (the others are
+/// known fast): each block as a slice when it overwrites no slow slot, otherwise through the
+/// writer. With AVX2 where the CPU has it ([`has_avx2`]).
+fn fill_blocks<T: TableElement>(
+    slots: &mut [T],
+    scan: Range<usize>,
+    value: T,
+    writer: &mut impl FnMut(&mut T, T),
+) {
+    if has_avx2() {
+        // SAFETY: the CPU has AVX2.
+        unsafe { fill_blocks_avx2(slots, scan, value, writer) }
+    } else {
+        fill_blocks_baseline(slots, scan, value, writer);
+    }
+}
+
+/// [`fill_blocks_baseline`] compiled with AVX2.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2"))]
+unsafe fn fill_blocks_avx2<T: TableElement>(
+    slots: &mut [T],
+    scan: Range<usize>,
+    value: T,
+    writer: &mut impl FnMut(&mut T, T),
+) {
+    fill_blocks_baseline(slots, scan, value, writer);
+}
+
+/// [`fill_blocks`] for the target's baseline instructions.
+#[inline(always)]
+fn fill_blocks_baseline<T: TableElement>(
+    slots: &mut [T],
+    scan: Range<usize>,
+    value: T,
+    writer: &mut impl FnMut(&mut T, T),
+) {
+    let (known_fast, rest) = slots.split_at_mut(scan.start);
+    let (to_scan, also_fast) = rest.split_at_mut(scan.len());
+    known_fast.fill(value);
+    let mut blocks = to_scan.chunks_exact_mut(BLOCK);
+    for block in &mut blocks {
+        fill_block(block, value, writer);
+    }
+    fill_block(blocks.into_remainder(), value, writer);
+    also_fast.fill(value);
+}
+
 /// Fills one block with the fast `value`: as a slice when it overwrites no slow slot, otherwise
 /// through the writer.
 #[inline(always)]
@@ -267,8 +309,40 @@ fn write_each<T: TableElement>(slots: &mut [T], value: T, writer: &mut impl FnMu
 
 /// Writes each of `values` into the slot at the same position of `slots`, block by block, and
 /// returns whether any value was slow. The slices have the same length and do not overlap; the
-/// slots are tested only when `slots_may_be_slow`.
+/// slots are tested only when `slots_may_be_slow`. With AVX2 where the CPU has it
+/// ([`has_avx2`]).
 fn copy_blocks<T: TableElement>(
+    slots: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    if has_avx2() {
+        // SAFETY: the CPU has AVX2.
+        unsafe { copy_blocks_avx2(slots, values, writer, slots_may_be_slow) }
+    } else {
+        copy_blocks_baseline(slots, values, writer, slots_may_be_slow)
+    }
+}
+
+/// [`copy_blocks_baseline`] compiled with AVX2.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2"))]
+unsafe fn copy_blocks_avx2<T: TableElement>(
+    slots: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    copy_blocks_baseline(slots, values, writer, slots_may_be_slow)
+}
+
+/// [`copy_blocks`] for the target's baseline instructions.
+#[inline(always)]
+fn copy_blocks_baseline<T: TableElement>(
     slots: &mut [T],
     values: &[T],
     writer: &mut impl FnMut(&mut T, T),
@@ -449,5 +523,155 @@ fn copy_overlapping_block<T: TableElement>(
         }
     } else {
         slots.copy_within(from, to.start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The block loops compiled twice (for the baseline and with AVX2) against a slot-by-slot
+    //! model. The public operations' tests (`tests/slow_path.rs`) run whichever path the machine
+    //! takes; here both run wherever the CPU has AVX2.
+
+    extern crate std;
+
+    use super::*;
+    use core::mem::size_of;
+    use proptest::prelude::*;
+    use std::vec;
+    use std::vec::Vec;
+
+    /// A 4-byte slot, slow when its top bit is set (as a GC table's heap references are slow).
+    #[derive(Debug, Clone, Copy, PartialEq, bytemuck::Zeroable)]
+    #[repr(transparent)]
+    struct Slot(u32);
+
+    const SLOW: u32 = 1 << 31;
+
+    // SAFETY: a transparent `u32`: all-zero is `EMPTY`, plain bits, no drop glue.
+    unsafe impl TableElement for Slot {
+        const EMPTY: Slot = Slot(0);
+        const HAS_SLOW_PATH: bool = true;
+
+        fn needs_slow_path(&self) -> bool {
+            self.0 & SLOW != 0
+        }
+    }
+
+    /// Slots, some slow, and a fast value.
+    fn slots(slow: bool) -> impl Strategy<Value = Vec<Slot>> {
+        let slot = if slow {
+            prop_oneof![9 => 0..8u32, 1 => (0..8u32).prop_map(|bits| bits | SLOW)].boxed()
+        } else {
+            (0..8u32).boxed()
+        };
+        proptest::collection::vec(slot.prop_map(Slot), 0..300)
+    }
+
+    /// What a writer saw: the slot's offset, its old value and the new one.
+    type Writes = Vec<(usize, Slot, Slot)>;
+
+    /// Checks a fill or copy through a writer of `values` into `original` against the model:
+    /// the slots end as the values; each write through the writer is of one slot, once, from
+    /// its original value to its new one; and every slow slot (overwritten or written) went
+    /// through the writer. Fast slots may go either way.
+    fn check(
+        original: &[Slot],
+        values: &[Slot],
+        (slots, writes): &(Vec<Slot>, Writes),
+    ) -> Result<(), TestCaseError> {
+        prop_assert_eq!(slots.as_slice(), values);
+        let mut written = vec![false; original.len()];
+        for &(offset, old, new) in writes {
+            prop_assert!(!written[offset], "slot {} written twice", offset);
+            written[offset] = true;
+            prop_assert_eq!((old, new), (original[offset], values[offset]));
+        }
+        for (offset, (old, new)) in original.iter().zip(values).enumerate() {
+            let slow = old.needs_slow_path() || new.needs_slow_path();
+            prop_assert!(!slow || written[offset], "slow slot {} not written", offset);
+        }
+        Ok(())
+    }
+
+    /// Runs `path` on a copy of `slots` and returns the slots and the writes it made.
+    fn run(
+        slots: &[Slot],
+        path: impl FnOnce(&mut [Slot], &mut dyn FnMut(&mut Slot, Slot)),
+    ) -> (Vec<Slot>, Writes) {
+        let mut slots = slots.to_vec();
+        let mut writes = Vec::new();
+        let base = slots.as_ptr() as usize;
+        let mut writer = |slot: &mut Slot, value: Slot| {
+            let offset = (slot as *const Slot as usize - base) / size_of::<Slot>();
+            writes.push((offset, *slot, value));
+            *slot = value;
+        };
+        path(&mut slots, &mut writer);
+        (slots, writes)
+    }
+
+    proptest! {
+        #[test]
+        fn a_fill_through_the_writer_matches_the_model_on_both_paths(
+            slots in slots(true),
+            value in 0..8u32,
+        ) {
+            let value = Slot(value);
+            let values = vec![value; slots.len()];
+            let len = slots.len();
+
+            let baseline = run(&slots, |slots, writer| {
+                fill_blocks_baseline(slots, 0..len, value, &mut |slot, value| writer(slot, value));
+            });
+            check(&slots, &values, &baseline)?;
+            if has_avx2() {
+                let avx2 = run(&slots, |slots, writer| {
+                    // SAFETY: the CPU has AVX2.
+                    unsafe {
+                        fill_blocks_avx2(slots, 0..len, value, &mut |slot, value| writer(slot, value));
+                    }
+                });
+                prop_assert_eq!(avx2, baseline);
+            }
+        }
+
+        #[test]
+        fn a_copy_through_the_writer_matches_the_model_on_both_paths(
+            (slots, values, slots_may_be_slow) in any::<bool>().prop_flat_map(|slow| {
+                (slots(slow), slots(true), Just(slow))
+            }),
+        ) {
+            let len = slots.len().min(values.len());
+            let (slots, values) = (&slots[..len], &values[..len]);
+            let wrote_slow = values.iter().any(Slot::needs_slow_path);
+
+            let mut baseline_slow = false;
+            let baseline = run(slots, |slots, writer| {
+                baseline_slow = copy_blocks_baseline(
+                    slots,
+                    values,
+                    &mut |slot, value| writer(slot, value),
+                    slots_may_be_slow,
+                );
+            });
+            check(slots, values, &baseline)?;
+            prop_assert_eq!(baseline_slow, wrote_slow);
+            if has_avx2() {
+                let mut avx2_slow = false;
+                let avx2 = run(slots, |slots, writer| {
+                    // SAFETY: the CPU has AVX2.
+                    avx2_slow = unsafe {
+                        copy_blocks_avx2(
+                            slots,
+                            values,
+                            &mut |slot, value| writer(slot, value),
+                            slots_may_be_slow,
+                        )
+                    };
+                });
+                prop_assert_eq!(avx2, baseline);
+                prop_assert_eq!(avx2_slow, wrote_slow);
+            }
+        }
     }
 }
