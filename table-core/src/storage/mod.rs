@@ -155,7 +155,7 @@ impl<T: TableElement> TableStorage<T> {
     fn over(slots: Slots<T>, limits: TableLimits) -> Self {
         TableStorage {
             slots,
-            slow: SlowBound::untracked(),
+            slow: SlowBound::Untracked,
             size_limit: limits.size_limit,
         }
     }

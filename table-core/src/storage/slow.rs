@@ -18,25 +18,21 @@ use crate::scan::first_slow;
 use crate::{SlowPathError, TableElement};
 use core::ops::Range;
 
-/// A range of slot indices outside which a tracking storage has no slow slot.
+/// What a storage knows about where its slow slots are.
 #[derive(Debug)]
-pub(super) struct SlowBound {
-    tracked: bool,
-    range: Range<usize>,
+pub(super) enum SlowBound {
+    /// Nothing is kept: writes record nothing, a write through the slow path looks at every
+    /// slot it touches, and there is nothing to resolve (a GC table, whose heap references take
+    /// the barrier of the `*_through` operations; an eager funcref table).
+    Untracked,
+    /// No slow slot lies outside this range (a tracking storage).
+    Tracked(Range<usize>),
 }
 
 impl SlowBound {
-    /// No tracking: every slot may be slow, and writes record nothing.
-    pub(super) fn untracked() -> Self {
-        SlowBound {
-            tracked: false,
-            range: 0..0,
-        }
-    }
-
     #[inline]
     pub(super) fn is_tracked(&self) -> bool {
-        self.tracked
+        matches!(self, SlowBound::Tracked(_))
     }
 
     /// Records that `written` now holds what was written: some slow slot when `slow`, none
@@ -44,50 +40,57 @@ impl SlowBound {
     /// its first or last slot (a range strictly inside leaves it, which still over-approximates).
     #[inline]
     pub(super) fn written(&mut self, written: Range<usize>, slow: bool) {
-        if !self.tracked || written.is_empty() {
+        let SlowBound::Tracked(range) = self else {
+            return;
+        };
+        if written.is_empty() {
             return;
         }
-        let Range { start, end } = self.range;
+        let Range { start, end } = *range;
         if slow {
-            self.range = if start < end {
+            *range = if start < end {
                 start.min(written.start)..end.max(written.end)
             } else {
                 written
             };
         } else if written.start <= start && start < written.end {
-            self.range.start = written.end.min(end);
+            range.start = written.end.min(end);
         } else if written.start < end && end <= written.end {
-            self.range.end = written.start.max(start);
+            range.end = written.start.max(start);
         }
     }
 
-    /// The part of `requested` that may hold slow slots; an empty range at `requested.start` when
-    /// none can (always, when nothing is tracked).
+    /// The part of `requested` that may hold slots to resolve: the part inside the bound of a
+    /// tracking storage, none of it (an empty range at `requested.start`) for an untracked one.
     #[inline]
-    fn within(&self, requested: Range<usize>) -> Range<usize> {
-        let start = requested.start.max(self.range.start);
-        let end = requested.end.min(self.range.end);
-        if self.tracked && start < end {
-            start..end
-        } else {
-            requested.start..requested.start
+    fn to_resolve(&self, requested: Range<usize>) -> Range<usize> {
+        match self {
+            SlowBound::Tracked(range) => {
+                let start = requested.start.max(range.start);
+                let end = requested.end.min(range.end);
+                if start < end {
+                    start..end
+                } else {
+                    requested.start..requested.start
+                }
+            }
+            SlowBound::Untracked => requested.start..requested.start,
         }
     }
 
-    /// Whether `requested` may hold a slow slot, by the bound alone.
+    /// Whether `requested` may hold a slot to resolve, by the bound alone.
     #[inline]
     pub(super) fn may_hold(&self, requested: Range<usize>) -> bool {
-        !self.within(requested).is_empty()
+        !self.to_resolve(requested).is_empty()
     }
 
-    /// The part of `requested` a write through the slow path must look at: all of it when
-    /// nothing is tracked, the part inside the bound otherwise.
+    /// The part of `requested` a write through the slow path must look at: the part inside the
+    /// bound of a tracking storage, all of it for an untracked one.
     #[inline]
     pub(super) fn to_scan(&self, requested: Range<usize>) -> Range<usize> {
-        if self.tracked {
-            self.within(requested)
-        } else {
-            requested
+        match self {
+            SlowBound::Tracked(_) => self.to_resolve(requested),
+            SlowBound::Untracked => requested,
         }
     }
 }
@@ -109,10 +112,7 @@ impl<T: TableElement> TableStorage<T> {
         if !T::HAS_SLOW_PATH {
             return;
         }
-        self.slow = SlowBound {
-            tracked: true,
-            range: 0..self.size(),
-        };
+        self.slow = SlowBound::Tracked(0..self.size());
     }
 
     /// Whether the storage keeps a bound on its slow slots.
@@ -147,7 +147,7 @@ impl<T: TableElement> TableStorage<T> {
     /// [`OutOfBounds`] when the range is out of bounds.
     pub fn first_slow(&self, start: u64, len: u64) -> Result<Option<u64>, OutOfBounds> {
         let requested = check_range(self.size(), start, len)?;
-        let scan = self.slow.within(requested);
+        let scan = self.slow.to_resolve(requested);
         let found = first_slow(&self.slots()[scan.clone()]);
         Ok(found.map(|offset| (scan.start + offset) as u64))
     }
@@ -176,7 +176,7 @@ impl<T: TableElement> TableStorage<T> {
         requested: Range<usize>,
         mut resolve: impl FnMut(u64) -> T,
     ) -> usize {
-        let scan = self.slow.within(requested.clone());
+        let scan = self.slow.to_resolve(requested.clone());
         let slots = &mut self.slots_mut()[scan.clone()];
         let (mut resolved, mut still_slow, mut next) = (0, false, 0);
         while let Some(found) = first_slow(&slots[next..]) {
@@ -292,7 +292,7 @@ impl<T: TableElement> TableStorage<T> {
 
     /// Refuses the first slow slot of the checked range `from`, if any.
     fn refuse_slow(&self, from: Range<usize>) -> Result<(), SlowPathError> {
-        let scan = self.slow.within(from);
+        let scan = self.slow.to_resolve(from);
         match first_slow(&self.slots()[scan.clone()]) {
             Some(offset) => Err(SlowPathError::Unavailable {
                 index: (scan.start + offset) as u64,
