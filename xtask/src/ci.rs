@@ -1,6 +1,7 @@
 //! `cargo xtask ci`: everything a change must pass before it lands.
 
 use crate::command::{cargo, run_step, workspace_root};
+use crate::workspace::Workspace;
 use std::process::Command;
 use std::time::Instant;
 
@@ -64,7 +65,7 @@ const STAGES: [Stage; 13] = [
     ("facade feature matrix", facade_feature_matrix),
     ("package", || {
         forget_packaged_sources()?;
-        run_step("package", &mut package_library_crates())
+        run_step("package", &mut package_library_crates()?)
     }),
     ("spec scripts", || {
         run_step("spec", &mut cargo(&["xtask", "spec"]))
@@ -144,7 +145,8 @@ fn clippy() -> Result<(), String> {
 /// The facade must build cleanly and pass its tests with each element kind alone, since a VM may
 /// compile in only the kinds it uses (`--all-features` above covers them together).
 fn facade_feature_matrix() -> Result<(), String> {
-    for feature in ["func", "gc", "cont"] {
+    for kind in Workspace::read()?.kinds {
+        let feature = kind.feature.as_str();
         let only = ["--no-default-features", "--features", feature];
         let mut clippy = vec!["clippy", "-p", "table-facade", "--all-targets"];
         clippy.extend(only);
@@ -156,15 +158,6 @@ fn facade_feature_matrix() -> Result<(), String> {
     }
     Ok(())
 }
-
-/// The crates a runtime depends on, in dependency order.
-const LIBRARY_CRATES: [&str; 5] = [
-    "table-core",
-    "table-func",
-    "table-gcref",
-    "table-cont",
-    "table-facade",
-];
 
 /// Removes the sources cargo extracted from an earlier run's packaged crates.
 ///
@@ -178,6 +171,7 @@ fn forget_packaged_sources() -> Result<(), String> {
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo")))
         .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let libraries = Workspace::read()?.libraries;
     let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
         return Ok(());
     };
@@ -192,7 +186,7 @@ fn forget_packaged_sources() -> Result<(), String> {
         };
         for source in crates.flatten() {
             let name = source.file_name().to_string_lossy().into_owned();
-            if LIBRARY_CRATES.iter().any(|library| {
+            if libraries.iter().any(|library| {
                 name.strip_prefix(library)
                     .is_some_and(|rest| rest.starts_with('-'))
             }) {
@@ -207,10 +201,11 @@ fn forget_packaged_sources() -> Result<(), String> {
 /// Packages the library crates in one call, so cargo verifies each one by building it from its
 /// tarball against the tarballs of the others (not their workspace sources). `--allow-dirty`
 /// because the step checks what would be published, not the state of the checkout.
-fn package_library_crates() -> Command {
+fn package_library_crates() -> Result<Command, String> {
+    let libraries = Workspace::read()?.libraries;
     let mut args = vec!["package", "--allow-dirty"];
-    for name in LIBRARY_CRATES {
+    for name in &libraries {
         args.extend(["-p", name]);
     }
-    cargo(&args)
+    Ok(cargo(&args))
 }

@@ -20,6 +20,7 @@ mod table_programs;
 mod valgrind;
 mod wasmi;
 mod wasmtime;
+mod workspace;
 
 #[cfg(test)]
 mod tidy;

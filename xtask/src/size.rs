@@ -16,6 +16,7 @@
 //! a symbol of a kind its feature set leaves out.
 
 use crate::command::{cargo, run_step, workspace_root};
+use crate::workspace::{ElementKind, Workspace};
 use object::{Object, ObjectSection, ObjectSymbol};
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -23,37 +24,36 @@ use std::time::Instant;
 /// The package (and binary) that is built and measured.
 const PROBE: &str = "table-size-probe";
 
-/// The facade's feature sets that are measured, each a VM that links those kinds. The first is
-/// the baseline the others are compared with (the facade does not build without a kind).
-const FEATURE_SETS: [&str; 5] = ["func", "gc", "cont", "func,gc", "func,gc,cont"];
+/// The facade's feature sets that are measured, each a VM that links those kinds: every kind
+/// alone, then the first two together, the first three, and so on. The first is the baseline
+/// the others are compared with (the facade does not build without a kind).
+fn feature_sets(kinds: &[ElementKind]) -> Vec<String> {
+    let features: Vec<&str> = kinds.iter().map(|kind| kind.feature.as_str()).collect();
+    let mut sets: Vec<String> = features.iter().map(|feature| feature.to_string()).collect();
+    sets.extend((2..=features.len()).map(|count| features[..count].join(",")));
+    sets
+}
 
-/// Each element kind: its facade feature and the crate that implements it.
-const KINDS: [Kind; 3] = [
-    Kind {
-        feature: "func",
-        krate: "table_func",
-    },
-    Kind {
-        feature: "gc",
-        krate: "table_gcref",
-    },
-    Kind {
-        feature: "cont",
-        krate: "table_cont",
-    },
-];
+/// Each kind's cost as (kind, a build without it, the same build with it): the first two kinds
+/// each added to the other alone, every later one added to the kinds before it.
+fn additions(kinds: &[ElementKind]) -> Vec<(String, String, String)> {
+    let features: Vec<&str> = kinds.iter().map(|kind| kind.feature.as_str()).collect();
+    (0..features.len())
+        .filter(|_| features.len() >= 2)
+        .map(|index| {
+            let without = match index {
+                0 => features[1].to_string(),
+                1 => features[0].to_string(),
+                _ => features[..index].join(","),
+            };
+            let with = features[..(index + 1).max(2)].join(",");
+            (features[index].to_string(), without, with)
+        })
+        .collect()
+}
 
 /// How many foreign symbols the failure message lists per binary.
 const LISTED_FOREIGN_SYMBOLS: usize = 20;
-
-/// An element kind as the size job sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Kind {
-    /// The `table-facade` feature that enables it.
-    feature: &'static str,
-    /// Its crate's name as it appears in symbol paths.
-    krate: &'static str,
-}
 
 /// What was measured in one feature set's binary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +62,8 @@ struct Measurement {
     features: String,
     /// Bytes of the `.text` section.
     text_bytes: u64,
-    /// Per kind (in [`KINDS`] order), how many distinct demangled symbols name its crate.
-    symbols_per_kind: [usize; 3],
+    /// Per kind (in the workspace's order), how many distinct demangled symbols name its crate.
+    symbols_per_kind: Vec<usize>,
     /// Distinct demangled symbols that name the crate of a kind the feature set leaves out.
     foreign_symbols: Vec<String>,
 }
@@ -76,8 +76,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let target = workspace_root().join("target");
     let size_dir = target.join("size");
+    let kinds = Workspace::read()?.kinds;
     let mut measurements = Vec::new();
-    for features in FEATURE_SETS {
+    for features in feature_sets(&kinds) {
+        let features = features.as_str();
         let mut build = cargo(&[
             "build",
             "--release",
@@ -101,11 +103,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map_err(|error| format!("copying {} failed: {error}", built.display()))?;
         let elf = std::fs::read(&kept)
             .map_err(|error| format!("reading {} failed: {error}", kept.display()))?;
-        measurements
-            .push(measure(features, &elf).map_err(|error| format!("{}: {error}", kept.display()))?);
+        measurements.push(
+            measure(&kinds, features, &elf)
+                .map_err(|error| format!("{}: {error}", kept.display()))?,
+        );
     }
 
-    let report = format_report(&measurements);
+    let report = format_report(&kinds, &measurements);
     print!("\n{report}");
     let report_path = target.join("size-report.md");
     std::fs::write(&report_path, &report)
@@ -142,7 +146,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// Reads `.text`'s size and the symbols of one feature set's binary.
-fn measure(features: &str, elf: &[u8]) -> Result<Measurement, String> {
+fn measure(kinds: &[ElementKind], features: &str, elf: &[u8]) -> Result<Measurement, String> {
     let file = object::File::parse(elf).map_err(|error| format!("not an ELF file: {error}"))?;
     let text_bytes = file
         .section_by_name(".text")
@@ -157,21 +161,26 @@ fn measure(features: &str, elf: &[u8]) -> Result<Measurement, String> {
         // A stripped binary would pass the foreign-symbol check without checking anything.
         return Err("no symbols: the binary was stripped".into());
     }
-    Ok(classify(features, text_bytes, &symbols))
+    Ok(classify(kinds, features, text_bytes, &symbols))
 }
 
 /// Counts the symbols naming each kind's crate and collects those naming a kind `features`
 /// leaves out.
-fn classify(features: &str, text_bytes: u64, symbols: &BTreeSet<String>) -> Measurement {
+fn classify(
+    kinds: &[ElementKind],
+    features: &str,
+    text_bytes: u64,
+    symbols: &BTreeSet<String>,
+) -> Measurement {
     let enabled: Vec<&str> = features.split(',').collect();
-    let mut symbols_per_kind = [0; 3];
+    let mut symbols_per_kind = vec![0; kinds.len()];
     let mut foreign_symbols = Vec::new();
     for symbol in symbols {
         let mut foreign = false;
-        for (count, kind) in symbols_per_kind.iter_mut().zip(KINDS) {
-            if names_crate(symbol, kind.krate) {
+        for (count, kind) in symbols_per_kind.iter_mut().zip(kinds) {
+            if names_crate(symbol, &kind.crate_ident()) {
                 *count += 1;
-                foreign |= !enabled.contains(&kind.feature);
+                foreign |= !enabled.contains(&kind.feature.as_str());
             }
         }
         if foreign {
@@ -199,7 +208,7 @@ fn names_crate(symbol: &str, krate: &str) -> bool {
 }
 
 /// The report: one row per feature set, then what each kind adds to a build without it.
-fn format_report(measurements: &[Measurement]) -> String {
+fn format_report(kinds: &[ElementKind], measurements: &[Measurement]) -> String {
     let text_of = |features: &str| {
         measurements
             .iter()
@@ -207,9 +216,12 @@ fn format_report(measurements: &[Measurement]) -> String {
             .map(|measurement| measurement.text_bytes as i64)
     };
     let baseline = measurements.first();
-    let mut report = String::from(
-        "| feature set | `.text` bytes | vs `func` only | symbols naming table_func / table_gcref / table_cont | symbols of kinds left out |\n\
+    let crates: Vec<String> = kinds.iter().map(ElementKind::crate_ident).collect();
+    let mut report = format!(
+        "| feature set | `.text` bytes | vs `{}` only | symbols naming {} | symbols of kinds left out |\n\
          | --- | ---: | ---: | --- | --- |\n",
+        kinds.first().map_or("", |kind| kind.feature.as_str()),
+        crates.join(" / ")
     );
     for measurement in measurements {
         let difference = match baseline {
@@ -218,26 +230,27 @@ fn format_report(measurements: &[Measurement]) -> String {
             }
             _ => "baseline".to_string(),
         };
-        let [func, gc, cont] = measurement.symbols_per_kind;
+        let per_kind: Vec<String> = measurement
+            .symbols_per_kind
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let foreign = match measurement.foreign_symbols.len() {
             0 => "none".to_string(),
             count => format!("**{count}**"),
         };
         report.push_str(&format!(
-            "| `{}` | {} | {difference} | {func} / {gc} / {cont} | {foreign} |\n",
-            measurement.features, measurement.text_bytes
+            "| `{}` | {} | {difference} | {} | {foreign} |\n",
+            measurement.features,
+            measurement.text_bytes,
+            per_kind.join(" / ")
         ));
     }
 
     // Each kind's cost: the build with it minus the same build without it.
-    let additions = [
-        ("func", "gc", "func,gc"),
-        ("gc", "func", "func,gc"),
-        ("cont", "func,gc", "func,gc,cont"),
-    ];
     let mut lines = String::new();
-    for (kind, without, with) in additions {
-        if let (Some(without_bytes), Some(with_bytes)) = (text_of(without), text_of(with)) {
+    for (kind, without, with) in additions(kinds) {
+        if let (Some(without_bytes), Some(with_bytes)) = (text_of(&without), text_of(&with)) {
             lines.push_str(&format!(
                 "| `{kind}` | `{without}` | {} |\n",
                 signed(with_bytes - without_bytes)
@@ -262,6 +275,36 @@ mod tests {
 
     fn symbols(names: &[&str]) -> BTreeSet<String> {
         names.iter().map(|name| name.to_string()).collect()
+    }
+
+    /// The workspace's kinds, as the manifests declare them today.
+    fn kinds() -> Vec<ElementKind> {
+        [
+            ("func", "table-func"),
+            ("gc", "table-gcref"),
+            ("cont", "table-cont"),
+        ]
+        .map(|(feature, krate)| ElementKind {
+            feature: feature.to_string(),
+            krate: krate.to_string(),
+        })
+        .to_vec()
+    }
+
+    #[test]
+    fn feature_sets_and_additions_follow_the_kinds() {
+        assert_eq!(
+            feature_sets(&kinds()),
+            ["func", "gc", "cont", "func,gc", "func,gc,cont"]
+        );
+        let additions: Vec<(String, String, String)> = [
+            ("func", "gc", "func,gc"),
+            ("gc", "func", "func,gc"),
+            ("cont", "func,gc", "func,gc,cont"),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .to_vec();
+        assert_eq!(super::additions(&kinds()), additions);
     }
 
     #[test]
@@ -305,7 +348,7 @@ mod tests {
             "table_gcref::store::GcStore::write_gc_ref",
         ]);
 
-        let measurement = classify("func,gc", 1000, &found);
+        let measurement = classify(&kinds(), "func,gc", 1000, &found);
 
         assert_eq!(measurement.symbols_per_kind, [1, 1, 1]);
         assert_eq!(
@@ -321,7 +364,7 @@ mod tests {
             "table_cont::table::ContTable::get",
         ]);
 
-        let measurement = classify("func,gc,cont", 1000, &found);
+        let measurement = classify(&kinds(), "func,gc,cont", 1000, &found);
 
         assert!(measurement.foreign_symbols.is_empty());
     }
@@ -331,7 +374,7 @@ mod tests {
         let row = |features: &str, text_bytes: u64, foreign: &[&str]| Measurement {
             features: features.to_string(),
             text_bytes,
-            symbols_per_kind: [2, 0, 0],
+            symbols_per_kind: vec![2, 0, 0],
             foreign_symbols: foreign.iter().map(|name| name.to_string()).collect(),
         };
         let measurements = [
@@ -342,7 +385,7 @@ mod tests {
             row("func,gc,cont", 1700, &[]),
         ];
 
-        let report = format_report(&measurements);
+        let report = format_report(&kinds(), &measurements);
 
         let expected = "\
 | feature set | `.text` bytes | vs `func` only | symbols naming table_func / table_gcref / table_cont | symbols of kinds left out |
