@@ -2,7 +2,7 @@
 //! an asynchronous limiter.
 
 use super::{Slots, TableStorage};
-use crate::limiter::{AsyncTableLimiter, TableLimiter};
+use crate::limiter::{AsyncTableLimiter, NoLimiter, TableLimiter};
 use crate::{GrowFailure, TableElement, TableError};
 
 /// The grow procedure's steps with a limiter, in [`TableLimiter`]'s order, as the body of a
@@ -87,34 +87,21 @@ impl<T: TableElement> TableStorage<T> {
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Option<usize>, TableError> {
         match limiter {
-            None => Ok(self.grow_unlimited(delta)),
+            None => self.grow_limited(delta, &mut NoLimiter),
             Some(limiter) => self.grow_limited(delta, limiter),
         }
     }
 
-    /// The grow procedure with a synchronous limiter.
+    /// The grow procedure with a synchronous limiter. Without one it runs with [`NoLimiter`],
+    /// whose answers (approve, nothing to charge, nothing to tell) inline away, leaving the
+    /// steps themselves.
     #[inline]
-    fn grow_limited(
+    fn grow_limited<L: TableLimiter + ?Sized>(
         &mut self,
         delta: u64,
-        limiter: &mut dyn TableLimiter,
+        limiter: &mut L,
     ) -> Result<Option<usize>, TableError> {
         grow_with_limiter!(self, delta, limiter)
-    }
-
-    /// The grow procedure without a limiter: nothing can suspend or be told anything, so no
-    /// growth is all there is to report.
-    #[inline]
-    fn grow_unlimited(&mut self, delta: u64) -> Option<usize> {
-        match self.plan_growth(delta) {
-            GrowPlan::Unchanged(size) => Some(size),
-            GrowPlan::Overflow => None,
-            GrowPlan::Approve { old, new, maximum } => self
-                .check_maximum(new, maximum)
-                .and_then(|()| self.grow_storage(new))
-                .ok()
-                .map(|()| old),
-        }
     }
 
     /// Grows like [`TableStorage::grow`], then writes `init` into the new slots as bits. An
@@ -230,7 +217,8 @@ impl<T: TableElement> TableStorage<T> {
         limiter: Option<&mut L>,
     ) -> Result<Option<usize>, TableError> {
         match limiter {
-            None => Ok(self.grow_unlimited(delta)),
+            // Nothing can suspend.
+            None => self.grow_limited(delta, &mut NoLimiter),
             Some(limiter) => grow_with_limiter!(self, delta, limiter, .await),
         }
     }
