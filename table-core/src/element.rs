@@ -7,7 +7,7 @@
 /// allocation (or from static memory the caller promises is zero), growth exposes zeroed memory,
 /// and reallocation moves slots bitwise. Element crates decide what a slot *means*; this trait
 /// states what storage may do with its bits, and which slots need the element kind's *slow path*
-/// (`docs/semantics.md` §6): more than a bit copy when they are written or overwritten (a GC
+/// (`docs/semantics.md` §2): more than a bit copy when they are written or overwritten (a GC
 /// heap reference, which goes through the barrier) or before they are copied (a lazy funcref
 /// table's uninitialised slot, which is resolved first). Every other slot moves with `memset`
 /// and `memmove`, and table-core schedules both paths.

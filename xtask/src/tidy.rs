@@ -229,12 +229,95 @@ fn comments_cite_only_documents_in_the_repository() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The sections of `docs/semantics.md`: each heading's number (`2`, `2.1`).
+fn semantics_sections() -> Vec<String> {
+    let text = std::fs::read_to_string(workspace_root().join("docs/semantics.md"))
+        .expect("docs/semantics.md");
+    text.lines()
+        .filter_map(|line| {
+            let heading = line.trim_start_matches('#');
+            (heading.len() < line.len()).then_some(heading.trim())
+        })
+        .filter_map(|heading| {
+            let number = heading.split_whitespace().next()?.trim_end_matches('.');
+            number
+                .split('.')
+                .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()))
+                .then(|| number.to_string())
+        })
+        .collect()
+}
+
+/// The section numbers `text` cites (`§5`, `§2.1`; a citation's trailing full stop is not part
+/// of it).
+fn section_citations(text: &str) -> Vec<String> {
+    text.match_indices('§')
+        .filter_map(|(at, _)| {
+            let rest = &text[at + '§'.len_utf8()..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(rest.len());
+            let number = rest[..end].trim_end_matches('.');
+            (!number.is_empty()).then(|| number.to_string())
+        })
+        .collect()
+}
+
+/// Every `§` citation (all of them cite `docs/semantics.md`) names a section that exists there,
+/// in every source file and every Markdown document of the repository.
+#[test]
+fn section_citations_name_sections_that_exist() {
+    let sections = semantics_sections();
+    let packages = Workspace::read()
+        .expect("the workspace's manifests")
+        .package_dirs;
+    let outside = ["fuzz", "integrations"].map(std::path::PathBuf::from);
+    let mut files = Vec::new();
+    for dir in packages.iter().chain(&outside) {
+        files.extend(rust_files(&dir.to_string_lossy()));
+    }
+    for document in [
+        "README.md",
+        "ARCHITECTURE.md",
+        "CHANGELOG.md",
+        "docs/semantics.md",
+    ] {
+        files.push(workspace_root().join(document));
+    }
+    let mut problems = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for (number, line) in text.lines().enumerate() {
+            for cited in section_citations(line) {
+                if !sections.contains(&cited) {
+                    problems.push(format!(
+                        "{}:{}: cites §{cited}, which docs/semantics.md does not have",
+                        relative(&file),
+                        number + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        !sections.is_empty(),
+        "docs/semantics.md has no numbered sections"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// The checks above must be able to fail: each finds what it looks for in a made-up line.
 #[test]
 fn the_checks_recognise_what_they_look_for() {
     assert!(contains_word("let x: VMGcRef = y;", "VMGcRef"));
     assert!(!contains_word("let x = VMGcRefs;", "VMGcRef"));
     assert!(!contains_word("let i31x = 1;", "I31"));
+    assert_eq!(
+        // Written with escapes so that this file cites nothing itself.
+        section_citations("see \u{a7}5, steps 1-6 (\u{a7}2.1). And \u{a7}12."),
+        ["5", "2.1", "12"]
+    );
+    assert!(!semantics_sections().contains(&"12".to_string()));
     assert!(
         code_lines_of("let r = check_range(a, b, c); // as_mut_slice()")
             .iter()
