@@ -7,7 +7,8 @@
 //!
 //! - [`id`]: the names of operations, element kinds, storages and variants, and where criterion
 //!   keeps each benchmark's estimates;
-//! - [`report`]: pairing our measurements with their baseline and the peers, and the Markdown;
+//! - [`report`]: pairing our measurements with their baseline and the peers;
+//! - [`markdown`]: the report as Markdown, with the targets' verdicts;
 //! - [`targets`]: the speed targets, checked against a report;
 //! - [`cache`]: the CPU's caches and the table size beyond the last-level cache;
 //! - [`chart`]: the SVG plot, drawn with `plotters`;
@@ -17,6 +18,7 @@
 pub mod cache;
 pub mod chart;
 pub mod id;
+pub mod markdown;
 pub mod number;
 pub mod output;
 pub mod report;

@@ -8,8 +8,8 @@ use crate::instr::{
     Convert as C, FloatBinary as FB, FloatCompare as FC, FloatUnary as FU, Instr, IntBinary as IB,
     IntCompare as IC, IntUnary as IU, LoadKind, MemArg,
 };
+use crate::types::RefTop;
 use crate::types::TypeScope;
-use crate::value::RefTop;
 
 /// An open block while compiling: where its opening instruction and its `else` are.
 struct OpenBlock {

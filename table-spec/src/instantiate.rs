@@ -11,8 +11,9 @@ use crate::interp::{eval_const, invoke};
 use crate::memory::Memory;
 use crate::module::{ElemItem, ElemMode, ExternKind, Module};
 use crate::store::{ExternVal, GlobalInst, InstAddr, Instance, Store};
+use crate::types::RefTop;
 use crate::types::TypeScope;
-use crate::value::{Ref, RefTop, Val, null_of};
+use crate::value::{Ref, Val, null_of};
 
 /// Instantiates `module`, resolving imports through `registered` (instance addresses by the
 /// name they were registered under).

@@ -1,7 +1,7 @@
 //! The runner's instruction set: WebAssembly operators with their immediates resolved (branch
 //! targets as instruction positions, block arities as counts, null types as hierarchy tops).
 
-use crate::value::RefTop;
+use crate::types::RefTop;
 
 /// Integer unary operators (`i32.*` and `i64.*` share the list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

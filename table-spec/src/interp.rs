@@ -794,7 +794,7 @@ fn load_narrow(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::RefTop;
+    use crate::types::RefTop;
 
     fn machine(store: &mut Store, stack: Vec<Val>) -> Machine<'_> {
         Machine {

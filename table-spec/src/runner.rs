@@ -16,7 +16,8 @@ use crate::interp::invoke;
 use crate::module::{Module, decode};
 use crate::report::{Outcome, ScriptReport, Verdict};
 use crate::store::{ExternVal, InstAddr, Store};
-use crate::value::{Ref, RefTop, Val};
+use crate::types::RefTop;
+use crate::value::{Ref, Val};
 
 /// The `spectest` host module every script may import from: the globals, tables, memory and
 /// print functions the specification's harness provides (printing does nothing here).

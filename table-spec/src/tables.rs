@@ -24,8 +24,9 @@ use wasmtime_environ::wasmparser::{AbstractHeapType, HeapType, TableType, Unpack
 use crate::error::SpecError;
 use crate::func_refs::FuncRefs;
 use crate::host_heap::HostHeap;
+use crate::types::RefTop;
 use crate::types::{TypeKind, TypeRegistry};
-use crate::value::{FuncAddr, Ref, RefTop};
+use crate::value::{FuncAddr, Ref};
 
 /// The store-wide address of a table instance.
 pub type TableAddr = usize;

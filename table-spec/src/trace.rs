@@ -35,8 +35,9 @@ use crate::interp::invoke;
 use crate::module::decode;
 use crate::store::{ExternVal, Store};
 use crate::tables::TableAddr;
+use crate::types::RefTop;
 use crate::types::TypeScope;
-use crate::value::{FuncAddr, Ref, RefTop, Val};
+use crate::value::{FuncAddr, Ref, Val};
 
 /// How a traced module runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Type identity across modules: canonical type ids from the validator, their kinds and
-//! declared supertypes, and the reference subtyping that import matching needs.
+//! declared supertypes, the reference subtyping that import matching needs, and the top of a
+//! reference type's hierarchy ([`RefTop`]).
 
 use std::collections::HashMap;
 
@@ -7,8 +8,6 @@ use wasmtime_environ::wasmparser::{
     AbstractHeapType, CompositeInnerType, HeapType, RefType, UnpackedIndex, ValType,
     types::{CoreTypeId, TypesRef},
 };
-
-use crate::value::RefTop;
 
 /// What a defined type is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +206,44 @@ impl TypeScope<'_> {
             Some(TypeKind::Struct | TypeKind::Array) => RefTop::Any,
             Some(TypeKind::Cont) => RefTop::Cont,
             Some(TypeKind::Func) | None => RefTop::Func,
+        }
+    }
+}
+
+/// The top of a reference type's hierarchy, which decides which null a value is and which kind
+/// of table can hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefTop {
+    /// `func`: functions, stored in funcref tables.
+    Func,
+    /// `extern`: host values, stored in GC-reference tables.
+    Extern,
+    /// `any`: GC objects and `i31`s, stored in GC-reference tables.
+    Any,
+    /// `exn`: exceptions, stored in GC-reference tables.
+    Exn,
+    /// `cont`: continuations, stored in continuation tables.
+    Cont,
+}
+
+impl RefTop {
+    /// The top of an abstract heap type.
+    pub fn of_abstract(ty: AbstractHeapType) -> RefTop {
+        use AbstractHeapType as A;
+        match ty {
+            A::Func | A::NoFunc => RefTop::Func,
+            A::Extern | A::NoExtern => RefTop::Extern,
+            A::Any | A::None | A::Eq | A::Struct | A::Array | A::I31 => RefTop::Any,
+            A::Exn | A::NoExn => RefTop::Exn,
+            A::Cont | A::NoCont => RefTop::Cont,
+        }
+    }
+
+    /// The top of any heap type, looking concrete types up in `types`.
+    pub fn of_heap(ty: HeapType, types: &TypeScope<'_>) -> RefTop {
+        match ty {
+            HeapType::Abstract { ty, .. } => RefTop::of_abstract(ty),
+            HeapType::Concrete(index) | HeapType::Exact(index) => types.top_of_index(index),
         }
     }
 }

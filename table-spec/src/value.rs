@@ -1,50 +1,12 @@
 //! Runtime values: what lives on the operand stack, in locals and globals, and what scripts pass
 //! in and expect back.
 
-use wasmtime_environ::wasmparser::{AbstractHeapType, HeapType, RefType, ValType};
+use wasmtime_environ::wasmparser::{RefType, ValType};
 
-use crate::types::TypeScope;
+use crate::types::{RefTop, TypeScope};
 
 /// The store-wide address of a function instance.
 pub type FuncAddr = usize;
-
-/// The top of a reference type's hierarchy, which decides which null a value is and which kind
-/// of table can hold it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefTop {
-    /// `func`: functions, stored in funcref tables.
-    Func,
-    /// `extern`: host values, stored in GC-reference tables.
-    Extern,
-    /// `any`: GC objects and `i31`s, stored in GC-reference tables.
-    Any,
-    /// `exn`: exceptions, stored in GC-reference tables.
-    Exn,
-    /// `cont`: continuations, stored in continuation tables.
-    Cont,
-}
-
-impl RefTop {
-    /// The top of an abstract heap type.
-    pub fn of_abstract(ty: AbstractHeapType) -> RefTop {
-        use AbstractHeapType as A;
-        match ty {
-            A::Func | A::NoFunc => RefTop::Func,
-            A::Extern | A::NoExtern => RefTop::Extern,
-            A::Any | A::None | A::Eq | A::Struct | A::Array | A::I31 => RefTop::Any,
-            A::Exn | A::NoExn => RefTop::Exn,
-            A::Cont | A::NoCont => RefTop::Cont,
-        }
-    }
-
-    /// The top of any heap type, looking concrete types up in `types`.
-    pub fn of_heap(ty: HeapType, types: &TypeScope<'_>) -> RefTop {
-        match ty {
-            HeapType::Abstract { ty, .. } => RefTop::of_abstract(ty),
-            HeapType::Concrete(index) | HeapType::Exact(index) => types.top_of_index(index),
-        }
-    }
-}
 
 /// A reference value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,8 +2,9 @@
 //! reference counts follow the table slots that hold host values.
 
 use table_spec::tables::Tables;
+use table_spec::types::RefTop;
 use table_spec::types::TypeRegistry;
-use table_spec::value::{Ref, RefTop};
+use table_spec::value::Ref;
 use wasmtime_environ::wasmparser::{RefType, TableType};
 
 fn externref_table(initial: u64, maximum: Option<u64>) -> TableType {

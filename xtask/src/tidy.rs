@@ -306,6 +306,170 @@ fn section_citations_name_sections_that_exist() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The modules of the crate whose root directory is `root` (`src`, or one benchmark's
+/// directory), by path (`storage::bulk`; the root is the empty path), with their files.
+fn modules(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut modules = Vec::new();
+    let mut files = Vec::new();
+    fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    walk(root, &mut files);
+    for file in files {
+        let relative = file.strip_prefix(root).unwrap_or(&file).with_extension("");
+        let mut parts: Vec<String> = relative
+            .iter()
+            .map(|part| part.to_string_lossy().into_owned())
+            .collect();
+        if parts
+            .last()
+            .is_some_and(|last| ["mod", "lib", "main"].contains(&last.as_str()))
+        {
+            parts.pop();
+        }
+        modules.push((parts.join("::"), file));
+    }
+    modules.sort();
+    modules
+}
+
+/// The modules of its crate that the module `module` (code in `code`) names through `crate::`
+/// and `super::` paths: its imports of other files. A parent reaching a child through its `mod`
+/// item is the module tree, not an import.
+fn imports_of(module: &str, code: &str, modules: &[&str]) -> Vec<String> {
+    let path_after = |at: usize| -> Vec<&str> {
+        let rest = &code[at..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(rest.len());
+        rest[..end]
+            .split("::")
+            .filter(|part| !part.is_empty())
+            .collect()
+    };
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("crate::") {
+        if code[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let path = path_after(at + "crate::".len());
+        if let Some(target) = (1..=path.len())
+            .rev()
+            .map(|length| path[..length].join("::"))
+            .find(|prefix| modules.contains(&prefix.as_str()))
+        {
+            found.push(target);
+        }
+    }
+    let parent = module.rsplit_once("::").map_or("", |(parent, _)| parent);
+    for (at, _) in code.match_indices("super::") {
+        if code[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some(first) = path_after(at + "super::".len()).first().copied() else {
+            continue;
+        };
+        let sibling = if parent.is_empty() {
+            first.to_string()
+        } else {
+            format!("{parent}::{first}")
+        };
+        if modules.contains(&sibling.as_str()) {
+            found.push(sibling);
+        } else if modules.contains(&parent) {
+            found.push(parent.to_string());
+        }
+    }
+    found.retain(|target| target != module);
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// A circle of imports among `graph`'s modules, if there is one, as the modules on it.
+fn import_circle(graph: &[(String, Vec<String>)]) -> Option<Vec<String>> {
+    fn visit(
+        module: &str,
+        graph: &[(String, Vec<String>)],
+        path: &mut Vec<String>,
+        done: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|on_path| on_path == module) {
+            let mut circle = path[start..].to_vec();
+            circle.push(module.to_string());
+            return Some(circle);
+        }
+        if done.iter().any(|finished| finished == module) {
+            return None;
+        }
+        path.push(module.to_string());
+        let imports = graph
+            .iter()
+            .find(|(name, _)| name == module)
+            .map(|(_, imports)| imports.as_slice())
+            .unwrap_or_default();
+        for import in imports {
+            if let Some(circle) = visit(import, graph, path, done) {
+                return Some(circle);
+            }
+        }
+        path.pop();
+        done.push(module.to_string());
+        None
+    }
+    let mut done = Vec::new();
+    graph
+        .iter()
+        .find_map(|(module, _)| visit(module, graph, &mut Vec::new(), &mut done))
+}
+
+/// No two files import each other, directly or around a circle, in any crate of the workspace
+/// (its `src` and each benchmark's directory).
+#[test]
+fn no_files_import_each_other() {
+    let packages = Workspace::read()
+        .expect("the workspace's manifests")
+        .package_dirs;
+    let root = workspace_root();
+    let mut crate_roots = Vec::new();
+    for package in &packages {
+        crate_roots.push(root.join(package).join("src"));
+        let benches = std::fs::read_dir(root.join(package).join("benches"));
+        for bench in benches.into_iter().flatten().flatten() {
+            if bench.path().is_dir() {
+                crate_roots.push(bench.path());
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for crate_root in crate_roots.iter().filter(|dir| dir.is_dir()) {
+        let modules = modules(crate_root);
+        let names: Vec<&str> = modules.iter().map(|(name, _)| name.as_str()).collect();
+        let graph: Vec<(String, Vec<String>)> = modules
+            .iter()
+            .map(|(name, file)| {
+                let code = code_lines(file).join("\n");
+                (name.clone(), imports_of(name, &code, &names))
+            })
+            .collect();
+        if let Some(circle) = import_circle(&graph) {
+            problems.push(format!("{}: {}", relative(crate_root), circle.join(" -> ")));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "files that import each other:\n{}",
+        problems.join("\n")
+    );
+}
+
 /// The checks above must be able to fail: each finds what it looks for in a made-up line.
 #[test]
 fn the_checks_recognise_what_they_look_for() {
@@ -318,6 +482,35 @@ fn the_checks_recognise_what_they_look_for() {
         ["5", "2.1", "12"]
     );
     assert!(!semantics_sections().contains(&"12".to_string()));
+    let modules = [
+        "",
+        "report",
+        "targets",
+        "storage",
+        "storage::bulk",
+        "storage::slow",
+    ];
+    assert_eq!(
+        imports_of("report", "use crate::targets::{self, Check};", &modules),
+        ["targets"]
+    );
+    assert_eq!(
+        imports_of(
+            "storage::bulk",
+            "use super::TableStorage; super::slow::x()",
+            &modules
+        ),
+        ["storage", "storage::slow"]
+    );
+    let graph = [
+        ("report".to_string(), vec!["targets".to_string()]),
+        ("targets".to_string(), vec!["report".to_string()]),
+    ];
+    assert_eq!(
+        import_circle(&graph),
+        Some(vec!["report".into(), "targets".into(), "report".into()])
+    );
+    assert_eq!(import_circle(&graph[..1]), None);
     assert!(
         code_lines_of("let r = check_range(a, b, c); // as_mut_slice()")
             .iter()
