@@ -1,6 +1,6 @@
 //! The report as Markdown: its header (the run, the caches), the targets and whether each is
-//! met, every row with its verdict, and the legend. Apart from [`report`](crate::report), whose
-//! rows it renders, so that the targets ([`targets`](crate::targets)), which read the rows, and
+//! met, every row with its verdict, and the legend. Apart from [`crate::report`], whose
+//! rows it renders, so that the targets ([`crate::targets`]), which read the rows, and
 //! the rows do not import each other.
 
 use crate::cache::format_bytes;
