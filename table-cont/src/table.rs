@@ -95,32 +95,28 @@ impl ContTable {
         self.storage.grow_filled_async(delta, slot, limiter)
     }
 
-    /// Writes an element segment's pre-encoded `slots` into the table starting at `dst`
-    /// (`table.init`): one slice copy. A runtime encodes a segment once, at instantiation, with
-    /// `ContSlot::from`, so each `table.init` moves memory at `memcpy` speed.
+    /// Writes an element segment's `values` into the table starting at `dst` (`table.init`),
+    /// encoding each on the way.
     ///
     /// # Errors
     ///
-    /// A `TableOutOfBounds` trap when `[dst, dst + slots.len())` is out of bounds; nothing is
+    /// A `TableOutOfBounds` trap when `[dst, dst + values.len())` is out of bounds; nothing is
     /// written.
-    #[inline]
-    pub fn init(&mut self, dst: u64, slots: &[ContSlot]) -> Result<(), TableError> {
-        Ok(self.storage.write_slots(dst, slots)?)
+    pub fn init(&mut self, dst: u64, values: &[Option<VMContObj>]) -> Result<(), TableError> {
+        Ok(self
+            .storage
+            .init(dst, values, |value| ContSlot::from(*value))?)
     }
 
-    /// [`ContTable::init`] from element values, encoding each on the way.
+    /// [`ContTable::init`] from a segment encoded once, at instantiation, with `ContSlot::from`:
+    /// one slice copy, so each `table.init` moves memory at `memcpy` speed.
     ///
     /// # Errors
     ///
     /// As for [`ContTable::init`].
-    pub fn init_elements(
-        &mut self,
-        dst: u64,
-        values: &[Option<VMContObj>],
-    ) -> Result<(), TableError> {
-        Ok(self
-            .storage
-            .init(dst, values, |value| ContSlot::from(*value))?)
+    #[inline]
+    pub fn init_slots(&mut self, dst: u64, slots: &[ContSlot]) -> Result<(), TableError> {
+        Ok(self.storage.write_slots(dst, slots)?)
     }
 
     /// Moves `[src, src + len)` to `[dst, dst + len)` within this table (`table.copy` with one

@@ -94,7 +94,7 @@ fn null_written_over_a_reference_zeroes_both_words() {
         fixture.fill(0, Some(cont(3, 9)), 3).unwrap();
         fixture.set(0, None).unwrap();
         fixture.fill(1, None, 1).unwrap();
-        fixture.init_elements(2, &[None]).unwrap();
+        fixture.init(2, &[None]).unwrap();
         let words = fixture.vmtable().base.cast::<[usize; 2]>();
         for slot in 0..3 {
             // SAFETY: the table has 3 slots of two initialised words each at `base`.

@@ -114,10 +114,10 @@ fn apply(
         }
         Op::Init(dst, values) => match model_range(model.len(), *dst, values.len() as u64) {
             Some(range) => {
-                table.init_elements(*dst, values).unwrap();
+                table.init(*dst, values).unwrap();
                 model[range].copy_from_slice(values);
             }
-            None => prop_assert!(out_of_bounds(table.init_elements(*dst, values))),
+            None => prop_assert!(out_of_bounds(table.init(*dst, values))),
         },
         Op::CopyWithin(dst, src, len) => {
             let ranges = (

@@ -134,7 +134,7 @@ fn empty_ranges_at_the_end_are_in_bounds() {
         let other = populated(storage);
         let before = contents(&fixture);
         fixture.fill(8, Some(cont(1, 1)), 0).unwrap();
-        fixture.init_elements(8, &[]).unwrap();
+        fixture.init(8, &[]).unwrap();
         fixture.copy_within(8, 8, 0).unwrap();
         fixture.copy_from(&other, 8, 8, 0).unwrap();
         assert_eq!(contents(&fixture), before, "{storage:?}");
@@ -146,7 +146,7 @@ fn init_writes_segment_values_in_order() {
     for storage in BOTH {
         let mut fixture = populated(storage);
         let segment = [Some(cont(20, usize::MAX)), None, Some(cont(21, 0))];
-        fixture.init_elements(4, &segment).unwrap();
+        fixture.init(4, &segment).unwrap();
         let slots = contents(&fixture);
         assert_eq!(slots[4..7], segment, "{storage:?}");
         assert_eq!(slots[3], Some(cont(3, REVISIONS[3])), "{storage:?}");
@@ -161,7 +161,7 @@ fn init_out_of_bounds_traps_and_changes_nothing() {
         let before = contents(&fixture);
         let segment = [Some(cont(20, 1)); 3];
         for dst in [6, 8, 9, u64::MAX] {
-            assert_out_of_bounds(fixture.init_elements(dst, &segment));
+            assert_out_of_bounds(fixture.init(dst, &segment));
         }
         assert_eq!(contents(&fixture), before, "{storage:?}");
     }

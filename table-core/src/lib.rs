@@ -7,29 +7,29 @@
 
 extern crate alloc;
 
-mod block_on;
+mod complete_now;
 mod cpu;
 mod element;
 mod error;
-mod forward;
 mod limiter;
 mod limits;
 mod meter;
 mod range;
 mod scan;
 mod storage;
+mod storage_backed;
 mod vmtable;
 #[cfg(feature = "wasmtime")]
 mod wasmtime;
 
 pub use element::TableElement;
 pub use error::{GrowFailure, MeteredError, OutOfBounds, SlowPathError, TableError};
-pub use forward::StorageBacked;
 pub use limiter::{AsyncTableLimiter, LimiterError, NoLimiter, TableLimiter};
 pub use limits::TableLimits;
 pub use meter::TableMeter;
 pub use range::check_range;
 pub use storage::{Metered, TableStorage};
+pub use storage_backed::StorageBacked;
 pub use vmtable::VMTableDefinition;
 
 /// The vocabulary shared with Wasmtime, re-exported so element crates and users name one version.

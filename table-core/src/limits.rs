@@ -2,7 +2,7 @@
 //! minimum, maximum and size limit that storage is built with.
 
 use crate::TableError;
-use crate::block_on::complete_now;
+use crate::complete_now::complete_now;
 use crate::limiter::{AsyncTableLimiter, SyncLimiterAdapter, TableLimiter};
 
 /// A table type's limits converted to host sizes and approved by the limiter.

@@ -5,7 +5,7 @@ use crate::TableElement;
 
 /// Slots tested together: large enough to vectorise the test, small enough that the block with a
 /// hit is searched again cheaply.
-const BLOCK: usize = 64;
+const SCAN_BLOCK: usize = 64;
 
 /// The offset of the first of `slots` that needs the slow path, if any.
 ///
@@ -15,7 +15,7 @@ const BLOCK: usize = 64;
 #[inline]
 pub(crate) fn first_slow<T: TableElement>(slots: &[T]) -> Option<usize> {
     let mut base = 0;
-    for block in slots.chunks(BLOCK) {
+    for block in slots.chunks(SCAN_BLOCK) {
         if T::block_needs_slow_path(block) {
             return block
                 .iter()

@@ -315,7 +315,7 @@ impl Table {
                 table.init(dst, values, cx.gc_store())?
             }
             #[cfg(feature = "cont")]
-            (Table::Cont(table), ElementSegment::Cont(values)) => table.init(dst, values)?,
+            (Table::Cont(table), ElementSegment::Cont(slots)) => table.init_slots(dst, slots)?,
             #[allow(unreachable_patterns, reason = "reachable with several kinds enabled")]
             (table, segment) => {
                 let len = segment.len() as u64;

@@ -1,7 +1,7 @@
 //! Bulk writes through an element kind's slow path (a GC barrier): `table.fill`, `table.init`
 //! and `table.copy` for slots that may need more than a bit copy (`docs/semantics.md` §2.2).
 //!
-//! With a writer, the range is written a block of [`BLOCK`] slots at a time: a block in which
+//! With a writer, the range is written a block of [`WRITE_BLOCK`] slots at a time: a block in which
 //! neither the values written nor the slots overwritten need the slow path (the common case:
 //! tables of nulls and `i31ref`s) moves with one slice operation; any other block is written
 //! slot by slot through the writer. Scanning a whole range and then moving it would read the
@@ -23,7 +23,7 @@ use core::ops::Range;
 
 /// Slots per block: 128 bytes of 4-byte slots, two cache lines. The block-edge tests use ranges
 /// of hundreds of slots; keep this far below that.
-const BLOCK: usize = 32;
+const WRITE_BLOCK: usize = 32;
 
 impl<T: TableElement> TableStorage<T> {
     /// Writes `value` into every slot of `[dst, dst + len)`; slots on the slow path (the value,
@@ -280,7 +280,7 @@ fn fill_blocks_baseline<T: TableElement>(
     let (known_fast, rest) = slots.split_at_mut(scan.start);
     let (to_scan, also_fast) = rest.split_at_mut(scan.len());
     known_fast.fill(value);
-    let mut blocks = to_scan.chunks_exact_mut(BLOCK);
+    let mut blocks = to_scan.chunks_exact_mut(WRITE_BLOCK);
     for block in &mut blocks {
         fill_block(block, value, writer);
     }
@@ -348,8 +348,8 @@ fn copy_blocks_baseline<T: TableElement>(
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
-    let (blocks, last_block) = slots.as_chunks_mut::<BLOCK>();
-    let (sources, last_values) = values.as_chunks::<BLOCK>();
+    let (blocks, last_block) = slots.as_chunks_mut::<WRITE_BLOCK>();
+    let (sources, last_values) = values.as_chunks::<WRITE_BLOCK>();
     let mut wrote_slow = false;
     for (block, values) in blocks.iter_mut().zip(sources) {
         wrote_slow |= copy_block(block, values, writer, slots_may_be_slow);
@@ -426,7 +426,7 @@ fn copy_within_blocks<T: TableElement>(
 ) {
     let distance = src.abs_diff(dst);
     let backwards = dst > src;
-    if distance >= BLOCK {
+    if distance >= WRITE_BLOCK {
         // Whether the piece copied last was full-length and its values held no slow slot: then
         // they are exactly the slots the next piece overwrites.
         let mut overwritten_known_fast = false;
@@ -438,7 +438,7 @@ fn copy_within_blocks<T: TableElement>(
             overwritten_known_fast = full_length && !wrote_slow;
         });
     } else {
-        in_memmove_order(len, BLOCK, backwards, |offsets| {
+        in_memmove_order(len, WRITE_BLOCK, backwards, |offsets| {
             copy_overlapping_block(slots, src, dst, offsets, backwards, writer);
         });
     }
