@@ -42,7 +42,6 @@
 //!   slot as null); the facade leaves that to the validator and the embedder (see the crate
 //!   docs, "Kinds, not types"). The comparison uses one nullable type per kind, so it does not
 //!   meet this either.
-#![cfg(all(feature = "func", feature = "gc"))]
 
 #[path = "differential/case.rs"]
 mod case;
