@@ -1,4 +1,6 @@
-//! `cargo xtask ci`: everything a change must pass before it lands.
+//! `cargo xtask test` (the tier run before every commit) and `cargo xtask ci` (everything a
+//! change must pass before it lands: the test tier, then sanitizers, fuzzers and both runtime
+//! comparisons).
 
 use crate::command::{cargo, run_step, workspace_root};
 use crate::workspace::Workspace;
@@ -14,36 +16,54 @@ const INTEGRATION_SOURCES: [&str; 4] = [
     "integrations/wasmi/runner/main.rs",
 ];
 
-/// Runs every CI stage in order, stopping at the first failure, and prints how long each took
-/// (also when one fails).
+/// `cargo xtask test`: the tier a contributor runs before every commit, minutes on a warm
+/// build. Stops at the first failure and prints how long each stage took.
+pub fn test(args: &[String]) -> Result<(), String> {
+    if let Some(extra) = args.first() {
+        return Err(format!("`test` takes no arguments, got `{extra}`"));
+    }
+    run_stages("test", &[&TEST_STAGES])
+}
+
+/// `cargo xtask ci`: the test tier, then sanitizers, fuzzers and both runtime comparisons.
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("`ci` takes no arguments, got `{extra}`"));
     }
+    run_stages("ci", &[&TEST_STAGES, &CI_STAGES])
+}
+
+/// Runs `stages` in order, stopping at the first failure, and prints how long each took (also
+/// when one fails).
+fn run_stages(job: &str, stages: &[&[Stage]]) -> Result<(), String> {
     let started = Instant::now();
     let mut timings = Vec::new();
-    let result = STAGES.iter().try_for_each(|(name, stage)| {
-        let stage_started = Instant::now();
-        let result = stage();
-        timings.push((*name, stage_started.elapsed(), result.is_ok()));
-        result
-    });
-    println!("\nci: time per stage");
+    let result = stages
+        .iter()
+        .copied()
+        .flatten()
+        .try_for_each(|(name, stage)| {
+            let stage_started = Instant::now();
+            let result = stage();
+            timings.push((*name, stage_started.elapsed(), result.is_ok()));
+            result
+        });
+    println!("\n{job}: time per stage");
     for (name, elapsed, passed) in &timings {
         let verdict = if *passed { "" } else { "  (failed)" };
         println!("  {:>7.1} s  {name}{verdict}", elapsed.as_secs_f64());
     }
     println!("  {:>7.1} s  in all", started.elapsed().as_secs_f64());
     result?;
-    println!("ci: all steps passed");
+    println!("{job}: all steps passed");
     Ok(())
 }
 
 /// A stage of CI: a name for the timing summary and the steps it runs.
 type Stage = (&'static str, fn() -> Result<(), String>);
 
-/// CI's stages, in order: quick checks first, the slow tiers last.
-const STAGES: [Stage; 13] = [
+/// The test tier (`cargo xtask test`), quick checks first: what every commit must pass.
+const TEST_STAGES: [Stage; 6] = [
     ("format", format),
     ("clippy", clippy),
     ("rustdoc", || {
@@ -59,16 +79,20 @@ const STAGES: [Stage; 13] = [
             &mut cargo(&["test", "--workspace", "--all-features"]),
         )
     }),
+    ("facade feature matrix", facade_feature_matrix),
+    ("spec scripts", || {
+        run_step("spec", &mut cargo(&["xtask", "spec"]))
+    }),
+];
+
+/// What `cargo xtask ci` runs after the test tier: the slow checks.
+const CI_STAGES: [Stage; 7] = [
     ("bench smoke test", || {
         crate::bench::run(&["--quick".to_string()])
     }),
-    ("facade feature matrix", facade_feature_matrix),
     ("package", || {
         forget_packaged_sources()?;
         run_step("package", &mut package_library_crates()?)
-    }),
-    ("spec scripts", || {
-        run_step("spec", &mut cargo(&["xtask", "spec"]))
     }),
     ("valgrind", || crate::valgrind::run(&[])),
     ("asan", || crate::asan::run(&[])),
@@ -84,8 +108,9 @@ const STAGES: [Stage; 13] = [
         crate::wasmi::run(&strings(&["--bench", "--smoke"]))
     }),
     ("module fuzzing", || {
-        // Generated modules on every Wasmtime build for a minute, after the self-check shows
-        // that a corrupted slot is caught (the runners are built by the stage before).
+        // Generated modules on every runtime for a minute, after the self-check shows that a
+        // corrupted slot is caught in every comparison (the runners are built by the stage
+        // before).
         crate::fuzz::run(&strings(&["--modules", "--self-check", "--seconds", "30"]))?;
         crate::fuzz::run(&strings(&["--modules", "--seconds", "60"]))
     }),

@@ -33,14 +33,17 @@ usage: cargo xtask <job>
 jobs:
   asan    every crate's tests built with AddressSanitizer, leak detection on
   bench   table benchmarks vs baselines, Wasmtime and wasmi -> target/bench-report.md (`--quick`: smoke test)
-  ci      everything a change must pass: fmt, clippy, rustdoc, tests, the facade feature matrix,
-          the library crates packaged, the spec scripts, valgrind, asan, both fuzzers for 60 s
-          each, and both runtime integrations (spec comparison, benchmark smoke run); prints the
+  test    the tier to run before every commit (minutes on a warm build): fmt, clippy, rustdoc,
+          every workspace test (doc examples too), the facade feature matrix, the spec scripts;
+          prints the time of each stage
+  ci      everything a change must pass: the test tier, then a benchmark smoke run, the library
+          crates packaged, valgrind, asan, both fuzzers for 60 s each, both runtime integrations
+          (spec comparison, benchmark smoke run) and a minute of generated modules; prints the
           time of each stage
   fuzz    random operation sequences vs a model (`--seconds N`, `--seed S` to replay);
           `--coverage`: the libFuzzer target with AddressSanitizer (`--replay FILE`);
-          `--modules`: generated modules on every Wasmtime build, tables compared after every
-          call (`--seconds N`, `--seed S`, `--self-check`, `--replay FILE`)
+          `--modules`: generated modules on Wasmtime, wasmi and table-spec, tables compared after
+          every call (`--seconds N`, `--seed S`, `--self-check`, `--replay FILE`)
   size    `.text` bytes of a VM-shaped binary per facade feature set, and a check that kinds left
           out link no symbols -> target/size-report.md
   spec    the WebAssembly spec's table scripts on table-facade (`spec --help` for options)
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("size") => size::run(&args[1..]),
         Some("spec") => spec::run(&args[1..]),
+        Some("test") => ci::test(&args[1..]),
         Some("valgrind") => valgrind::run(&args[1..]),
         Some("wasmi") => wasmi::run(&args[1..]),
         Some("wasmtime") => wasmtime::run(&args[1..]),
