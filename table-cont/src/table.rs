@@ -2,7 +2,7 @@
 
 use crate::{ContSlot, VMContObj};
 use core::future::Future;
-use table_core::{AsyncTableLimiter, StorageBacked, TableError, TableLimiter, TableStorage};
+use table_core::{AsyncTableLimiter, TableError, TableLimiter, TableStorage};
 
 /// A WebAssembly table of continuation references (`contref`), in dynamic or static storage.
 ///
@@ -148,8 +148,6 @@ impl ContTable {
     }
 }
 
-impl StorageBacked<ContSlot> for ContTable {
-    fn storage(&self) -> &TableStorage<ContSlot> {
-        &self.storage
-    }
+impl ContTable {
+    table_core::storage_queries!(storage);
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use support::cont_type;
-use table_cont::table_core::{StorageBacked, TableElement, TableLimits, TableStorage};
+use table_cont::table_core::{TableElement, TableLimits, TableStorage};
 use table_cont::{ContSlot, ContTable, VMContObj};
 use table_testkit::{StaticMemory, StorageKind};
 

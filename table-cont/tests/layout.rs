@@ -4,8 +4,8 @@ mod support;
 
 use core::mem::{offset_of, size_of};
 use support::{Storage, cont};
+use table_cont::table_core::TableElement;
 use table_cont::table_core::wasmtime_environ::{HostPtr, PtrSize};
-use table_cont::table_core::{StorageBacked, TableElement};
 use table_cont::{ContSlot, VMContObj};
 
 /// `(what, wasmtime-environ's number, ours)` for the host pointer size.

@@ -5,8 +5,8 @@ mod support;
 
 use proptest::prelude::*;
 use support::{Storage, cont};
+use table_cont::table_core::TableError;
 use table_cont::table_core::wasmtime_environ::Trap;
-use table_cont::table_core::{StorageBacked, TableError};
 use table_cont::{ContTable, VMContObj};
 
 /// The table type's maximum, and the static memory's capacity.

@@ -17,7 +17,7 @@ mod meter;
 mod range;
 mod scan;
 mod storage;
-mod storage_backed;
+mod storage_queries;
 mod vmtable;
 #[cfg(feature = "wasmtime")]
 mod wasmtime;
@@ -29,7 +29,6 @@ pub use limits::TableLimits;
 pub use meter::TableMeter;
 pub use range::check_range;
 pub use storage::{Metered, TableStorage};
-pub use storage_backed::StorageBacked;
 pub use vmtable::VMTableDefinition;
 
 /// The vocabulary shared with Wasmtime, re-exported so element crates and users name one version.

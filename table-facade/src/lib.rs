@@ -66,8 +66,8 @@ pub use value::{ElementSegment, TableValue};
 #[cfg(feature = "cont")]
 pub use table_cont::{self, ContSlot, ContTable, VMContObj, VMContRef};
 pub use table_core::{
-    self, AsyncTableLimiter, GrowFailure, LimiterError, NoLimiter, StorageBacked, TableLimiter,
-    VMTableDefinition, wasmtime_environ,
+    self, AsyncTableLimiter, GrowFailure, LimiterError, NoLimiter, TableLimiter, VMTableDefinition,
+    wasmtime_environ,
 };
 #[cfg(feature = "func")]
 pub use table_func::{self, FuncRef, FuncTable, VMFuncRef};

@@ -4,8 +4,7 @@ use crate::{FacadeError, TableElementType};
 use core::future::Future;
 use core::ptr::NonNull;
 use table_core::{
-    AsyncTableLimiter, StorageBacked, TableElement, TableLimiter, TableLimits, TableStorage,
-    VMTableDefinition,
+    AsyncTableLimiter, TableElement, TableLimiter, TableLimits, TableStorage, VMTableDefinition,
 };
 use wasmtime_environ::{Table as TableType, Tunables};
 
@@ -427,7 +426,7 @@ impl Table {
     /// # #[cfg(feature = "func")] {
     /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
     /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
-    /// use table_facade::{StorageBacked, Table};
+    /// use table_facade::{Table};
     ///
     /// let table = Table::new_dynamic(&ty(WasmHeapType::Func), &Tunables::default_host(), None)?;
     /// let typed = table.as_func()?; // the per-kind table, for what the facade does not wrap
@@ -487,7 +486,7 @@ impl Table {
     /// # #[cfg(feature = "gc")] {
     /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
     /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
-    /// use table_facade::{StorageBacked, Table};
+    /// use table_facade::{Table};
     ///
     /// let table = Table::new_dynamic(&ty(WasmHeapType::Extern), &Tunables::default_host(), None)?;
     /// let typed = table.as_gc_ref()?; // the per-kind table, for what the facade does not wrap
@@ -546,7 +545,7 @@ impl Table {
     /// # #[cfg(feature = "cont")] {
     /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
     /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
-    /// use table_facade::{StorageBacked, Table};
+    /// use table_facade::{Table};
     ///
     /// let table = Table::new_dynamic(&ty(WasmHeapType::Cont), &Tunables::default_host(), None)?;
     /// let typed = table.as_cont()?; // the per-kind table, for what the facade does not wrap

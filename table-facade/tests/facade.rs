@@ -278,7 +278,7 @@ mod func {
             .unwrap();
         let after = table.vmtable();
         assert_eq!((before.current_elements, after.current_elements), (1, 1001));
-        let slots = table_facade::StorageBacked::vmtable(table.as_func_mut().unwrap());
+        let slots = table.as_func_mut().unwrap().vmtable();
         assert_eq!(slots.base, after.base);
     }
 }

@@ -125,7 +125,7 @@ impl FuncTable {
     ///
     /// The word is read back in this table's mode: a zero word is uninitialised in a lazy table,
     /// and the next copy out of a range holding it resolves it. This is the way to make a slot
-    /// uninitialised again (a zero word stored through [`vmtable`](table_core::StorageBacked::vmtable) is not
+    /// uninitialised again (a zero word stored through [`vmtable`](table_core::TableStorage::vmtable) is not
     /// seen, see [`FuncTable`]).
     ///
     /// # Errors

@@ -1,7 +1,7 @@
 //! The funcref table: creation and the questions a runtime asks about it.
 
 use crate::FuncSlot;
-use table_core::{StorageBacked, TableStorage};
+use table_core::TableStorage;
 
 /// A WebAssembly table of function references, eager or lazily initialised, over static or
 /// dynamic storage.
@@ -14,7 +14,7 @@ use table_core::{StorageBacked, TableStorage};
 /// A lazy table keeps a conservative bound on where its uninitialised (all-zero) slots can be, so
 /// a copy out of an initialised range skips the scan for them and runs at `memmove` speed. The
 /// table's own writes keep the bound; a [`write_raw`](FuncTable::write_raw) of the empty word
-/// widens it. Compiled code (or anyone else) writing through the [`vmtable`](table_core::StorageBacked::vmtable)
+/// widens it. Compiled code (or anyone else) writing through the [`vmtable`](table_core::TableStorage::vmtable)
 /// definition of a lazy table must store tagged words only, as Wasmtime's compiled code does
 /// (`table.set`, `table.fill` and lazy initialisation all store `FUNCREF_INIT_BIT`-tagged words).
 /// A zero word stored behind the table's back is not known to be uninitialised: a copy may move
@@ -29,10 +29,8 @@ pub struct FuncTable {
 static_assertions::assert_impl_all!(FuncTable: Send, Sync);
 static_assertions::assert_impl_all!(FuncSlot: Send, Sync);
 
-impl StorageBacked<FuncSlot> for FuncTable {
-    fn storage(&self) -> &TableStorage<FuncSlot> {
-        &self.storage
-    }
+impl FuncTable {
+    table_core::storage_queries!(storage);
 }
 
 impl FuncTable {

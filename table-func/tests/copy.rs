@@ -4,7 +4,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use table_core::{StorageBacked as _, TableElement as _};
+use table_core::TableElement as _;
 
 use common::{Funcs, STORAGES, TestTable, combinations, new_table, no_resolve, word};
 use table_func::{FuncRef, FuncSlotValue};

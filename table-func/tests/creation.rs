@@ -5,7 +5,7 @@
 mod common;
 
 use common::{LAZY, STORAGES};
-use table_core::{StorageBacked, TableLimits};
+use table_core::TableLimits;
 use table_func::{FuncSlotValue, FuncTable};
 use table_testkit::Fixture;
 

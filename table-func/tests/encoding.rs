@@ -3,7 +3,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use table_core::{StorageBacked as _, TableElement as _};
+use table_core::TableElement as _;
 
 use common::{Funcs, LAZY, STORAGES, combinations, new_table, no_resolve, word};
 use table_func::{FuncRef, FuncSlot, FuncSlotValue, FuncTable};

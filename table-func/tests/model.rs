@@ -4,7 +4,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use table_core::{StorageBacked as _, TableElement as _};
+use table_core::TableElement as _;
 
 use common::{Funcs, Storage, TestTable, new_table};
 use proptest::prelude::*;

@@ -3,11 +3,11 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use table_core::{StorageBacked as _, TableElement as _};
+use table_core::TableElement as _;
 
 use common::{Funcs, Storage, combinations, funcref_type, new_table, no_resolve, word};
 use table_core::TableError;
-use table_core::{StorageBacked, TableElement, TableLimits};
+use table_core::{TableElement, TableLimits};
 use table_func::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
 use table_testkit::Fixture;
 use table_testkit::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};

@@ -8,7 +8,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use table_core::{StorageBacked as _, TableElement as _};
+use table_core::TableElement as _;
 
 use common::{Funcs, STORAGES, new_table, no_resolve, word};
 use table_func::{FuncRef, FuncSlot, FuncTable};

@@ -5,7 +5,6 @@ use crate::model::{Element, Model};
 use crate::rng::Rng;
 use std::collections::HashMap;
 use std::ptr::NonNull;
-use table_facade::StorageBacked;
 use table_facade::table_func::FuncSlotValue;
 use table_facade::table_gcref::I31;
 use table_facade::table_gcref::testing::CountingStore;

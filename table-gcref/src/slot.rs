@@ -11,7 +11,7 @@ use table_core::TableElement;
 ///
 /// This is the element type of the [`TableStorage`](table_core::TableStorage) under a
 /// [`GcRefTable`](crate::GcRefTable), and the layout compiled code reads through
-/// [`vmtable`](table_core::StorageBacked::vmtable). Unlike [`VMGcRef`] it is `Copy`, so that the null and
+/// [`vmtable`](table_core::TableStorage::vmtable). Unlike [`VMGcRef`] it is `Copy`, so that the null and
 /// `i31ref` fast paths can use table-core's slice operations; its bits are private and the only
 /// slots a user can build are empty ones ([`bytemuck::Zeroable`]), so copying one never duplicates
 /// a heap reference behind the collector's back.

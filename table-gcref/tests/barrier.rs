@@ -4,7 +4,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use common::{StorageBacked, new_table};
+use common::new_table;
 
 use common::{CLASSES, Class, STORAGES, assert_counts, raw, raw_slots, release_all, value_of};
 use table_core::wasmtime_environ::Trap;

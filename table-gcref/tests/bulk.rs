@@ -4,7 +4,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use common::{StorageBacked, new_table};
+use common::new_table;
 
 use common::{
     STORAGES, Storage, assert_counts, check_copy_within_like_memmove, load, raw, raw_slots,

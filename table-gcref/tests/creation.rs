@@ -5,7 +5,7 @@
 mod common;
 
 use common::{STORAGES, Storage, externref_table, raw_slots};
-use table_core::{StorageBacked, TableLimits};
+use table_core::TableLimits;
 use table_gcref::GcRefTable;
 use table_testkit::Fixture;
 

@@ -4,7 +4,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use common::{StorageBacked, new_table};
+use common::new_table;
 
 use common::{STORAGES, Storage, raw_slots, release_all};
 use table_gcref::testing::CountingStore;

@@ -10,7 +10,7 @@
 mod common;
 
 #[allow(unused_imports, reason = "not every test file uses each")]
-use common::{StorageBacked, new_table};
+use common::new_table;
 
 use common::{Storage, new_table_with, raw, raw_slots};
 use proptest::prelude::*;

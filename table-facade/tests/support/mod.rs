@@ -3,7 +3,7 @@
 
 use std::ptr::NonNull;
 use table_facade::wasmtime_environ::{IndexType, Table as TableType, WasmHeapType};
-use table_facade::{StorageBacked, Table, TableElementType, TableValue, VMContObj, VMGcRef};
+use table_facade::{Table, TableElementType, TableValue, VMContObj, VMGcRef};
 
 #[allow(unused_imports, reason = "each test binary uses a different subset")]
 pub use table_testkit::tunables;

@@ -6,7 +6,7 @@ mod grow;
 mod roots;
 
 use crate::GcRefSlot;
-use table_core::{StorageBacked, TableStorage};
+use table_core::TableStorage;
 
 /// A WebAssembly table whose elements are GC references (`anyref`, `externref`, `exnref` and
 /// their subtypes).
@@ -37,7 +37,7 @@ impl GcRefTable {
     /// without reading the slots they overwrite.
     ///
     /// The embedder promises that nothing writes a heap reference into the table behind its
-    /// back: compiled code must not store through the [`vmtable`](table_core::StorageBacked::vmtable)
+    /// back: compiled code must not store through the [`vmtable`](table_core::TableStorage::vmtable)
     /// definition (an interpreter that runs every `table.set` through this API keeps it). A heap
     /// reference stored that way outside the summary would be overwritten without its release.
     /// Without the summary (the default) every bulk write reads the slots it overwrites, so
@@ -53,8 +53,6 @@ impl GcRefTable {
     }
 }
 
-impl StorageBacked<GcRefSlot> for GcRefTable {
-    fn storage(&self) -> &TableStorage<GcRefSlot> {
-        &self.storage
-    }
+impl GcRefTable {
+    table_core::storage_queries!(storage);
 }

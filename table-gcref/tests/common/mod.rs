@@ -4,8 +4,7 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
-pub use table_core::StorageBacked;
-use table_core::TableLimits;
+pub use table_core::TableLimits;
 use table_core::wasmtime_environ::{Table, WasmHeapType};
 use table_gcref::testing::CountingStore;
 use table_gcref::{GcRefTable, GcStore, I31, VMGcRef};
