@@ -14,7 +14,8 @@
 //! count NAME N                         at the end, each non-zero counter the fuzzer added
 //! ```
 //!
-//! Functions are called in the byte order of their export names with zero and null arguments.
+//! Functions are called in the byte order of their export names with zero and null arguments
+//! (but the Wasmtime runner's slot readers, `__is_null:NAME`).
 //! Export names (NAME) are written quoted and escaped as Rust string literals, so that no name
 //! can split a line; the counters' names (the fuzzer's own) as they are.
 //! Trap codes are Wasmtime's names (this runtime traps with `wasmtime_environ::Trap`); an
@@ -58,6 +59,11 @@ pub struct TraceOptions {
 /// The export names of the counters the module fuzzer adds (`xtask/src/table_counters.rs`).
 const COUNTER_PREFIX: &str = "__count:";
 
+/// The export names of the slot readers the module fuzzer's table programs add to continuation
+/// tables (`xtask/src/table_programs.rs`), which only the Wasmtime runner calls, for its
+/// snapshots: they are not called as the program's functions.
+const SLOT_READER_PREFIX: &str = "__is_null:";
+
 /// The trace of the module `bytes` (see the module documentation).
 pub fn trace_module(bytes: &[u8], options: TraceOptions) -> String {
     match run(bytes, options) {
@@ -97,12 +103,18 @@ fn run(bytes: &[u8], options: TraceOptions) -> Result<String, Stop> {
         .map(|(name, value)| (name.clone(), *value))
         .collect();
     exports.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let funcs: Vec<(&str, FuncAddr)> = exports
+    let all_funcs: Vec<(&str, FuncAddr)> = exports
         .iter()
         .filter_map(|(name, value)| match value {
             ExternVal::Func(addr) => Some((name.as_str(), *addr)),
             _ => None,
         })
+        .collect();
+    // The fuzzer's slot readers are the Wasmtime runner's, for its snapshots: not called.
+    let funcs: Vec<(&str, FuncAddr)> = all_funcs
+        .iter()
+        .copied()
+        .filter(|(name, _)| !name.starts_with(SLOT_READER_PREFIX))
         .collect();
     let tables: Vec<(&str, TableAddr)> = exports
         .iter()
@@ -111,7 +123,10 @@ fn run(bytes: &[u8], options: TraceOptions) -> Result<String, Stop> {
             _ => None,
         })
         .collect();
-    let names: HashMap<FuncAddr, &str> = funcs.iter().map(|(name, addr)| (*addr, *name)).collect();
+    let names: HashMap<FuncAddr, &str> = all_funcs
+        .iter()
+        .map(|(name, addr)| (*addr, *name))
+        .collect();
     snapshot(&mut store, &tables, &names, &mut out)?;
     let mut corrupted = !options.corrupt;
     for (name, func) in &funcs {
