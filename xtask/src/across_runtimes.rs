@@ -69,13 +69,15 @@ fn stopped(step: &[&str]) -> bool {
 
 /// Compares `first`'s and `second`'s traces of one module.
 pub fn compare(first: &str, second: &str) -> Across {
-    let (Some((first_steps, first_counts)), Some((second_steps, second_counts))) =
-        (steps(first), steps(second))
-    else {
-        return Across::NotRun {
-            first: steps(first).is_none(),
+    let ((first_steps, first_counts), (second_steps, second_counts)) =
+        match (steps(first), steps(second)) {
+            (Some(first), Some(second)) => (first, second),
+            (first, _) => {
+                return Across::NotRun {
+                    first: first.is_none(),
+                };
+            }
         };
-    };
     for (step, (a, b)) in first_steps.iter().zip(&second_steps).enumerate() {
         if stopped(a) || stopped(b) {
             return Across::EqualUntilStop {

@@ -32,6 +32,13 @@ pub const PREFIX: &str = "__count:";
 /// their snapshots, not the program.
 pub const UNCOUNTED_PREFIX: &str = "__is_null:";
 
+/// The function `export` exports if its table instructions are not counted
+/// ([`UNCOUNTED_PREFIX`]).
+pub fn uncounted(export: &wasmparser::Export<'_>) -> Option<u32> {
+    (export.kind == wasmparser::ExternalKind::Func && export.name.starts_with(UNCOUNTED_PREFIX))
+        .then_some(export.index)
+}
+
 /// The counted instruction `operator` is (its index in [`INSTRUCTIONS`]) and the table it uses
 /// (`table.copy`'s destination).
 pub fn table_instruction(operator: &Operator<'_>) -> Option<(usize, u32)> {
@@ -67,11 +74,7 @@ pub fn instrument(bytes: &[u8]) -> Result<Vec<u8>, String> {
             Payload::ExportSection(reader) => {
                 for export in reader {
                     let export = export.map_err(|error| error.to_string())?;
-                    if export.kind == wasmparser::ExternalKind::Func
-                        && export.name.starts_with(UNCOUNTED_PREFIX)
-                    {
-                        uncounted.push(export.index);
-                    }
+                    uncounted.extend(self::uncounted(&export));
                 }
             }
             _ => {}

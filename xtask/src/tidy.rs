@@ -188,22 +188,27 @@ fn element_crates_leave_ranges_and_raw_slices_to_core() {
     );
 }
 
+/// The `.rs` files of every workspace package and of the two source trees outside the
+/// workspace (the libFuzzer target and the runtime integrations).
+fn repository_rust_files() -> Vec<PathBuf> {
+    let packages = Workspace::read()
+        .expect("the workspace's manifests")
+        .package_dirs;
+    let outside = ["fuzz", "integrations"].map(PathBuf::from);
+    packages
+        .iter()
+        .chain(&outside)
+        .flat_map(|dir| rust_files(&dir.to_string_lossy()))
+        .collect()
+}
+
 /// Comments cite only documents a reader of the repository can open: no document outside it,
 /// and every `.md` path a comment names exists (outputs under `target/` aside).
 #[test]
 fn comments_cite_only_documents_in_the_repository() {
     let root = workspace_root();
     let mut problems = Vec::new();
-    let mut files = Vec::new();
-    // Every workspace package, and the two source trees outside the workspace.
-    let packages = Workspace::read()
-        .expect("the workspace's manifests")
-        .package_dirs;
-    let outside = ["fuzz", "integrations"].map(std::path::PathBuf::from);
-    for dir in packages.iter().chain(&outside) {
-        files.extend(rust_files(&dir.to_string_lossy()));
-    }
-    for file in files {
+    for file in repository_rust_files() {
         for (number, comment) in comment_lines(&file) {
             let place = format!("{}:{number}", relative(&file));
             if comment.contains("DESIGN")
@@ -268,14 +273,7 @@ fn section_citations(text: &str) -> Vec<String> {
 #[test]
 fn section_citations_name_sections_that_exist() {
     let sections = semantics_sections();
-    let packages = Workspace::read()
-        .expect("the workspace's manifests")
-        .package_dirs;
-    let outside = ["fuzz", "integrations"].map(std::path::PathBuf::from);
-    let mut files = Vec::new();
-    for dir in packages.iter().chain(&outside) {
-        files.extend(rust_files(&dir.to_string_lossy()));
-    }
+    let mut files = repository_rust_files();
     for document in [
         "README.md",
         "ARCHITECTURE.md",
@@ -310,19 +308,8 @@ fn section_citations_name_sections_that_exist() {
 /// directory), by path (`storage::bulk`; the root is the empty path), with their files.
 fn modules(root: &Path) -> Vec<(String, PathBuf)> {
     let mut modules = Vec::new();
-    let mut files = Vec::new();
-    fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, files);
-            } else if path.extension().is_some_and(|ext| ext == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    walk(root, &mut files);
-    for file in files {
+    // `rust_files` joins its directory to the workspace root, which keeps an absolute one.
+    for file in rust_files(&root.to_string_lossy()) {
         let relative = file.strip_prefix(root).unwrap_or(&file).with_extension("");
         let mut parts: Vec<String> = relative
             .iter()

@@ -470,62 +470,88 @@ fn snapshot(
 ) -> Result<(), String> {
     for (name, table) in &tables.tables {
         let size = table.size(&*store);
-        let continuations = matches!(
+        let mut runs = Runs::default();
+        if matches!(
             table.ty(&*store).element().heap_type().top(),
             HeapType::Cont
-        );
-        let reader = tables
-            .readers
-            .iter()
-            .find(|(reader, _)| reader.strip_prefix(SLOT_READER_PREFIX) == Some(name))
-            .map(|(_, reader)| *reader);
-        let mut ids = HashMap::new();
-        let mut runs: Vec<(String, u64)> = Vec::new();
-        if continuations {
-            // The readers run on fuel like any call; they get their own.
-            store
-                .set_fuel(TRACE_FUEL)
-                .map_err(|error| error.to_string())?;
-        }
-        for index in 0..size {
-            let slot = match (continuations, reader) {
-                (true, Some(reader)) => continuation_label(&mut *store, reader, index),
-                (true, None) => "?".to_string(),
-                (false, _) => {
-                    let mut scope = RootScope::new(&mut *store);
-                    match table.get(&mut scope, index) {
-                        Some(slot) => ref_label(&mut scope, &slot, &tables.names, &mut ids),
-                        None => "?".to_string(),
-                    }
-                }
-            };
-            match runs.last_mut() {
-                Some((last, count)) if *last == slot => *count += 1,
-                _ => runs.push((slot, 1)),
+        ) {
+            let reader = tables
+                .readers
+                .iter()
+                .find(|(reader, _)| reader.strip_prefix(SLOT_READER_PREFIX) == Some(name))
+                .map(|(_, reader)| *reader);
+            continuation_slots(store, reader, size, &mut runs)?;
+        } else {
+            let mut scope = RootScope::new(&mut *store);
+            let mut ids = HashMap::new();
+            for index in 0..size {
+                runs.push(match table.get(&mut scope, index) {
+                    Some(slot) => ref_label(&mut scope, &slot, &tables.names, &mut ids),
+                    None => "?".to_string(),
+                });
             }
         }
-        let slots: Vec<String> = runs
-            .into_iter()
-            .map(|(slot, count)| format!("{slot}*{count}"))
-            .collect();
-        out.push_str(&format!("table {name:?} {size} {}\n", slots.join(",")));
+        out.push_str(&format!("table {name:?} {size} {}\n", runs.text()));
     }
     Ok(())
 }
 
-/// A continuation slot as its reader reports it: `n` null, `c` a continuation, `?` if the
-/// reader failed.
-fn continuation_label(store: &mut Store<StoreLimits>, reader: Func, index: u64) -> String {
-    let index = match reader.ty(&*store).params().next() {
-        Some(wasmtime::ValType::I64) => Val::I64(index as i64),
-        _ => Val::I32(index as i32),
-    };
-    let mut result = [Val::I32(0)];
-    match reader.call(&mut *store, &[index], &mut result) {
-        Ok(()) if result[0].i32() == Some(1) => "n".to_string(),
-        Ok(()) => "c".to_string(),
-        Err(_) => "?".to_string(),
+/// A table's slots as the trace writes them: runs of equal slots, `SLOT*COUNT`, comma-separated.
+#[derive(Default)]
+struct Runs(Vec<(String, u64)>);
+
+impl Runs {
+    fn push(&mut self, slot: String) {
+        match self.0.last_mut() {
+            Some((last, count)) if *last == slot => *count += 1,
+            _ => self.0.push((slot, 1)),
+        }
     }
+
+    fn text(self) -> String {
+        let runs: Vec<String> = self
+            .0
+            .into_iter()
+            .map(|(slot, count)| format!("{slot}*{count}"))
+            .collect();
+        runs.join(",")
+    }
+}
+
+/// A continuation table's `size` slots as its reader reports them: `n` null, `c` a
+/// continuation, `?` where the reader failed or there is none.
+fn continuation_slots(
+    store: &mut Store<StoreLimits>,
+    reader: Option<Func>,
+    size: u64,
+    runs: &mut Runs,
+) -> Result<(), String> {
+    let Some(reader) = reader else {
+        (0..size).for_each(|_| runs.push("?".to_string()));
+        return Ok(());
+    };
+    // The reader runs on fuel like any call; it gets its own.
+    store
+        .set_fuel(TRACE_FUEL)
+        .map_err(|error| error.to_string())?;
+    let table64 = matches!(
+        reader.ty(&*store).params().next(),
+        Some(wasmtime::ValType::I64)
+    );
+    for index in 0..size {
+        let index = if table64 {
+            Val::I64(index as i64)
+        } else {
+            Val::I32(index as i32)
+        };
+        let mut result = [Val::I32(0)];
+        runs.push(match reader.call(&mut *store, &[index], &mut result) {
+            Ok(()) if result[0].i32() == Some(1) => "n".to_string(),
+            Ok(()) => "c".to_string(),
+            Err(_) => "?".to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// A value as the trace writes it.

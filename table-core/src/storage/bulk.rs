@@ -557,7 +557,7 @@ mod tests {
         }
     }
 
-    /// Slots, some slow, and a fast value.
+    /// Slots, some of them slow when `slow`.
     fn slots(slow: bool) -> impl Strategy<Value = Vec<Slot>> {
         let slot = if slow {
             prop_oneof![9 => 0..8u32, 1 => (0..8u32).prop_map(|bits| bits | SLOW)].boxed()
