@@ -29,7 +29,10 @@ pub use self::{
     ty::{RefType, TableType},
 };
 use crate::{Fuel, FuelError, ResourceLimiterRef};
-use table_core::{GrowFailure, LimiterError, MeteredError, TableElement, TableLimits, TableMeter};
+use table_core::{
+    Bits, GrowFailure, LimiterError, Metered, MeteredError, TableElement, TableLimits, TableMeter,
+    check_range,
+};
 
 #[cfg(test)]
 mod tests;
@@ -74,7 +77,7 @@ impl Table {
             .map_err(|error| core_error(error, TableError::ResourceLimiterDeniedAllocation))?
             .with_size_limit(size_limit(&ty));
         let elements =
-            table_core::TableStorage::new_dynamic_filled(limits, init.raw(), Some(&mut limiter))
+            table_core::TableStorage::new_dynamic(limits, init.raw(), Some(&mut limiter))
                 .map_err(|error| core_error(error, TableError::OutOfSystemMemory))?;
         Ok(Self { ty, elements })
     }
@@ -150,7 +153,7 @@ impl Table {
         limiter: &mut ResourceLimiterRef<'_>,
     ) -> Result<u64, TableError> {
         let mut limiter = Limiter::new(limiter, fuel);
-        match self.elements.grow_filled(delta, init, Some(&mut limiter)) {
+        match self.elements.grow(delta, init, Some(&mut limiter), Bits) {
             Ok(Some(old_size)) => Ok(old_size as u64),
             // Refused by wasmi's limiter (not told back), or a failure it was told.
             Ok(None) => Err(limiter.failure.unwrap_or(TableError::GrowOutOfBounds)),
@@ -186,7 +189,7 @@ impl Table {
     #[inline]
     pub fn set_raw(&mut self, index: u64, value: RawRef) -> Result<(), TableError> {
         self.elements
-            .set(index, value)
+            .set(index, value, Bits)
             .map_err(|_| TableError::SetOutOfBounds)
     }
 
@@ -209,14 +212,12 @@ impl Table {
             fuel,
             charge_empty: false,
         };
+        let items = element.items();
+        let items = check_range(items.len(), u64::from(src_index), u64::from(len))
+            .map(|range| &items[range])
+            .map_err(|_| TableError::InitOutOfBounds)?;
         self.elements
-            .metered(&mut meter)
-            .write_slots(
-                dst_index,
-                element.items(),
-                u64::from(src_index),
-                u64::from(len),
-            )
+            .init(dst_index, items, |item| *item, Metered(&mut meter))
             .map_err(|error| metered_error(error, TableError::InitOutOfBounds))
     }
 
@@ -240,8 +241,13 @@ impl Table {
             .ensure_element_type_matches(src_table.ty().element())?;
         dst_table
             .elements
-            .metered(&mut FuelMeter::new(fuel))
-            .copy_from(&src_table.elements, dst_index, src_index, len)
+            .copy_from(
+                &src_table.elements,
+                dst_index,
+                src_index,
+                len,
+                Metered(&mut FuelMeter::new(fuel)),
+            )
             .map_err(|error| metered_error(error, TableError::CopyOutOfBounds))
     }
 
@@ -258,8 +264,7 @@ impl Table {
         fuel: Option<&mut Fuel>,
     ) -> Result<(), TableError> {
         self.elements
-            .metered(&mut FuelMeter::new(fuel))
-            .copy_within(dst_index, src_index, len)
+            .copy_within(dst_index, src_index, len, Metered(&mut FuelMeter::new(fuel)))
             .map_err(|error| metered_error(error, TableError::CopyOutOfBounds))
     }
 
@@ -292,8 +297,7 @@ impl Table {
         fuel: Option<&mut Fuel>,
     ) -> Result<(), TableError> {
         self.elements
-            .metered(&mut FuelMeter::new(fuel))
-            .fill(dst, val, len)
+            .fill(dst, val, len, Metered(&mut FuelMeter::new(fuel)))
             .map_err(|error| metered_error(error, TableError::FillOutOfBounds))
     }
 }

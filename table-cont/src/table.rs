@@ -2,7 +2,10 @@
 
 use crate::{ContSlot, VMContObj};
 use core::future::Future;
-use table_core::{AsyncTableLimiter, TableError, TableLimiter, TableStorage};
+use core::ptr::NonNull;
+use table_core::{
+    AsyncTableLimiter, Bits, TableElement, TableError, TableLimiter, TableLimits, TableStorage,
+};
 
 /// A WebAssembly table of continuation references (`contref`), in dynamic or static storage.
 ///
@@ -16,6 +19,39 @@ pub struct ContTable {
 }
 
 impl ContTable {
+    /// A table of `limits.minimum` null slots in owned memory.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::new_dynamic`].
+    pub fn new_dynamic(limits: TableLimits) -> Result<Self, TableError> {
+        Ok(Self::from_storage(TableStorage::new_dynamic(
+            limits,
+            ContSlot::EMPTY,
+            None,
+        )?))
+    }
+
+    /// A table of `limits.minimum` null slots in caller-provided `memory` (a pooling
+    /// allocator's).
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::new_static`].
+    ///
+    /// # Safety
+    ///
+    /// [`TableStorage::new_static`]'s contract for `memory`.
+    pub unsafe fn new_static(
+        memory: NonNull<[u8]>,
+        limits: TableLimits,
+    ) -> Result<Self, TableError> {
+        // SAFETY: forwarded from this function's contract.
+        Ok(Self::from_storage(unsafe {
+            TableStorage::new_static(memory, limits)
+        }?))
+    }
+
     /// Wraps `storage` (created by `table-core`): every slot of fresh storage is null.
     pub fn from_storage(storage: TableStorage<ContSlot>) -> Self {
         ContTable { storage }
@@ -43,8 +79,7 @@ impl ContTable {
     /// A `TableOutOfBounds` trap when `index >= size`; nothing is written.
     #[inline]
     pub fn set(&mut self, index: u64, value: Option<VMContObj>) -> Result<(), TableError> {
-        *self.storage.get_mut(index)? = ContSlot::from(value);
-        Ok(())
+        Ok(self.storage.set(index, ContSlot::from(value), Bits)?)
     }
 
     /// Stores `value` in every slot of `[dst, dst + len)` (`table.fill`).
@@ -54,7 +89,7 @@ impl ContTable {
     /// A `TableOutOfBounds` trap when the range is out of bounds; nothing is written.
     #[inline]
     pub fn fill(&mut self, dst: u64, value: Option<VMContObj>, len: u64) -> Result<(), TableError> {
-        Ok(self.storage.fill(dst, ContSlot::from(value), len)?)
+        Ok(self.storage.fill(dst, ContSlot::from(value), len, Bits)?)
     }
 
     /// Grows the table by `delta` slots holding `init` (`table.grow`).
@@ -74,7 +109,7 @@ impl ContTable {
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Option<usize>, TableError> {
         self.storage
-            .grow_filled(delta, ContSlot::from(init), limiter)
+            .grow(delta, ContSlot::from(init), limiter, Bits)
     }
 
     /// [`ContTable::grow`] with an asynchronous limiter.
@@ -92,7 +127,7 @@ impl ContTable {
         limiter: Option<&'a mut L>,
     ) -> impl Future<Output = Result<Option<usize>, TableError>> + 'a {
         let slot = ContSlot::from(init);
-        self.storage.grow_filled_async(delta, slot, limiter)
+        self.storage.grow_async(delta, slot, limiter, Bits)
     }
 
     /// Writes an element segment's `values` into the table starting at `dst` (`table.init`),
@@ -105,7 +140,7 @@ impl ContTable {
     pub fn init(&mut self, dst: u64, values: &[Option<VMContObj>]) -> Result<(), TableError> {
         Ok(self
             .storage
-            .init(dst, values, |value| ContSlot::from(*value))?)
+            .init(dst, values, |value| ContSlot::from(*value), Bits)?)
     }
 
     /// [`ContTable::init`] from a segment encoded once, at instantiation, with `ContSlot::from`:
@@ -116,7 +151,7 @@ impl ContTable {
     /// As for [`ContTable::init`].
     #[inline]
     pub fn init_slots(&mut self, dst: u64, slots: &[ContSlot]) -> Result<(), TableError> {
-        Ok(self.storage.write_slots(dst, slots)?)
+        Ok(self.storage.init(dst, slots, |slot| *slot, Bits)?)
     }
 
     /// Moves `[src, src + len)` to `[dst, dst + len)` within this table (`table.copy` with one
@@ -127,7 +162,7 @@ impl ContTable {
     /// A `TableOutOfBounds` trap when either range is out of bounds; nothing is written.
     #[inline]
     pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), TableError> {
-        Ok(self.storage.copy_within(dst, src, len)?)
+        Ok(self.storage.copy_within(dst, src, len, Bits)?)
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table
@@ -144,7 +179,9 @@ impl ContTable {
         src_index: u64,
         len: u64,
     ) -> Result<(), TableError> {
-        Ok(self.storage.copy_from(&src.storage, dst, src_index, len)?)
+        Ok(self
+            .storage
+            .copy_from(&src.storage, dst, src_index, len, Bits)?)
     }
 }
 

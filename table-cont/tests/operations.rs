@@ -237,7 +237,8 @@ fn copy_from_out_of_bounds_traps_and_changes_nothing() {
 #[test]
 fn from_storage_wraps_storage_built_by_the_embedder() {
     use table_cont::table_core::{TableLimits, TableStorage};
-    let storage = TableStorage::new_dynamic(TableLimits::new(3, Some(3))).unwrap();
+    let storage =
+        TableStorage::new_dynamic(TableLimits::new(3, Some(3)), ContSlot::EMPTY, None).unwrap();
     let mut table = ContTable::from_storage(storage);
     table.set(2, Some(cont(1, 77))).unwrap();
     assert_eq!(table.get(2).unwrap(), Some(cont(1, 77)));

@@ -25,7 +25,8 @@ fn ten_million_element_tables_are_created_without_touching_their_pages() {
     let limits = TableLimits::for_table(&cont_type(ELEMENTS as u64, None), None).unwrap();
 
     let before = resident_bytes();
-    let table = ContTable::from_storage(TableStorage::new_dynamic(limits).unwrap());
+    let table =
+        ContTable::from_storage(TableStorage::new_dynamic(limits, ContSlot::EMPTY, None).unwrap());
     let growth = resident_bytes().saturating_sub(before);
     assert!(
         growth < ALLOWED_GROWTH,

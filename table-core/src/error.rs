@@ -186,8 +186,9 @@ pub enum SlowPathError {
     #[error("{}", OutOfBounds)]
     OutOfBounds,
 
-    /// A slot needed the slow path and the operation had no way to take it (a bulk write given
-    /// no writer, or a conversion of a slot still to be resolved); nothing was written.
+    /// A slot needed the slow path and the operation had no way to take it (a write whose
+    /// writer refuses slow slots, [`SlowSlots::Refused`](crate::SlowSlots::Refused)); nothing was
+    /// written.
     #[error("slot {index} needs the element kind's slow path")]
     Unavailable {
         /// The table index of the first such slot: of the destination when a value to be written
@@ -204,7 +205,7 @@ impl From<OutOfBounds> for SlowPathError {
     }
 }
 
-/// The failure of a metered operation ([`TableStorage::metered`](crate::TableStorage::metered)).
+/// The failure of a write charged to a meter ([`Metered`](crate::Metered)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeteredError<E> {
     /// An access outside the table; nothing was charged or written.

@@ -21,6 +21,7 @@ mod storage_queries;
 mod vmtable;
 #[cfg(feature = "wasmtime")]
 mod wasmtime;
+mod writer;
 
 pub use element::TableElement;
 pub use error::{GrowFailure, MeteredError, OutOfBounds, SlowPathError, TableError};
@@ -28,8 +29,9 @@ pub use limiter::{AsyncTableLimiter, LimiterError, NoLimiter, TableLimiter};
 pub use limits::TableLimits;
 pub use meter::TableMeter;
 pub use range::check_range;
-pub use storage::{Metered, TableStorage};
+pub use storage::TableStorage;
 pub use vmtable::VMTableDefinition;
+pub use writer::{Barrier, Bits, Metered, Refuse, SlotWriter, SlowSlots};
 
 /// The vocabulary shared with Wasmtime, re-exported so element crates and users name one version.
 #[cfg(feature = "wasmtime")]

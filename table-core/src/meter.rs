@@ -1,8 +1,7 @@
 //! The per-operation cost hook of a runtime that meters execution.
 
-/// Charges for table work: called by the operations of
-/// [`TableStorage::metered`](crate::TableStorage::metered) after their bounds checks pass and
-/// before they write anything, with the number of slots the operation will write. So an
+/// Charges for table work: called by the writes given a [`Metered`](crate::Metered) writer after
+/// their bounds checks pass and before they write anything, with the number of slots the operation will write. So an
 /// out-of-bounds operation costs nothing and a refused charge writes nothing, the order a
 /// fuel-metered runtime (wasmi, say) needs to match its out-of-fuel point exactly.
 ///

@@ -18,7 +18,7 @@
 ///     table_core::storage_queries!(storage);
 /// }
 ///
-/// let table = TestTable { storage: TableStorage::new_dynamic(TableLimits::new(3, None))? };
+/// let table = TestTable { storage: TableStorage::new_dynamic(TableLimits::new(3, None), TestSlot(0), None)? };
 /// assert_eq!(table.size(), 3);
 /// assert_eq!(table.vmtable().current_elements, 3);
 /// # Ok::<(), table_core::TableError>(())

@@ -1,6 +1,7 @@
 //! The grow procedure (`docs/semantics.md` §5, steps 1-6) on both storages.
 
 use std::mem::size_of;
+use table_core::Bits;
 use table_core::wasmtime_environ::error::{Error, OutOfMemory};
 use table_core::{GrowFailure, LimiterError, TableError, TableLimiter, TableLimits, TableStorage};
 use table_testkit::{
@@ -30,7 +31,12 @@ fn small() -> [StorageFixture<TestSlot>; 2] {
 fn grow_by_zero_returns_the_size_without_consulting_the_limiter() {
     for mut fixture in small() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Refuse);
-        assert_eq!(fixture.grow(0, Some(&mut limiter)).unwrap(), Some(2));
+        assert_eq!(
+            fixture
+                .grow(0, TestSlot(0), Some(&mut limiter), Bits)
+                .unwrap(),
+            Some(2)
+        );
         assert!(limiter.calls.is_empty());
     }
 }
@@ -40,7 +46,12 @@ fn grow_returns_the_old_size_and_exposes_empty_slots() {
     for mut fixture in small() {
         fixture.slots_mut().fill(TestSlot(7));
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
-        assert_eq!(fixture.grow(3, Some(&mut limiter)).unwrap(), Some(2));
+        assert_eq!(
+            fixture
+                .grow(3, TestSlot(0), Some(&mut limiter), Bits)
+                .unwrap(),
+            Some(2)
+        );
         let slots: Vec<u64> = fixture.slots().iter().map(|s| s.0).collect();
         assert_eq!(slots, [7, 7, 0, 0, 0], "{:?}", fixture.kind);
         assert_eq!(limiter.calls, [growing(2, 5, 8, true)]);
@@ -51,7 +62,12 @@ fn grow_returns_the_old_size_and_exposes_empty_slots() {
 fn overflowing_new_size_reports_overflow_to_the_limiter() {
     for mut fixture in small() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
-        assert_eq!(fixture.grow(u64::MAX, Some(&mut limiter)).unwrap(), None);
+        assert_eq!(
+            fixture
+                .grow(u64::MAX, TestSlot(0), Some(&mut limiter), Bits)
+                .unwrap(),
+            None
+        );
         // Wasmtime's message, word for word.
         assert_eq!(
             limiter.calls,
@@ -65,7 +81,12 @@ fn overflowing_new_size_reports_overflow_to_the_limiter() {
 fn refusing_limiter_means_no_growth_and_no_grow_failed() {
     for mut fixture in small() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Refuse);
-        assert_eq!(fixture.grow(1, Some(&mut limiter)).unwrap(), None);
+        assert_eq!(
+            fixture
+                .grow(1, TestSlot(0), Some(&mut limiter), Bits)
+                .unwrap(),
+            None
+        );
         assert_eq!(limiter.calls, [growing(2, 3, 8, false)]);
         assert_eq!(fixture.size(), 2);
     }
@@ -75,7 +96,12 @@ fn refusing_limiter_means_no_growth_and_no_grow_failed() {
 fn grow_past_maximum_reports_failure_to_limiter() {
     for mut fixture in small() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Allow);
-        assert_eq!(fixture.grow(7, Some(&mut limiter)).unwrap(), None);
+        assert_eq!(
+            fixture
+                .grow(7, TestSlot(0), Some(&mut limiter), Bits)
+                .unwrap(),
+            None
+        );
         assert_eq!(
             limiter.calls,
             [
@@ -90,9 +116,9 @@ fn grow_past_maximum_reports_failure_to_limiter() {
 #[test]
 fn grow_to_exactly_the_maximum_succeeds() {
     for mut fixture in small() {
-        assert_eq!(fixture.grow(6, None).unwrap(), Some(2));
+        assert_eq!(fixture.grow(6, TestSlot(0), None, Bits).unwrap(), Some(2));
         assert_eq!(fixture.size(), 8);
-        assert_eq!(fixture.grow(1, None).unwrap(), None);
+        assert_eq!(fixture.grow(1, TestSlot(0), None, Bits).unwrap(), None);
     }
 }
 
@@ -100,7 +126,9 @@ fn grow_to_exactly_the_maximum_succeeds() {
 fn limiter_error_from_table_growing_comes_back_unchanged() {
     for mut fixture in small() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::Fail);
-        let error = fixture.grow(1, Some(&mut limiter)).unwrap_err();
+        let error = fixture
+            .grow(1, TestSlot(0), Some(&mut limiter), Bits)
+            .unwrap_err();
         let error = error.into_limiter_error().unwrap();
         assert!(error.is::<LimiterRefusal>());
         assert_eq!(fixture.size(), 2);
@@ -111,7 +139,9 @@ fn limiter_error_from_table_growing_comes_back_unchanged() {
 fn limiter_error_from_table_grow_failed_comes_back_unchanged() {
     for mut fixture in small() {
         let mut limiter = RecordingLimiter::new(LimiterPolicy::FailOnGrowFailed);
-        let error = fixture.grow(100, Some(&mut limiter)).unwrap_err();
+        let error = fixture
+            .grow(100, TestSlot(0), Some(&mut limiter), Bits)
+            .unwrap_err();
         assert!(matches!(&error, TableError::Limiter(inner) if inner.is::<LimiterRefusal>()));
     }
 }
@@ -142,10 +172,17 @@ impl TableLimiter for KeepingLimiter {
 #[test]
 fn allocation_failure_is_no_growth_reported_to_the_limiter_as_out_of_memory() {
     // 2^40 slots of 8 bytes (8 TiB) cannot be allocated on any test machine.
-    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1, None)).unwrap();
+    let mut storage =
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1, None), TestSlot(0), None)
+            .unwrap();
     storage.slots_mut()[0] = TestSlot(5);
     let mut limiter = KeepingLimiter::default();
-    assert_eq!(storage.grow(1 << 40, Some(&mut limiter)).unwrap(), None);
+    assert_eq!(
+        storage
+            .grow(1 << 40, TestSlot(0), Some(&mut limiter), Bits)
+            .unwrap(),
+        None
+    );
     let [error] = &limiter.failures[..] else {
         panic!(
             "one table_grow_failed call expected: {:?}",
@@ -161,14 +198,21 @@ fn allocation_failure_is_no_growth_reported_to_the_limiter_as_out_of_memory() {
     assert!(error.to_string().contains("out of memory"), "{error}");
     // Unchanged and still usable.
     assert_eq!(storage.slots(), [TestSlot(5)]);
-    assert_eq!(storage.grow(1, None).unwrap(), Some(1));
+    assert_eq!(storage.grow(1, TestSlot(0), None, Bits).unwrap(), Some(1));
 }
 
 #[test]
 fn slot_count_beyond_any_allocation_is_reported_to_the_limiter_as_out_of_memory() {
-    let mut storage = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, None)).unwrap();
+    let mut storage =
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, None), TestSlot(0), None)
+            .unwrap();
     let mut limiter = KeepingLimiter::default();
-    assert_eq!(storage.grow(1 << 62, Some(&mut limiter)).unwrap(), None);
+    assert_eq!(
+        storage
+            .grow(1 << 62, TestSlot(0), Some(&mut limiter), Bits)
+            .unwrap(),
+        None
+    );
     let [error] = &limiter.failures[..] else {
         panic!(
             "one table_grow_failed call expected: {:?}",
@@ -182,9 +226,13 @@ fn slot_count_beyond_any_allocation_is_reported_to_the_limiter_as_out_of_memory(
 #[test]
 fn dynamic_growth_keeps_contents_and_caps_spare_capacity_at_the_maximum() {
     let mut storage =
-        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, Some(100))).unwrap();
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(0, Some(100)), TestSlot(0), None)
+            .unwrap();
     for i in 0..100u64 {
-        assert_eq!(storage.grow(1, None).unwrap(), Some(i as usize));
+        assert_eq!(
+            storage.grow(1, TestSlot(0), None, Bits).unwrap(),
+            Some(i as usize)
+        );
         storage.slots_mut()[i as usize] = TestSlot(i);
         assert!(storage.bytes_held() <= 100 * 8);
     }
@@ -202,12 +250,12 @@ fn dynamic_growth_keeps_contents_and_caps_spare_capacity_at_the_maximum() {
 fn grow_filled_writes_the_init_value_into_new_slots_only() {
     for mut fixture in small() {
         fixture.slots_mut().fill(TestSlot(1));
-        assert_eq!(fixture.grow_filled(3, TestSlot(9), None).unwrap(), Some(2));
-        assert_eq!(fixture.grow_filled(1, TestSlot(0), None).unwrap(), Some(5));
+        assert_eq!(fixture.grow(3, TestSlot(9), None, Bits).unwrap(), Some(2));
+        assert_eq!(fixture.grow(1, TestSlot(0), None, Bits).unwrap(), Some(5));
         let slots: Vec<u64> = fixture.slots().iter().map(|s| s.0).collect();
         assert_eq!(slots, [1, 1, 9, 9, 9, 0]);
         // A refused grow writes nothing.
-        assert_eq!(fixture.grow_filled(3, TestSlot(9), None).unwrap(), None);
+        assert_eq!(fixture.grow(3, TestSlot(9), None, Bits).unwrap(), None);
         assert_eq!(fixture.size(), 6);
     }
 }
@@ -231,8 +279,13 @@ fn async_limiter_gives_the_same_results() {
             let mut sync_limiter = RecordingLimiter::new(policy);
             let mut async_limiter = RecordingLimiter::new(policy);
             for delta in deltas {
-                let expected = sync.grow(delta, Some(&mut sync_limiter));
-                let actual = block_on(asynchronous.grow_async(delta, Some(&mut async_limiter)));
+                let expected = sync.grow(delta, TestSlot(0), Some(&mut sync_limiter), Bits);
+                let actual = block_on(asynchronous.grow_async(
+                    delta,
+                    TestSlot(0),
+                    Some(&mut async_limiter),
+                    Bits,
+                ));
                 assert_eq!(format!("{expected:?}"), format!("{actual:?}"), "{policy:?}");
                 assert_eq!(sync.size(), asynchronous.size());
             }

@@ -2,6 +2,7 @@
 //! a size limit checked before the limiter, a growth charge between approval and allocation, and
 //! metered bulk operations charged after their bounds checks (`docs/semantics.md` §4, §5, §7).
 
+use table_core::{Bits, Metered};
 use table_core::{
     GrowFailure, LimiterError, MeteredError, TableError, TableLimiter, TableLimits, TableMeter,
     TableStorage,
@@ -71,7 +72,7 @@ impl TableMeter for Fuel {
 }
 
 fn table(size: usize) -> TableStorage<TestSlot> {
-    TableStorage::new_dynamic(TableLimits::new(size, None)).unwrap()
+    TableStorage::new_dynamic(TableLimits::new(size, None), TestSlot(0), None).unwrap()
 }
 
 fn values(table: &TableStorage<TestSlot>) -> Vec<u64> {
@@ -81,14 +82,14 @@ fn values(table: &TableStorage<TestSlot>) -> Vec<u64> {
 #[test]
 fn created_filled_table_holds_the_initial_value_in_every_slot() {
     let table =
-        TableStorage::new_dynamic_filled(TableLimits::new(4, Some(10)), TestSlot(3), None).unwrap();
+        TableStorage::new_dynamic(TableLimits::new(4, Some(10)), TestSlot(3), None).unwrap();
     assert_eq!(values(&table), [3, 3, 3, 3]);
 }
 
 #[test]
 fn creation_allocation_failure_is_told_to_the_limiter() {
     let mut limiter = FuelLimiter::new(0);
-    let error = TableStorage::new_dynamic_filled(
+    let error = TableStorage::new_dynamic(
         TableLimits::new(1 << 62, None),
         TestSlot(1),
         Some(&mut limiter),
@@ -118,25 +119,42 @@ fn approve_asks_the_limiter_for_the_minimum_under_the_maximum() {
 #[test]
 fn growth_past_the_size_limit_overflows_before_the_limiter_is_asked() {
     let limits = TableLimits::new(2, None).with_size_limit(10);
-    let mut table = TableStorage::<TestSlot>::new_dynamic(limits).unwrap();
+    let mut table = TableStorage::<TestSlot>::new_dynamic(limits, TestSlot(0), None).unwrap();
     let mut limiter = FuelLimiter::new(100);
-    assert_eq!(table.grow(9, Some(&mut limiter)).unwrap(), None);
+    assert_eq!(
+        table
+            .grow(9, TestSlot(0), Some(&mut limiter), Bits)
+            .unwrap(),
+        None
+    );
     assert_eq!(
         limiter.calls,
         [Call::Failed("overflow calculating new table size".into())]
     );
     // Up to the limit is fine.
     limiter.calls.clear();
-    assert_eq!(table.grow(8, Some(&mut limiter)).unwrap(), Some(2));
+    assert_eq!(
+        table
+            .grow(8, TestSlot(0), Some(&mut limiter), Bits)
+            .unwrap(),
+        Some(2)
+    );
     assert_eq!(limiter.calls, [Call::Growing(2, 10, None), Call::Charge(8)]);
 }
 
 #[test]
 fn growth_is_charged_after_the_maximum_check_and_a_refused_charge_is_told_then_returned() {
-    let mut table = TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1, Some(20))).unwrap();
+    let mut table =
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(1, Some(20)), TestSlot(0), None)
+            .unwrap();
     let mut limiter = FuelLimiter::new(5);
     // Past the maximum: never charged.
-    assert_eq!(table.grow(30, Some(&mut limiter)).unwrap(), None);
+    assert_eq!(
+        table
+            .grow(30, TestSlot(0), Some(&mut limiter), Bits)
+            .unwrap(),
+        None
+    );
     assert_eq!(
         limiter.calls,
         [
@@ -147,7 +165,7 @@ fn growth_is_charged_after_the_maximum_check_and_a_refused_charge_is_told_then_r
     // Within it but short of fuel: the charge's error, after the limiter is told.
     limiter.calls.clear();
     let error = table
-        .grow_filled(6, TestSlot(2), Some(&mut limiter))
+        .grow(6, TestSlot(2), Some(&mut limiter), Bits)
         .unwrap_err();
     assert!(
         matches!(&error, TableError::Limiter(e) if e.is::<LimiterRefusal>()),
@@ -160,7 +178,7 @@ fn growth_is_charged_after_the_maximum_check_and_a_refused_charge_is_told_then_r
     // Enough fuel: charged once for the delta.
     assert_eq!(
         table
-            .grow_filled(5, TestSlot(2), Some(&mut limiter))
+            .grow(5, TestSlot(2), Some(&mut limiter), Bits)
             .unwrap(),
         Some(1)
     );
@@ -173,48 +191,46 @@ fn metered_operations_charge_after_the_bounds_check_and_before_writing() {
     let mut fuel = Fuel(10);
     // Each operation: out of bounds charges nothing; in bounds charges `len`.
     assert_eq!(
-        table.metered(&mut fuel).fill(6, TestSlot(1), 3),
+        table.fill(6, TestSlot(1), 3, Metered(&mut fuel)),
         Err(MeteredError::OutOfBounds)
     );
     assert_eq!(fuel.0, 10);
-    table.metered(&mut fuel).fill(0, TestSlot(1), 4).unwrap();
-    table.metered(&mut fuel).copy_within(4, 0, 2).unwrap();
+    table.fill(0, TestSlot(1), 4, Metered(&mut fuel)).unwrap();
+    table.copy_within(4, 0, 2, Metered(&mut fuel)).unwrap();
     assert_eq!(fuel.0, 4);
     assert_eq!(values(&table), [1, 1, 1, 1, 1, 1, 0, 0]);
     assert_eq!(
-        table.metered(&mut fuel).copy_within(7, 0, 2),
+        table.copy_within(7, 0, 2, Metered(&mut fuel)),
         Err(MeteredError::OutOfBounds)
     );
     // A refused charge writes nothing.
     assert_eq!(
-        table.metered(&mut fuel).fill(0, TestSlot(9), 5),
+        table.fill(0, TestSlot(9), 5, Metered(&mut fuel)),
         Err(MeteredError::Charge(5))
     );
     assert_eq!(values(&table), [1, 1, 1, 1, 1, 1, 0, 0]);
-    // Segments: both ranges checked, the segment's too.
+    // Segments.
     let segment = [TestSlot(7), TestSlot(8), TestSlot(9)];
+    let slot = |slot: &TestSlot| *slot;
     assert_eq!(
-        table.metered(&mut fuel).write_slots(0, &segment, 2, 2),
+        table.init(7, &segment[1..], slot, Metered(&mut fuel)),
         Err(MeteredError::OutOfBounds)
     );
     table
-        .metered(&mut fuel)
-        .write_slots(6, &segment, 1, 2)
+        .init(6, &segment[1..], slot, Metered(&mut fuel))
         .unwrap();
     assert_eq!(values(&table)[6..], [8, 9]);
     // Between tables.
-    let source =
-        TableStorage::new_dynamic_filled(TableLimits::new(3, None), TestSlot(4), None).unwrap();
+    let source = TableStorage::new_dynamic(TableLimits::new(3, None), TestSlot(4), None).unwrap();
     assert_eq!(
-        table.metered(&mut fuel).copy_from(&source, 0, 2, 2),
+        table.copy_from(&source, 0, 2, 2, Metered(&mut fuel)),
         Err(MeteredError::OutOfBounds)
     );
     table
-        .metered(&mut fuel)
-        .copy_from(&source, 0, 1, 2)
+        .copy_from(&source, 0, 1, 2, Metered(&mut fuel))
         .unwrap();
     assert_eq!(fuel.0, 0);
     assert_eq!(values(&table), [4, 4, 1, 1, 1, 1, 8, 9]);
     // A zero-length operation costs nothing, even with no fuel left.
-    table.metered(&mut fuel).fill(8, TestSlot(1), 0).unwrap();
+    table.fill(8, TestSlot(1), 0, Metered(&mut fuel)).unwrap();
 }

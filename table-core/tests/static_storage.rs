@@ -1,6 +1,7 @@
 //! Static storage over caller-provided memory (`docs/semantics.md` §3).
 
 use std::mem::size_of;
+use table_core::Bits;
 use table_core::{TableError, TableLimits, TableStorage};
 use table_testkit::{StaticMemory, TestSlot};
 
@@ -18,8 +19,8 @@ fn capacity_is_the_number_of_whole_elements_in_memory() {
     let mut storage = place(&memory, TableLimits::new(3, None)).unwrap();
     assert_eq!(storage.maximum(), Some(10));
     assert_eq!(storage.bytes_held(), 10 * SLOT);
-    assert_eq!(storage.grow(7, None).unwrap(), Some(3));
-    assert_eq!(storage.grow(1, None).unwrap(), None);
+    assert_eq!(storage.grow(7, TestSlot(0), None, Bits).unwrap(), Some(3));
+    assert_eq!(storage.grow(1, TestSlot(0), None, Bits).unwrap(), None);
 }
 
 #[test]
@@ -28,7 +29,7 @@ fn static_capacity_is_capped_by_the_maximum() {
     let mut storage = place(&memory, TableLimits::new(2, Some(4))).unwrap();
     assert_eq!(storage.maximum(), Some(4));
     assert_eq!(storage.bytes_held(), 4 * SLOT);
-    assert_eq!(storage.grow(3, None).unwrap(), None);
+    assert_eq!(storage.grow(3, TestSlot(0), None, Bits).unwrap(), None);
 }
 
 #[test]
@@ -71,8 +72,8 @@ fn trailing_bytes_that_make_no_whole_element_are_not_capacity() {
     let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
     assert_eq!(storage.maximum(), Some(3));
     assert_eq!(storage.bytes_held(), 3 * SLOT);
-    assert_eq!(storage.grow(2, None).unwrap(), Some(1));
-    assert_eq!(storage.grow(1, None).unwrap(), None);
+    assert_eq!(storage.grow(2, TestSlot(0), None, Bits).unwrap(), Some(1));
+    assert_eq!(storage.grow(1, TestSlot(0), None, Bits).unwrap(), None);
 }
 
 #[test]
@@ -83,7 +84,7 @@ fn empty_memory_at_any_alignment_holds_a_zero_capacity_table() {
         assert_eq!(storage.maximum(), Some(0));
         assert!(storage.slots().is_empty());
         assert_eq!(storage.vmtable().current_elements, 0);
-        assert_eq!(storage.grow(1, None).unwrap(), None);
+        assert_eq!(storage.grow(1, TestSlot(0), None, Bits).unwrap(), None);
     }
 }
 
@@ -103,7 +104,8 @@ fn minimum_above_maximum_is_refused_like_dynamic_storage() {
     let memory = StaticMemory::new(10 * SLOT, 8);
     let statically = place(&memory, TableLimits::new(5, Some(2))).unwrap_err();
     let dynamically =
-        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(5, Some(2))).unwrap_err();
+        TableStorage::<TestSlot>::new_dynamic(TableLimits::new(5, Some(2)), TestSlot(0), None)
+            .unwrap_err();
     for error in [statically, dynamically] {
         assert!(
             matches!(error, TableError::MinimumExceedsLimits { minimum: 5 }),
@@ -121,7 +123,7 @@ fn empty_memory_holds_an_empty_table_only() {
     let memory = StaticMemory::new(0, 8);
     let mut storage = place(&memory, TableLimits::new(0, None)).unwrap();
     assert_eq!(storage.size(), 0);
-    assert_eq!(storage.grow(1, None).unwrap(), None);
+    assert_eq!(storage.grow(1, TestSlot(0), None, Bits).unwrap(), None);
     assert!(matches!(
         place(&memory, TableLimits::new(1, None)),
         Err(TableError::StaticMemoryTooSmall {
@@ -145,7 +147,7 @@ fn creation_and_growth_never_write_to_the_memory() {
             .copy_from(pattern.as_ptr(), pattern.len())
     };
     let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
-    assert_eq!(storage.grow(3, None).unwrap(), Some(1));
+    assert_eq!(storage.grow(3, TestSlot(0), None, Bits).unwrap(), Some(1));
     let slots: Vec<u64> = storage.slots().iter().map(|s| s.0).collect();
     assert_eq!(slots, [0x1111_1111_1111_1111, 0, 0, 0]);
 }
@@ -167,8 +169,8 @@ fn growth_over_memory_that_is_not_zero_panics_in_debug_builds() {
             .write(0x5a)
     };
     let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
-    assert_eq!(storage.grow(1, None).unwrap(), Some(1));
-    let _ = storage.grow(2, None);
+    assert_eq!(storage.grow(1, TestSlot(0), None, Bits).unwrap(), Some(1));
+    let _ = storage.grow(2, TestSlot(0), None, Bits);
 }
 
 #[test]
@@ -177,7 +179,7 @@ fn static_storage_never_moves() {
     let mut storage = place(&memory, TableLimits::new(1, None)).unwrap();
     let before = storage.vmtable();
     assert_eq!(before.base, memory.memory().cast::<u8>().as_ptr());
-    storage.grow(7, None).unwrap();
+    storage.grow(7, TestSlot(0), None, Bits).unwrap();
     let after = storage.vmtable();
     assert_eq!(after.base, before.base);
     assert_eq!(after.current_elements, 8);

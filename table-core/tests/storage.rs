@@ -1,6 +1,7 @@
 //! Slot access on both storages (`docs/semantics.md` §5): every operation checks its whole range
 //! before writing, so a failing operation changes nothing.
 
+use table_core::Bits;
 use table_core::OutOfBounds;
 use table_core::{TableLimits, TableStorage};
 use table_testkit::{StorageFixture, TestSlot};
@@ -32,7 +33,7 @@ fn new_storage_has_minimum_empty_slots() {
 #[test]
 fn get_and_set_address_one_slot() {
     for mut fixture in numbered() {
-        *fixture.get_mut(3).unwrap() = TestSlot(40);
+        fixture.set(3, TestSlot(40), Bits).unwrap();
         assert_eq!(fixture.get(3), Ok(&TestSlot(40)));
         assert_eq!(fixture.get(7), Ok(&TestSlot(8)));
     }
@@ -43,7 +44,7 @@ fn get_and_set_out_of_bounds_trap() {
     for mut fixture in numbered() {
         for index in [8, 9, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(fixture.get(index), Err(OOB));
-            assert_eq!(fixture.get_mut(index).map(|_| ()), Err(OOB));
+            assert_eq!(fixture.set(index, TestSlot(1), Bits), Err(OOB));
         }
     }
 }
@@ -51,8 +52,8 @@ fn get_and_set_out_of_bounds_trap() {
 #[test]
 fn fill_writes_every_slot_of_the_range() {
     for mut fixture in numbered() {
-        fixture.fill(2, TestSlot(0), 3).unwrap();
-        fixture.fill(8, TestSlot(9), 0).unwrap();
+        fixture.fill(2, TestSlot(0), 3, Bits).unwrap();
+        fixture.fill(8, TestSlot(9), 0, Bits).unwrap();
         assert_eq!(contents(&fixture), [1, 2, 0, 0, 0, 6, 7, 8]);
     }
 }
@@ -61,7 +62,7 @@ fn fill_writes_every_slot_of_the_range() {
 fn failing_fill_writes_nothing() {
     for mut fixture in numbered() {
         for (start, len) in [(6, 3), (9, 0), (0, u64::MAX), (u64::MAX, 2)] {
-            assert_eq!(fixture.fill(start, TestSlot(0), len), Err(OOB));
+            assert_eq!(fixture.fill(start, TestSlot(0), len, Bits), Err(OOB));
         }
         assert_eq!(contents(&fixture), [1, 2, 3, 4, 5, 6, 7, 8]);
     }
@@ -70,9 +71,9 @@ fn failing_fill_writes_nothing() {
 #[test]
 fn overlapping_copy_within_behaves_like_memmove() {
     for mut fixture in numbered() {
-        fixture.copy_within(2, 0, 5).unwrap();
+        fixture.copy_within(2, 0, 5, Bits).unwrap();
         assert_eq!(contents(&fixture), [1, 2, 1, 2, 3, 4, 5, 8]);
-        fixture.copy_within(0, 3, 5).unwrap();
+        fixture.copy_within(0, 3, 5, Bits).unwrap();
         assert_eq!(contents(&fixture), [2, 3, 4, 5, 8, 4, 5, 8]);
     }
 }
@@ -81,7 +82,7 @@ fn overlapping_copy_within_behaves_like_memmove() {
 fn failing_copy_within_writes_nothing() {
     for mut fixture in numbered() {
         for (dst, src, len) in [(4, 0, 5), (0, 4, 5), (9, 0, 0), (0, 9, 0), (0, 0, u64::MAX)] {
-            assert_eq!(fixture.copy_within(dst, src, len), Err(OOB));
+            assert_eq!(fixture.copy_within(dst, src, len, Bits), Err(OOB));
         }
         assert_eq!(contents(&fixture), [1, 2, 3, 4, 5, 6, 7, 8]);
     }
@@ -91,9 +92,9 @@ fn failing_copy_within_writes_nothing() {
 fn copy_from_moves_slots_between_tables() {
     let [source, _] = numbered();
     for mut fixture in StorageFixture::storages(TableLimits::new(4, None), 4) {
-        fixture.copy_from(&source, 1, 5, 3).unwrap();
+        fixture.copy_from(&source, 1, 5, 3, Bits).unwrap();
         assert_eq!(contents(&fixture), [0, 6, 7, 8]);
-        fixture.copy_from(&source, 4, 8, 0).unwrap();
+        fixture.copy_from(&source, 4, 8, 0, Bits).unwrap();
     }
 }
 
@@ -102,7 +103,7 @@ fn failing_copy_from_writes_nothing() {
     let [source, _] = numbered();
     for mut fixture in StorageFixture::storages(TableLimits::new(4, None), 4) {
         for (dst, src, len) in [(2, 0, 3), (0, 6, 3), (5, 0, 0), (0, 9, 0), (u64::MAX, 0, 1)] {
-            assert_eq!(fixture.copy_from(&source, dst, src, len), Err(OOB));
+            assert_eq!(fixture.copy_from(&source, dst, src, len, Bits), Err(OOB));
         }
         assert_eq!(contents(&fixture), [0; 4]);
     }
@@ -112,7 +113,7 @@ fn failing_copy_from_writes_nothing() {
 fn init_encodes_each_segment_value() {
     for mut fixture in numbered() {
         fixture
-            .init(5, &[10u8, 20, 30], |v| TestSlot(u64::from(*v) * 2))
+            .init(5, &[10u8, 20, 30], |v| TestSlot(u64::from(*v) * 2), Bits)
             .unwrap();
         assert_eq!(contents(&fixture), [1, 2, 3, 4, 5, 20, 40, 60]);
     }
@@ -122,10 +123,15 @@ fn init_encodes_each_segment_value() {
 fn init_overrunning_the_table_writes_nothing() {
     for mut fixture in numbered() {
         let mut encoded = 0;
-        let result = fixture.init(6, &[1u8, 2, 3], |v| {
-            encoded += 1;
-            TestSlot(u64::from(*v))
-        });
+        let result = fixture.init(
+            6,
+            &[1u8, 2, 3],
+            |v| {
+                encoded += 1;
+                TestSlot(u64::from(*v))
+            },
+            Bits,
+        );
         assert_eq!(result, Err(OOB));
         assert_eq!(encoded, 0);
         assert_eq!(contents(&fixture), [1, 2, 3, 4, 5, 6, 7, 8]);
@@ -154,8 +160,8 @@ fn vmtable_base_is_the_storage_pointer_and_outlives_safe_accesses() {
         assert_eq!(definition.current_elements, slots.len());
 
         storage.slots_mut()[0] = TestSlot(10);
-        storage.fill(1, TestSlot(20), 2).unwrap();
-        storage.copy_within(4, 0, 2).unwrap();
+        storage.fill(1, TestSlot(20), 2, Bits).unwrap();
+        storage.copy_within(4, 0, 2, Bits).unwrap();
         assert_eq!(storage.get(5), Ok(&TestSlot(20)));
         // SAFETY: slot 6 is inside the table, which did not grow since `vmtable()`, and no
         // reference from the table's API is alive during the write.

@@ -11,7 +11,7 @@ use wasmtime_environ::{Table as TableType, Tunables};
 #[cfg(feature = "cont")]
 use table_cont::ContTable;
 #[cfg(feature = "func")]
-use table_func::FuncTable;
+use table_func::{FuncInit, FuncTable};
 #[cfg(feature = "gc")]
 use table_gcref::GcRefTable;
 
@@ -255,7 +255,7 @@ impl Table {
             TableElementType::Func => Table::Func(FuncTable::from_storage(
                 // SAFETY: forwarded from this function's contract.
                 unsafe { storage(placement, limits) }?,
-                tunables.table_lazy_init,
+                FuncInit::lazy_if(tunables.table_lazy_init),
             )),
             #[cfg(feature = "gc")]
             TableElementType::GcRef => Table::GcRef(GcRefTable::from_storage(
@@ -598,9 +598,13 @@ impl Table {
 #[cfg(feature = "func")]
 impl Default for Table {
     fn default() -> Self {
-        let storage = TableStorage::new_dynamic(TableLimits::new(0, Some(0)))
-            .expect("a zero-element dynamic table allocates nothing");
-        Table::Func(FuncTable::from_storage(storage, false))
+        let storage = TableStorage::new_dynamic(
+            TableLimits::new(0, Some(0)),
+            table_func::FuncSlot::EMPTY,
+            None,
+        )
+        .expect("a zero-element dynamic table allocates nothing");
+        Table::Func(FuncTable::from_storage(storage, FuncInit::Eager))
     }
 }
 
@@ -631,7 +635,7 @@ unsafe fn storage<T: TableElement>(
     limits: TableLimits,
 ) -> Result<TableStorage<T>, FacadeError> {
     Ok(match placement {
-        Placement::Dynamic => TableStorage::new_dynamic(limits)?,
+        Placement::Dynamic => TableStorage::new_dynamic(limits, T::EMPTY, None)?,
         // SAFETY: forwarded from this function's contract.
         Placement::Static(memory) => unsafe { TableStorage::new_static(memory, limits) }?,
     })

@@ -5,7 +5,7 @@
 
 use crate::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
 use core::future::Future;
-use table_core::{AsyncTableLimiter, TableLimiter};
+use table_core::{AsyncTableLimiter, Bits, TableLimiter};
 
 impl FuncTable {
     /// Reads slot `index`: uninitialised (lazy tables only), null, or a function.
@@ -38,11 +38,11 @@ impl FuncTable {
     /// An out-of-bounds trap when `index >= size`; nothing is written.
     #[inline]
     pub fn set(&mut self, index: u64, value: Option<FuncRef>) -> Result<(), FuncTableError> {
-        // The storage's bound on uninitialised slots is left as it is: the word is tagged in a
-        // lazy table, so the bound stays a valid over-approximation, and `table.set` is too hot
-        // to pay for its bookkeeping (2x the store alone). Bulk writes and resolution trim it.
-        *self.storage.get_mut(index)? = FuncSlot::encode(value, self.lazy_init);
-        Ok(())
+        // The word is initialised (tagged in a lazy table), so the storage's bound on
+        // uninitialised slots stays as it is: the store alone.
+        Ok(self
+            .storage
+            .set(index, FuncSlot::encode(value, self.lazy_init), Bits)?)
     }
 
     /// Writes `value` into every slot of `[dst, dst + len)`.
@@ -58,7 +58,7 @@ impl FuncTable {
         len: u64,
     ) -> Result<(), FuncTableError> {
         let slot = FuncSlot::encode(value, self.lazy_init);
-        Ok(self.storage.fill(dst, slot, len)?)
+        Ok(self.storage.fill(dst, slot, len, Bits)?)
     }
 
     /// Grows the table by `delta` slots holding `init`, consulting `limiter`.
@@ -76,7 +76,7 @@ impl FuncTable {
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Option<usize>, FuncTableError> {
         let slot = FuncSlot::encode(init, self.lazy_init);
-        Ok(self.storage.grow_filled(delta, slot, limiter)?)
+        Ok(self.storage.grow(delta, slot, limiter, Bits)?)
     }
 
     /// [`FuncTable::grow`] with an asynchronous limiter.
@@ -94,7 +94,7 @@ impl FuncTable {
         limiter: Option<&'a mut L>,
     ) -> impl Future<Output = Result<Option<usize>, FuncTableError>> + 'a {
         let slot = FuncSlot::encode(init, self.lazy_init);
-        async move { Ok(self.storage.grow_filled_async(delta, slot, limiter).await?) }
+        async move { Ok(self.storage.grow_async(delta, slot, limiter, Bits).await?) }
     }
 
     /// Writes an element segment's `values` into the slots starting at `dst` (`table.init`).
@@ -105,9 +105,12 @@ impl FuncTable {
     /// written.
     pub fn init(&mut self, dst: u64, values: &[Option<FuncRef>]) -> Result<(), FuncTableError> {
         let lazy_init = self.lazy_init;
-        Ok(self
-            .storage
-            .init(dst, values, |value| FuncSlot::encode(*value, lazy_init))?)
+        Ok(self.storage.init(
+            dst,
+            values,
+            |value| FuncSlot::encode(*value, lazy_init),
+            Bits,
+        )?)
     }
 
     /// The word slot `index` holds, tag bit included, for callers that move words between
@@ -133,6 +136,6 @@ impl FuncTable {
     /// An out-of-bounds trap when `index >= size`; nothing is written.
     #[inline]
     pub fn write_raw(&mut self, index: u64, slot: FuncSlot) -> Result<(), FuncTableError> {
-        Ok(self.storage.set(index, slot)?)
+        Ok(self.storage.set(index, slot, Bits)?)
     }
 }

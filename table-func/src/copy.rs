@@ -10,6 +10,7 @@
 //! copies instead: they move the words as they are and borrow the source only immutably.
 
 use crate::{FuncRef, FuncSlot, FuncTable, FuncTableError};
+use table_core::{Bits, OutOfBounds, SlotWriter, SlowSlots};
 
 impl FuncTable {
     /// Copies `[src, src + len)` to `[dst, dst + len)`; overlapping ranges behave like `memmove`.
@@ -30,8 +31,9 @@ impl FuncTable {
         len: u64,
         resolve: Option<&mut dyn FnMut(u64) -> Option<FuncRef>>,
     ) -> Result<(), FuncTableError> {
-        let resolve = resolve.map(|resolve| move |index| FuncSlot::encode(resolve(index), true));
-        Ok(self.storage.copy_within_resolved(dst, src, len, resolve)?)
+        self.check_destination(dst, len)?;
+        self.resolve_source(src, len, resolve)?;
+        Ok(self.storage.copy_within(dst, src, len, Bits)?)
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table.
@@ -51,16 +53,9 @@ impl FuncTable {
         len: u64,
         resolve: Option<&mut dyn FnMut(u64) -> Option<FuncRef>>,
     ) -> Result<(), FuncTableError> {
-        let resolve = resolve.map(|resolve| move |index| FuncSlot::encode(resolve(index), true));
-        let convert = self.reencoding_from(src);
-        Ok(self.storage.copy_from_resolved(
-            &mut src.storage,
-            dst,
-            src_index,
-            len,
-            resolve,
-            convert,
-        )?)
+        self.check_destination(dst, len)?;
+        src.resolve_source(src_index, len, resolve)?;
+        self.copy_slots_from(src, dst, src_index, len)
     }
 
     /// Moves the words of `[src, src + len)` to `[dst, dst + len)` as they are, as `memmove`
@@ -78,7 +73,7 @@ impl FuncTable {
         src: u64,
         len: u64,
     ) -> Result<(), FuncTableError> {
-        Ok(self.storage.copy_within(dst, src, len)?)
+        Ok(self.storage.copy_within(dst, src, len, Bits)?)
     }
 
     /// Copies the words of `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this
@@ -99,15 +94,68 @@ impl FuncTable {
         src_index: u64,
         len: u64,
     ) -> Result<(), FuncTableError> {
-        let convert = self.reencoding_from(src);
+        if self.lazy_init == src.lazy_init {
+            return Ok(self
+                .storage
+                .copy_from(&src.storage, dst, src_index, len, Bits)?);
+        }
+        self.check_destination(dst, len)?;
+        src.refuse_uninitialized(src_index, len)?;
+        let reencode = Reencode {
+            lazy_init: self.lazy_init,
+        };
         Ok(self
             .storage
-            .copy_from_converted(&src.storage, dst, src_index, len, convert)?)
+            .copy_from(&src.storage, dst, src_index, len, reencode)?)
     }
 
-    /// The conversion of `src`'s words into this table's mode, when the modes differ.
-    fn reencoding_from(&self, src: &FuncTable) -> Option<impl Fn(FuncSlot) -> FuncSlot + use<>> {
-        let lazy_init = self.lazy_init;
-        (lazy_init != src.lazy_init).then_some(move |slot: FuncSlot| slot.reencode(lazy_init))
+    /// Checks that `[dst, dst + len)` is in bounds before anything is resolved, by asking for
+    /// its last slot (an empty range resolves nothing, and the copy checks it).
+    fn check_destination(&self, dst: u64, len: u64) -> Result<(), FuncTableError> {
+        if let Some(last) = len.checked_sub(1) {
+            self.storage
+                .get(dst.checked_add(last).ok_or(OutOfBounds)?)?;
+        }
+        Ok(())
+    }
+
+    /// Initialises the uninitialised slots of `[start, start + len)` with `resolve(index)`, or
+    /// refuses the first one when there is no resolver.
+    fn resolve_source(
+        &mut self,
+        start: u64,
+        len: u64,
+        resolve: Option<&mut dyn FnMut(u64) -> Option<FuncRef>>,
+    ) -> Result<(), FuncTableError> {
+        match resolve {
+            Some(resolve) => drop(self.resolve_range(start, len, resolve)?),
+            None => self.refuse_uninitialized(start, len)?,
+        }
+        Ok(())
+    }
+
+    /// Refuses the first uninitialised slot of `[start, start + len)`, if any.
+    fn refuse_uninitialized(&self, start: u64, len: u64) -> Result<(), FuncTableError> {
+        match self.storage.first_slow(start, len)? {
+            Some(index) => Err(FuncTableError::Uninitialized { index }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The writer of a copy between tables of different modes: each word re-encoded for the
+/// destination's mode.
+struct Reencode {
+    lazy_init: bool,
+}
+
+impl SlotWriter<FuncSlot> for Reencode {
+    type Error = OutOfBounds;
+    const SLOW_SLOTS: SlowSlots<OutOfBounds> = SlowSlots::AsBits;
+    const CONVERTS: bool = true;
+
+    #[inline]
+    fn convert(&mut self, slot: FuncSlot) -> FuncSlot {
+        slot.reencode(self.lazy_init)
     }
 }

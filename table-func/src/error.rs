@@ -1,6 +1,6 @@
 //! The errors a funcref table operation can return.
 
-use table_core::{OutOfBounds, SlowPathError, TableError};
+use table_core::{OutOfBounds, TableError};
 use wasmtime_environ::Trap;
 
 /// Everything that can go wrong with a [`FuncTable`](crate::FuncTable).
@@ -36,16 +36,6 @@ impl FuncTableError {
         match self {
             FuncTableError::Table(error) => error.as_trap(),
             _ => None,
-        }
-    }
-}
-
-impl From<SlowPathError> for FuncTableError {
-    fn from(error: SlowPathError) -> Self {
-        match error {
-            SlowPathError::OutOfBounds => OutOfBounds.into(),
-            // A funcref slot's slow path is its resolution: what was met is an uninitialised slot.
-            SlowPathError::Unavailable { index, .. } => FuncTableError::Uninitialized { index },
         }
     }
 }

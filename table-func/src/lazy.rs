@@ -6,6 +6,7 @@
 //! An eager table has no uninitialised slot.
 
 use crate::{FuncRef, FuncSlot, FuncTable, FuncTableError};
+use table_core::Bits;
 
 impl FuncTable {
     /// The first uninitialised slot in `[start, start + len)`, if any (never any in an eager
@@ -38,7 +39,8 @@ impl FuncTable {
         match self.read(index)?.initialized() {
             Some(current) => Ok(current),
             None => {
-                self.storage.set(index, FuncSlot::encode(value, true))?;
+                self.storage
+                    .set(index, FuncSlot::encode(value, true), Bits)?;
                 Ok(value)
             }
         }

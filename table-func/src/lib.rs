@@ -16,7 +16,7 @@ mod vm_func_ref;
 
 pub use error::FuncTableError;
 pub use slot::{FuncSlot, FuncSlotValue};
-pub use table::FuncTable;
+pub use table::{FuncInit, FuncTable};
 pub use vm_func_ref::{FuncRef, VMFuncRef};
 
 /// The storage crate this crate builds on, re-exported so users name one version.

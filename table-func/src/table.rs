@@ -1,7 +1,31 @@
 //! The funcref table: creation and the questions a runtime asks about it.
 
-use crate::FuncSlot;
-use table_core::TableStorage;
+use crate::{FuncSlot, FuncTableError};
+use core::ptr::NonNull;
+use table_core::{TableElement, TableLimits, TableStorage};
+
+/// How a funcref table's slots start out (the engine's `Tunables::table_lazy_init`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FuncInit {
+    /// Every slot starts null; slots are plain pointers.
+    Eager,
+    /// Every slot starts uninitialised (standing for the module's initial element, resolved on
+    /// first use); written slots carry the init tag.
+    Lazy,
+}
+
+impl FuncInit {
+    /// `Lazy` when `lazy` (a runtime's flag, as Wasmtime's `Tunables::table_lazy_init`), else
+    /// `Eager`.
+    #[inline]
+    pub fn lazy_if(lazy: bool) -> Self {
+        if lazy {
+            FuncInit::Lazy
+        } else {
+            FuncInit::Eager
+        }
+    }
+}
 
 /// A WebAssembly table of function references, eager or lazily initialised, over static or
 /// dynamic storage.
@@ -34,14 +58,45 @@ impl FuncTable {
 }
 
 impl FuncTable {
-    /// A table over `storage` (created by `table-core`), whose slots are read in the given
-    /// lazy-initialisation mode (the engine's `Tunables::table_lazy_init`).
+    /// A table of `limits.minimum` slots in owned memory: all null, or all uninitialised when
+    /// `init` is [`FuncInit::Lazy`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::new_dynamic`].
+    pub fn new_dynamic(limits: TableLimits, init: FuncInit) -> Result<Self, FuncTableError> {
+        let storage = TableStorage::new_dynamic(limits, FuncSlot::EMPTY, None)?;
+        Ok(FuncTable::from_storage(storage, init))
+    }
+
+    /// A table of `limits.minimum` slots in caller-provided `memory` (a pooling allocator's),
+    /// all null or all uninitialised as `init` says.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::new_static`].
+    ///
+    /// # Safety
+    ///
+    /// [`TableStorage::new_static`]'s contract for `memory`.
+    pub unsafe fn new_static(
+        memory: NonNull<[u8]>,
+        limits: TableLimits,
+        init: FuncInit,
+    ) -> Result<Self, FuncTableError> {
+        // SAFETY: forwarded from this function's contract.
+        let storage = unsafe { TableStorage::new_static(memory, limits) }?;
+        Ok(FuncTable::from_storage(storage, init))
+    }
+
+    /// A table over `storage` (created by `table-core`), whose slots are read as `init` says.
     ///
     /// Fresh storage is all zero: every slot of an eager table is null, every slot of a lazy
     /// table uninitialised. Storage that already holds words may be handed in too: a lazy table
     /// treats each of its zero slots as uninitialised. A lazy table has the storage track where
     /// uninitialised slots can be ([`TableStorage::track_slow_slots`]).
-    pub fn from_storage(mut storage: TableStorage<FuncSlot>, lazy_init: bool) -> Self {
+    pub fn from_storage(mut storage: TableStorage<FuncSlot>, init: FuncInit) -> Self {
+        let lazy_init = init == FuncInit::Lazy;
         if lazy_init {
             storage.track_slow_slots();
         }

@@ -6,7 +6,7 @@ mod common;
 
 use common::{LAZY, STORAGES};
 use table_core::TableLimits;
-use table_func::{FuncSlotValue, FuncTable};
+use table_func::{FuncInit, FuncSlotValue, FuncTable};
 use table_testkit::Fixture;
 
 #[test]
@@ -15,7 +15,7 @@ fn from_storage_reads_fresh_slots_in_the_given_mode() {
         for lazy in LAZY {
             let limits = TableLimits::new(2, Some(2));
             let table = Fixture::new(storage, limits, 2, |slots| {
-                FuncTable::from_storage(slots, lazy)
+                FuncTable::from_storage(slots, FuncInit::lazy_if(lazy))
             });
             let expected = if lazy {
                 FuncSlotValue::Uninitialized

@@ -8,7 +8,7 @@ use table_core::TableElement as _;
 use common::{Funcs, Storage, combinations, funcref_type, new_table, no_resolve, word};
 use table_core::TableError;
 use table_core::{TableElement, TableLimits};
-use table_func::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
+use table_func::{FuncInit, FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
 use table_testkit::Fixture;
 use table_testkit::{LimiterCall, LimiterPolicy, RecordingLimiter, block_on};
 use wasmtime_environ::Trap;
@@ -57,7 +57,7 @@ fn new_table_reports_size_maximum_storage_mode_and_bytes() {
 fn unbounded_dynamic_table_reports_u32_max() {
     let limits = TableLimits::for_table(&funcref_type(0, None), None).unwrap();
     let table = Fixture::new(Storage::Dynamic, limits, 0, |slots| {
-        FuncTable::from_storage(slots, true)
+        FuncTable::from_storage(slots, FuncInit::Lazy)
     });
     assert_eq!(table.maximum(), Some(u32::MAX as usize));
 }

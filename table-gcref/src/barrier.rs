@@ -1,46 +1,40 @@
 //! The write barrier: when a write needs the GC store, and how a slot is written through it.
 
-use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, StoreNeed, VMGcRef};
-
-/// Checks, for an operation given no GC store, that it writes and overwrites no heap reference.
-///
-/// `written` is the offset of the first heap reference among the values to be written;
-/// `overwritten` finds the first heap reference among the slots to be overwritten, and is only
-/// scanned when the values hold none. Callers run this over their whole range before writing,
-/// so a refused operation changes nothing.
-///
-/// # Errors
-///
-/// [`GcTableError::GcStoreRequired`] naming the first slot (table index `first_slot` plus the
-/// offset) where a heap reference would be written or, failing that, overwritten.
-#[inline]
-pub(crate) fn require_no_heap(
-    operation: GcOperation,
-    first_slot: u64,
-    written: Option<usize>,
-    overwritten: impl FnOnce() -> Option<usize>,
-) -> Result<(), GcTableError> {
-    let need = match written {
-        Some(offset) => Some((StoreNeed::Write, offset)),
-        None => overwritten().map(|offset| (StoreNeed::Overwrite, offset)),
-    };
-    match need {
-        None => Ok(()),
-        Some((need, offset)) => Err(GcTableError::GcStoreRequired {
-            operation,
-            need,
-            index: first_slot + offset as u64,
-        }),
-    }
-}
+use crate::{GcRefSlot, GcStore, VMGcRef};
+use table_core::{SlotWriter, SlowPathError, SlowSlots};
 
 /// Writes `new` into `slot`: as plain bits when neither is a heap reference, otherwise through
 /// `store`, which retains the new value before releasing the old.
 #[inline]
-pub(crate) fn write_through(slot: &mut GcRefSlot, new: Option<&VMGcRef>, store: &mut dyn GcStore) {
+pub(crate) fn write_through<S: GcStore + ?Sized>(
+    slot: &mut GcRefSlot,
+    new: Option<&VMGcRef>,
+    store: &mut S,
+) {
     if slot.holds_heap() || new.is_some_and(VMGcRef::is_heap) {
         store.write_gc_ref(slot.as_gc_ref_mut(), new);
     } else {
         *slot = GcRefSlot::unchecked_from(new);
+    }
+}
+
+/// The GC store as the writer of a table write: slots that hold or receive a heap reference go
+/// through its barrier, and a fill with a heap reference through its own loop
+/// ([`GcStore::fill_gc_refs`]), one call for the whole range.
+pub(crate) struct StoreBarrier<'a, S: GcStore + ?Sized>(pub(crate) &'a mut S);
+
+impl<S: GcStore + ?Sized> SlotWriter<GcRefSlot> for StoreBarrier<'_, S> {
+    type Error = SlowPathError;
+    const SLOW_SLOTS: SlowSlots<SlowPathError> = SlowSlots::Barrier;
+
+    #[inline]
+    fn write(&mut self, slot: &mut GcRefSlot, value: GcRefSlot) {
+        write_through(slot, value.as_gc_ref(), self.0);
+    }
+
+    #[inline]
+    fn fill(&mut self, slots: &mut [GcRefSlot], value: GcRefSlot) {
+        self.0
+            .fill_gc_refs(GcRefSlot::as_gc_refs_mut(slots), value.as_gc_ref());
     }
 }

@@ -340,7 +340,10 @@ impl<X> Fixture<X> {
         wrap: impl FnOnce(table_core::TableStorage<T>) -> X,
     ) -> Result<Self, table_core::TableError> {
         let (storage, memory) = match kind {
-            StorageKind::Dynamic => (table_core::TableStorage::new_dynamic(limits)?, None),
+            StorageKind::Dynamic => (
+                table_core::TableStorage::new_dynamic(limits, T::EMPTY, None)?,
+                None,
+            ),
             StorageKind::Static => {
                 let memory = StaticMemory::new(
                     static_capacity * core::mem::size_of::<T>(),

@@ -4,9 +4,9 @@
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use table_bench::{Kind, Storage};
-use table_facade::table_core::{TableLimits, TableStorage};
+use table_facade::table_core::{TableElement, TableLimits, TableStorage};
 use table_facade::table_func::FuncSlot;
-use table_facade::table_gcref::I31;
+use table_facade::table_gcref::{GcRefSlot, I31};
 use table_facade::wasmtime_environ::{
     Table as TableType, Tunables, VMSharedTypeIndex, WasmHeapType,
 };
@@ -120,7 +120,10 @@ impl OursTable {
         let limits = TableLimits::for_table(&table_type(Kind::GcSummary, minimum), None)
             .expect("benchmark limits");
         let (slots, memory) = match storage {
-            Storage::Dynamic => (TableStorage::new_dynamic(limits), None),
+            Storage::Dynamic => (
+                TableStorage::new_dynamic(limits, GcRefSlot::EMPTY, None),
+                None,
+            ),
             Storage::Static => {
                 let memory = static_memory(Kind::GcSummary, capacity);
                 // SAFETY: the memory is fresh and zero, only this table uses it, and the struct

@@ -4,7 +4,7 @@
 //!
 //! Every operation wasmi's host `Table` API has is measured in both storages, at the sizes the
 //! other kinds use (the bandwidth-bound ones also beyond the last-level cache), against the 4-byte baselines the GC kind uses (`u32`). `init` has no wasmi
-//! peer (the host API has none) but is measured as `write_slots`, the call a runtime's
+//! peer (the host API has none) but is measured as `init`, the call a runtime's
 //! `table.init` makes. wasmi's figures are its funcref table's, measured once in the other
 //! modules under `func` (see `Kind::wasmi_peer`).
 
@@ -15,7 +15,7 @@ use crate::{access, bulk, create, grow};
 use std::cell::LazyCell;
 use std::hint::black_box;
 use table_bench::{Kind, Op, Storage, Variant};
-use table_core::{TableElement, TableLimits, TableStorage};
+use table_core::{Bits, TableElement, TableLimits, TableStorage};
 use table_testkit::StaticMemory;
 
 const KIND: Kind = Kind::Handle;
@@ -58,7 +58,8 @@ impl HandleTable {
         );
         match storage {
             Storage::Dynamic => HandleTable {
-                slots: TableStorage::new_dynamic(limits).expect("dynamic handle table"),
+                slots: TableStorage::new_dynamic(limits, Handle::NULL, None)
+                    .expect("dynamic handle table"),
                 _memory: None,
             },
             Storage::Static => {
@@ -80,7 +81,7 @@ impl HandleTable {
         let mut table = Self::new(storage, size, size);
         table
             .slots
-            .fill(0, Handle::VALUE, size)
+            .fill(0, Handle::VALUE, size, Bits)
             .expect("fill handle table");
         table
     }
@@ -110,7 +111,8 @@ fn create_tables(group: &mut Group<'_>) {
         let limits = TableLimits::new(usize::try_from(size).expect("sizes fit in usize"), None);
         group.bench(KIND, size, Variant::Ours(Storage::Dynamic), |iters| {
             time(iters, || {
-                let table = TableStorage::<Handle>::new_dynamic(limits).expect("create");
+                let table = TableStorage::<Handle>::new_dynamic(limits, Handle::NULL, None)
+                    .expect("create");
                 drop(black_box(table));
             })
         });
@@ -141,7 +143,7 @@ fn grow_tables(group: &mut Group<'_>, growth: Growth) {
                 || HandleTable::new(storage, 0, size),
                 |mut table| {
                     for delta in growth.deltas(size) {
-                        let grown = table.slots.grow_filled(delta, Handle::NULL, None);
+                        let grown = table.slots.grow(delta, Handle::NULL, None, Bits);
                         assert!(black_box(grown.expect("grow")).is_some(), "grow refused");
                     }
                     table
@@ -160,7 +162,7 @@ fn fill(group: &mut Group<'_>) {
             |storage| HandleTable::new(storage, size, size),
             |table| {
                 let value = black_box(Handle::VALUE);
-                table.slots.fill(0, value, size).expect("fill");
+                table.slots.fill(0, value, size, Bits).expect("fill");
             },
         );
         bulk::bench_baseline(group, Op::Fill, KIND, size);
@@ -174,7 +176,12 @@ fn copy_within(group: &mut Group<'_>) {
             group,
             size,
             |storage| HandleTable::filled(storage, size),
-            |table| table.slots.copy_within(dst, src, len).expect("copy_within"),
+            |table| {
+                table
+                    .slots
+                    .copy_within(dst, src, len, Bits)
+                    .expect("copy_within")
+            },
         );
         bulk::bench_baseline(group, Op::CopyWithin, KIND, size);
     }
@@ -191,7 +198,7 @@ fn copy(group: &mut Group<'_>) {
             },
             |(src, dst)| {
                 dst.slots
-                    .copy_from(black_box(&src.slots), 0, 0, size)
+                    .copy_from(black_box(&src.slots), 0, 0, size, Bits)
                     .expect("copy")
             },
         );
@@ -215,7 +222,7 @@ fn init(group: &mut Group<'_>) {
             |table| {
                 table
                     .slots
-                    .write_slots(0, black_box(&segment))
+                    .init(0, black_box(&segment), |handle| *handle, Bits)
                     .expect("init")
             },
         );
@@ -298,5 +305,7 @@ fn ours_get(slots: &TableStorage<Handle>, indices: &[u64]) -> usize {
 #[inline(never)]
 fn ours_set(slots: &mut TableStorage<Handle>, indices: &[u64]) -> bool {
     let value = black_box(Handle::VALUE);
-    indices.iter().all(|&index| slots.set(index, value).is_ok())
+    indices
+        .iter()
+        .all(|&index| slots.set(index, value, Bits).is_ok())
 }

@@ -1,7 +1,7 @@
-//! Bulk writes through an element kind's slow path (a GC barrier): `table.fill`, `table.init`
-//! and `table.copy` for slots that may need more than a bit copy (`docs/semantics.md` §2.2).
+//! Bulk writes: `table.fill`, `table.init` and `table.copy`, with slots that may need more than a
+//! bit copy written as the operation's [`SlotWriter`] says (`docs/semantics.md` §2.2).
 //!
-//! With a writer, the range is written a block of [`WRITE_BLOCK`] slots at a time: a block in which
+//! Through a barrier ([`SlowSlots::Barrier`]), the range is written a block of [`WRITE_BLOCK`] slots at a time: a block in which
 //! neither the values written nor the slots overwritten need the slow path (the common case:
 //! tables of nulls and `i31ref`s) moves with one slice operation; any other block is written
 //! slot by slot through the writer. Scanning a whole range and then moving it would read the
@@ -10,15 +10,16 @@
 //! (512 slots) scanned before it is written costs as much as two separate passes; short
 //! constant-length blocks also let the compiler unroll the scan and inline the copy.
 //!
-//! Without a writer, the whole range is scanned first and then moved with one slice operation,
-//! so a slot that needs the slow path is reported before anything is written: a block-wise
-//! write could only find it after earlier blocks were written.
+//! Refusing slow slots ([`SlowSlots::Refused`]), the whole range is scanned first and then moved
+//! with one slice operation, so a slot that needs the slow path is reported before anything is
+//! written: a block-wise write could only find it after earlier blocks were written. Writing
+//! them as bits ([`SlowSlots::AsBits`]), a write is one slice operation.
 
 use super::TableStorage;
 use crate::cpu::has_avx2;
 use crate::range::check_range;
 use crate::scan::first_slow;
-use crate::{OutOfBounds, SlowPathError, TableElement};
+use crate::{SlotWriter, SlowPathError, SlowSlots, TableElement};
 use core::ops::Range;
 
 /// Slots per block: 128 bytes of 4-byte slots, two cache lines. The block-edge tests use ranges
@@ -26,110 +27,134 @@ use core::ops::Range;
 const WRITE_BLOCK: usize = 32;
 
 impl<T: TableElement> TableStorage<T> {
-    /// Writes `value` into every slot of `[dst, dst + len)`; slots on the slow path (the value,
-    /// or a slot it overwrites) are written by `writer`, the rest as bits.
+    /// Writes `value` into every slot of `[dst, dst + len)`, slow slots (the value, or a slot it
+    /// overwrites) as `writer` says. The arguments come in the spec's order for `table.fill`, as
+    /// in every layer above.
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::OutOfBounds`] when the range is out of bounds;
-    /// [`SlowPathError::Unavailable`] when `writer` is `None` and `value` or an overwritten slot
-    /// needs the slow path. Nothing is written on error.
-    pub fn fill_through(
+    /// Out of bounds when the range is, or the writer's charge or refusal; nothing is written.
+    #[inline]
+    pub fn fill<W: SlotWriter<T>>(
         &mut self,
         dst: u64,
         value: T,
         len: u64,
-        writer: Option<impl FnMut(&mut T, T)>,
-    ) -> Result<(), SlowPathError> {
+        mut writer: W,
+    ) -> Result<(), W::Error> {
         let range = check_range(self.size(), dst, len)?;
-        // Offsets into the range of the slots that may be slow; the rest are known fast.
-        let scan = offsets(&range, self.slow.to_scan(range.clone()));
-        let slots = &mut self.slots_mut()[range.clone()];
+        writer.charge(len)?;
         let value_is_slow = value.needs_slow_path();
-        match writer {
-            Some(mut writer) if value_is_slow => write_each(slots, value, &mut writer),
-            Some(mut writer) => fill_blocks(slots, scan, value, &mut writer),
-            None => {
-                let written = (value_is_slow && !slots.is_empty()).then_some(0);
-                require_fast(dst, written, || first_slow_in(slots, scan))?;
-                slots.fill(value);
+        match W::SLOW_SLOTS {
+            SlowSlots::AsBits => self.slots_in_place()[range.clone()].fill(value),
+            slow_slots => {
+                // Offsets into the range of the slots that may be slow; the rest are known fast.
+                let scan = offsets(&range, self.slow.to_scan(range.clone()));
+                let slots = &mut self.slots_in_place()[range.clone()];
+                if let SlowSlots::Refused(refuse) = slow_slots {
+                    let written = (value_is_slow && !slots.is_empty()).then_some(0);
+                    require_fast(dst, written, || first_slow_in(slots, scan)).map_err(refuse)?;
+                    slots.fill(value);
+                } else if value_is_slow {
+                    writer.fill(slots, value);
+                } else {
+                    fill_blocks(slots, scan, value, &mut |slot, value| {
+                        writer.write(slot, value)
+                    });
+                }
             }
         }
         self.note_written(range, value_is_slow);
         Ok(())
     }
 
-    /// Hands the slots of `[dst, dst + len)` to `fill`, which writes every one of them through
-    /// the slow path (a GC heap reference written through the collector's barrier in one loop of
-    /// its own, rather than one call per slot), and records them as possibly slow.
+    /// Writes `encode(value)` for each of `values` into the slots starting at `dst`, as
+    /// `table.init` does with an element segment, slow slots as `writer` says.
     ///
     /// # Errors
     ///
-    /// [`OutOfBounds`] when the range is out of bounds; `fill` is not called.
-    pub fn fill_slow(
+    /// Out of bounds when `[dst, dst + values.len())` is, or the writer's charge or refusal;
+    /// nothing is written.
+    #[inline]
+    pub fn init<U, W: SlotWriter<T>>(
         &mut self,
         dst: u64,
-        len: u64,
-        fill: impl FnOnce(&mut [T]),
-    ) -> Result<(), OutOfBounds> {
-        let range = check_range(self.size(), dst, len)?;
-        fill(&mut self.slots_mut()[range.clone()]);
-        self.note_written(range, true);
-        Ok(())
-    }
-
-    /// Writes `values` (an element segment in slot form) into the slots starting at `dst`; slots
-    /// on the slow path are written by `writer`, the rest as bits.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::fill_through`].
-    pub fn init_through(
-        &mut self,
-        dst: u64,
-        values: &[T],
-        writer: Option<impl FnMut(&mut T, T)>,
-    ) -> Result<(), SlowPathError> {
+        values: &[U],
+        mut encode: impl FnMut(&U) -> T,
+        mut writer: W,
+    ) -> Result<(), W::Error> {
         let range = check_range(self.size(), dst, values.len() as u64)?;
+        writer.charge(values.len() as u64)?;
         let overwritten = offsets(&range, self.slow.to_scan(range.clone()));
-        let slots = &mut self.slots_mut()[range.clone()];
-        // One pass over the values: each block is tested and written while it is in cache
-        // (and the slots it overwrites are tested only where they may be slow).
-        let wrote_slow = match writer {
-            Some(mut writer) => copy_blocks(slots, values, &mut writer, !overwritten.is_empty()),
-            None => {
-                let first = first_slow(values);
-                require_fast(dst, first, || first_slow_in(slots, overwritten))?;
-                slots.copy_from_slice(values);
-                first.is_some()
+        let slots = &mut self.slots_in_place()[range.clone()];
+        let wrote_slow = match W::SLOW_SLOTS {
+            SlowSlots::AsBits => encode_each(slots, values, &mut encode),
+            SlowSlots::Refused(refuse) => {
+                let first = values
+                    .iter()
+                    .position(|value| encode(value).needs_slow_path());
+                require_fast(dst, first, || first_slow_in(slots, overwritten)).map_err(refuse)?;
+                encode_each(slots, values, &mut encode);
+                false
             }
+            // One pass over the values: each block is encoded, tested and written while it is in
+            // cache (and the slots it overwrites are tested only where they may be slow).
+            SlowSlots::Barrier => init_blocks(
+                slots,
+                values,
+                &mut encode,
+                &mut |slot, value| writer.write(slot, value),
+                !overwritten.is_empty(),
+            ),
         };
         self.note_written(range, wrote_slow);
         Ok(())
     }
 
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table; slots
-    /// on the slow path (copied or overwritten) are written by `writer`, the rest as bits.
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table, slow
+    /// slots (copied or overwritten) as `writer` says.
     ///
     /// # Errors
     ///
-    /// [`SlowPathError::OutOfBounds`] when either range is out of bounds; otherwise as for
-    /// [`TableStorage::fill_through`].
-    pub fn copy_from_through(
+    /// Out of bounds when either range is, or the writer's charge or refusal; nothing is
+    /// written.
+    #[inline]
+    pub fn copy_from<W: SlotWriter<T>>(
         &mut self,
         src: &Self,
         dst: u64,
         src_index: u64,
         len: u64,
-        writer: Option<impl FnMut(&mut T, T)>,
-    ) -> Result<(), SlowPathError> {
+        mut writer: W,
+    ) -> Result<(), W::Error> {
         let from = check_range(src.size(), src_index, len)?;
         let range = check_range(self.size(), dst, len)?;
-        let written = offsets(&from, src.slow.to_scan(from.clone()));
-        let overwritten = offsets(&range, self.slow.to_scan(range.clone()));
+        writer.charge(len)?;
         let values = &src.slots()[from.clone()];
-        let slots = &mut self.slots_mut()[range.clone()];
-        write_disjoint(slots, values, writer, dst, written, overwritten)?;
+        match W::SLOW_SLOTS {
+            SlowSlots::AsBits if W::CONVERTS => {
+                let slots = &mut self.slots_in_place()[range.clone()];
+                let wrote_slow = encode_each(slots, values, &mut |value| writer.convert(*value));
+                self.note_written(range, wrote_slow);
+                return Ok(());
+            }
+            SlowSlots::AsBits => self.slots_in_place()[range.clone()].copy_from_slice(values),
+            slow_slots => {
+                let written = offsets(&from, src.slow.to_scan(from.clone()));
+                let overwritten = offsets(&range, self.slow.to_scan(range.clone()));
+                let slots = &mut self.slots_in_place()[range.clone()];
+                let barrier = &mut |slot: &mut T, value| writer.write(slot, value);
+                write_disjoint(
+                    slots,
+                    values,
+                    slow_slots,
+                    barrier,
+                    dst,
+                    written,
+                    overwritten,
+                )?;
+            }
+        }
         if self.slow.is_tracked() {
             self.note_written(range, src.may_hold_slow(src_index, values));
         }
@@ -137,38 +162,63 @@ impl<T: TableElement> TableStorage<T> {
     }
 
     /// Copies `[src, src + len)` to `[dst, dst + len)` within this table, as `memmove` would:
-    /// each destination slot ends up with the source slot's original value. Slots on the slow
-    /// path (copied or overwritten) are written by `writer`, the rest as bits.
+    /// each destination slot ends up with the source slot's original value. Slow slots (copied
+    /// or overwritten) are written as `writer` says.
     ///
     /// # Errors
     ///
-    /// As for [`TableStorage::copy_from_through`].
-    pub fn copy_within_through(
+    /// As for [`TableStorage::copy_from`].
+    #[inline]
+    pub fn copy_within<W: SlotWriter<T>>(
         &mut self,
         dst: u64,
         src: u64,
         len: u64,
-        writer: Option<impl FnMut(&mut T, T)>,
-    ) -> Result<(), SlowPathError> {
+        mut writer: W,
+    ) -> Result<(), W::Error> {
         let src_range = check_range(self.size(), src, len)?;
         let dst_range = check_range(self.size(), dst, len)?;
-        let written = self.slow.to_scan(src_range.clone());
-        let overwritten = self.slow.to_scan(dst_range.clone());
-        let slots = self.slots_mut();
-        match writer {
-            Some(mut writer) if !(written.is_empty() && overwritten.is_empty()) => {
-                let (src, dst, len) = (src_range.start, dst_range.start, src_range.len());
-                copy_within_blocks(slots, src, dst, len, &mut writer);
-            }
-            Some(_) => slots.copy_within(src_range.clone(), dst_range.start),
-            None => {
-                let found = |scan: Range<usize>, start: usize| {
-                    first_slow(&slots[scan.clone()]).map(|offset| scan.start - start + offset)
-                };
-                require_fast(dst, found(written, src_range.start), || {
-                    found(overwritten, dst_range.start)
-                })?;
+        writer.charge(len)?;
+        match W::SLOW_SLOTS {
+            SlowSlots::AsBits if W::CONVERTS => {
+                // Moved first, then converted in place: each destination slot holds its source
+                // slot's original value when it is converted.
+                let slots = self.slots_in_place();
                 slots.copy_within(src_range.clone(), dst_range.start);
+                let mut wrote_slow = false;
+                for slot in &mut slots[dst_range.clone()] {
+                    *slot = writer.convert(*slot);
+                    wrote_slow |= slot.needs_slow_path();
+                }
+                self.note_written(dst_range, wrote_slow);
+                return Ok(());
+            }
+            SlowSlots::AsBits => self
+                .slots_in_place()
+                .copy_within(src_range.clone(), dst_range.start),
+            slow_slots => {
+                let written = self.slow.to_scan(src_range.clone());
+                let overwritten = self.slow.to_scan(dst_range.clone());
+                let slots = self.slots_in_place();
+                match slow_slots {
+                    SlowSlots::Barrier if !(written.is_empty() && overwritten.is_empty()) => {
+                        let (src, dst, len) = (src_range.start, dst_range.start, src_range.len());
+                        let barrier = &mut |slot: &mut T, value| writer.write(slot, value);
+                        copy_within_blocks(slots, src, dst, len, barrier);
+                    }
+                    SlowSlots::Refused(refuse) => {
+                        let found = |scan: Range<usize>, start: usize| {
+                            first_slow(&slots[scan.clone()])
+                                .map(|offset| scan.start - start + offset)
+                        };
+                        require_fast(dst, found(written, src_range.start), || {
+                            found(overwritten, dst_range.start)
+                        })
+                        .map_err(refuse)?;
+                        slots.copy_within(src_range.clone(), dst_range.start);
+                    }
+                    _ => slots.copy_within(src_range.clone(), dst_range.start),
+                }
             }
         }
         let carries_slow = self.slow.may_hold(src_range);
@@ -177,7 +227,23 @@ impl<T: TableElement> TableStorage<T> {
     }
 }
 
-/// Checks, for an operation given no writer, that it writes and overwrites no slow slot.
+/// Writes `encode(value)` for each of `values` into the slot at the same position of `slots`, as
+/// bits, and returns whether any was slow.
+#[inline]
+fn encode_each<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl FnMut(&U) -> T,
+) -> bool {
+    let mut carries_slow = false;
+    for (slot, value) in slots.iter_mut().zip(values) {
+        *slot = encode(value);
+        carries_slow |= slot.needs_slow_path();
+    }
+    carries_slow
+}
+
+/// Checks, for a write that refuses slow slots, that it writes and overwrites none.
 /// `written` is the offset of the first slow value to be written; `overwritten` finds the first
 /// slow slot to be overwritten, and is only run when the values hold none.
 fn require_fast(
@@ -200,27 +266,29 @@ fn require_fast(
 
 /// Writes each of `values` into the slot at the same position of `slots` (table index
 /// `first_slot` on); the slices do not overlap, and slow slots can only be at the offsets
-/// `written` (of the values) and `overwritten` (of the slots). With a writer, block by block
-/// (one slice copy when neither can hold a slow slot); without one, after checking that no slot
+/// `written` (of the values) and `overwritten` (of the slots). Through the barrier, block by
+/// block (one slice copy when neither can hold a slow slot); refused, after checking that no slot
 /// is on the slow path, with one slice copy.
-fn write_disjoint<T: TableElement>(
+fn write_disjoint<T: TableElement, E>(
     slots: &mut [T],
     values: &[T],
-    writer: Option<impl FnMut(&mut T, T)>,
+    slow_slots: SlowSlots<E>,
+    barrier: &mut impl FnMut(&mut T, T),
     first_slot: u64,
     written: Range<usize>,
     overwritten: Range<usize>,
-) -> Result<(), SlowPathError> {
-    match writer {
-        Some(mut writer) if !(written.is_empty() && overwritten.is_empty()) => {
-            copy_blocks(slots, values, &mut writer, !overwritten.is_empty());
+) -> Result<(), E> {
+    match slow_slots {
+        SlowSlots::Barrier if !(written.is_empty() && overwritten.is_empty()) => {
+            copy_blocks(slots, values, barrier, !overwritten.is_empty());
         }
-        Some(_) => slots.copy_from_slice(values),
-        None => {
+        SlowSlots::Refused(refuse) => {
             let first = first_slow_in(values, written);
-            require_fast(first_slot, first, || first_slow_in(slots, overwritten))?;
+            require_fast(first_slot, first, || first_slow_in(slots, overwritten))
+                .map_err(refuse)?;
             slots.copy_from_slice(values);
         }
+        _ => slots.copy_from_slice(values),
     }
     Ok(())
 }
@@ -355,6 +423,67 @@ fn copy_blocks_baseline<T: TableElement>(
         wrote_slow |= copy_block(block, values, writer, slots_may_be_slow);
     }
     wrote_slow | copy_block(last_block, last_values, writer, slots_may_be_slow)
+}
+
+/// Writes `encode(value)` for each of `values` into the slot at the same position of `slots`,
+/// block by block: each block of values is encoded into a buffer (in L1), then tested and
+/// written as [`copy_blocks`] does. Returns whether any value was slow. With AVX2 where the CPU
+/// has it ([`has_avx2`]).
+fn init_blocks<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl FnMut(&U) -> T,
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    if has_avx2() {
+        // SAFETY: the CPU has AVX2.
+        unsafe { init_blocks_avx2(slots, values, encode, writer, slots_may_be_slow) }
+    } else {
+        init_blocks_baseline(slots, values, encode, writer, slots_may_be_slow)
+    }
+}
+
+/// [`init_blocks_baseline`] compiled with AVX2.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2"))]
+unsafe fn init_blocks_avx2<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl FnMut(&U) -> T,
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    init_blocks_baseline(slots, values, encode, writer, slots_may_be_slow)
+}
+
+/// [`init_blocks`] for the target's baseline instructions.
+#[inline(always)]
+fn init_blocks_baseline<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl FnMut(&U) -> T,
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    let (blocks, last_block) = slots.as_chunks_mut::<WRITE_BLOCK>();
+    let (sources, last_values) = values.as_chunks::<WRITE_BLOCK>();
+    let mut buffer = [T::EMPTY; WRITE_BLOCK];
+    let mut wrote_slow = false;
+    for (block, values) in blocks.iter_mut().zip(sources) {
+        for (encoded, value) in buffer.iter_mut().zip(values) {
+            *encoded = encode(value);
+        }
+        wrote_slow |= copy_block(block, &buffer, writer, slots_may_be_slow);
+    }
+    let last = &mut buffer[..last_values.len()];
+    for (encoded, value) in last.iter_mut().zip(last_values) {
+        *encoded = encode(value);
+    }
+    wrote_slow | copy_block(last_block, last, writer, slots_may_be_slow)
 }
 
 /// Copies `values` into `block`: as bits when no slot is on the slow path, otherwise through
@@ -632,6 +761,49 @@ mod tests {
                     }
                 });
                 prop_assert_eq!(avx2, baseline);
+            }
+        }
+
+        #[test]
+        fn an_init_through_the_writer_matches_the_model_on_both_paths(
+            (slots, values, slots_may_be_slow) in any::<bool>().prop_flat_map(|slow| {
+                (slots(slow), slots(true), Just(slow))
+            }),
+        ) {
+            // The values arrive as `u32`s, encoded on the way in.
+            let len = slots.len().min(values.len());
+            let (slots, values) = (&slots[..len], &values[..len]);
+            let raw: Vec<u32> = values.iter().map(|slot| slot.0).collect();
+            let wrote_slow = values.iter().any(Slot::needs_slow_path);
+
+            let mut baseline_slow = false;
+            let baseline = run(slots, |slots, writer| {
+                baseline_slow = init_blocks_baseline(
+                    slots,
+                    &raw,
+                    &mut |bits| Slot(*bits),
+                    &mut |slot, value| writer(slot, value),
+                    slots_may_be_slow,
+                );
+            });
+            check(slots, values, &baseline)?;
+            prop_assert_eq!(baseline_slow, wrote_slow);
+            if has_avx2() {
+                let mut avx2_slow = false;
+                let avx2 = run(slots, |slots, writer| {
+                    // SAFETY: the CPU has AVX2.
+                    avx2_slow = unsafe {
+                        init_blocks_avx2(
+                            slots,
+                            &raw,
+                            &mut |bits| Slot(*bits),
+                            &mut |slot, value| writer(slot, value),
+                            slots_may_be_slow,
+                        )
+                    };
+                });
+                prop_assert_eq!(avx2, baseline);
+                prop_assert_eq!(avx2_slow, wrote_slow);
             }
         }
 

@@ -3,7 +3,7 @@
 
 use super::{Slots, TableStorage};
 use crate::limiter::{AsyncTableLimiter, NoLimiter, TableLimiter};
-use crate::{GrowFailure, TableElement, TableError};
+use crate::{GrowFailure, SlotWriter, SlowSlots, TableElement, TableError};
 
 /// The grow procedure's steps with a limiter, in [`TableLimiter`]'s order, as the body of a
 /// function returning `Result<Option<usize>, TableError>`: `$storage` is the `TableStorage`,
@@ -57,7 +57,12 @@ macro_rules! grow_with_limiter {
 }
 
 impl<T: TableElement> TableStorage<T> {
-    /// Grows the table by `delta` zeroed (empty) slots, consulting `limiter`.
+    /// Grows the table by `delta` slots holding `init`, consulting `limiter`. An empty `init`
+    /// (the all-zero value) writes nothing: the new slots are already zero; a slow `init` (a GC
+    /// heap reference, cloned per slot) is written through a [`SlowSlots::Barrier`] writer's
+    /// [`fill`](SlotWriter::fill), any other as bits. The writer is not charged (the limiter
+    /// charges growth) and does not refuse: a kind that cannot take its slow path checks `init`
+    /// before it asks, since a refused or failed growth must change nothing.
     ///
     /// Returns the old size on success and `Ok(None)` when growth is refused ("no growth", which
     /// `table.grow` reports as -1): by the limiter, because the new size overflows (`usize` or
@@ -71,30 +76,45 @@ impl<T: TableElement> TableStorage<T> {
     /// [`TableError::Limiter`] when the limiter returns an error, or refuses the growth's
     /// charge ([`TableLimiter::table_growth_charge`]) with one.
     #[inline]
-    pub fn grow(
+    pub fn grow<W: SlotWriter<T>>(
         &mut self,
         delta: u64,
+        init: T,
         limiter: Option<&mut dyn TableLimiter>,
+        writer: W,
     ) -> Result<Option<usize>, TableError> {
-        self.grow_through(delta, T::EMPTY, write_bits, limiter)
-    }
-
-    /// The grow procedure, without writing or recording the new slots.
-    #[inline]
-    fn grow_slots(
-        &mut self,
-        delta: u64,
-        limiter: Option<&mut dyn TableLimiter>,
-    ) -> Result<Option<usize>, TableError> {
-        match limiter {
+        let grown = match limiter {
             None => self.grow_limited(delta, &mut NoLimiter),
             Some(limiter) => self.grow_limited(delta, limiter),
-        }
+        }?;
+        self.fill_grown(grown, init, writer);
+        Ok(grown)
     }
 
-    /// The grow procedure with a synchronous limiter. Without one it runs with [`NoLimiter`],
-    /// whose answers (approve, nothing to charge, nothing to tell) inline away, leaving the
-    /// steps themselves.
+    /// [`TableStorage::grow`] with an asynchronous limiter.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::grow`].
+    pub async fn grow_async<L: AsyncTableLimiter + ?Sized, W: SlotWriter<T>>(
+        &mut self,
+        delta: u64,
+        init: T,
+        limiter: Option<&mut L>,
+        writer: W,
+    ) -> Result<Option<usize>, TableError> {
+        let grown = match limiter {
+            // Nothing can suspend.
+            None => self.grow_limited(delta, &mut NoLimiter),
+            Some(limiter) => self.grow_limited_async(delta, limiter).await,
+        }?;
+        self.fill_grown(grown, init, writer);
+        Ok(grown)
+    }
+
+    /// The grow procedure with a synchronous limiter, without writing or recording the new
+    /// slots. Without a limiter it runs with [`NoLimiter`], whose answers (approve, nothing to
+    /// charge, nothing to tell) inline away, leaving the steps themselves.
     #[inline]
     fn grow_limited<L: TableLimiter + ?Sized>(
         &mut self,
@@ -104,86 +124,30 @@ impl<T: TableElement> TableStorage<T> {
         grow_with_limiter!(self, delta, limiter)
     }
 
-    /// Grows like [`TableStorage::grow`], then writes `init` into the new slots as bits. An
-    /// empty `init` (the all-zero value) writes nothing: the new slots are already zero.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::grow`].
-    #[inline]
-    pub fn grow_filled(
+    /// The grow procedure with an asynchronous limiter, without writing or recording the new
+    /// slots.
+    async fn grow_limited_async<L: AsyncTableLimiter + ?Sized>(
         &mut self,
         delta: u64,
-        init: T,
-        limiter: Option<&mut dyn TableLimiter>,
+        limiter: &mut L,
     ) -> Result<Option<usize>, TableError> {
-        self.grow_through(delta, init, write_bits, limiter)
-    }
-
-    /// Grows like [`TableStorage::grow`], then writes `init` into the new slots: through
-    /// `writer` when `init` needs the slow path (a GC heap reference, cloned per slot), as bits
-    /// otherwise. The caller makes sure it can take the slow path before it asks: a refused or
-    /// failed growth must change nothing.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::grow`].
-    #[inline]
-    pub fn grow_through(
-        &mut self,
-        delta: u64,
-        init: T,
-        writer: impl FnMut(&mut T, T),
-        limiter: Option<&mut dyn TableLimiter>,
-    ) -> Result<Option<usize>, TableError> {
-        let grown = self.grow_slots(delta, limiter)?;
-        self.fill_grown(grown, init, writer);
-        Ok(grown)
-    }
-
-    /// [`TableStorage::grow_filled`] with an asynchronous limiter.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::grow`].
-    pub async fn grow_filled_async<L: AsyncTableLimiter + ?Sized>(
-        &mut self,
-        delta: u64,
-        init: T,
-        limiter: Option<&mut L>,
-    ) -> Result<Option<usize>, TableError> {
-        self.grow_through_async(delta, init, write_bits, limiter)
-            .await
-    }
-
-    /// [`TableStorage::grow_through`] with an asynchronous limiter.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::grow`].
-    pub async fn grow_through_async<L: AsyncTableLimiter + ?Sized>(
-        &mut self,
-        delta: u64,
-        init: T,
-        writer: impl FnMut(&mut T, T),
-        limiter: Option<&mut L>,
-    ) -> Result<Option<usize>, TableError> {
-        let grown = self.grow_slots_async(delta, limiter).await?;
-        self.fill_grown(grown, init, writer);
-        Ok(grown)
+        grow_with_limiter!(self, delta, limiter, .await)
     }
 
     /// Writes `init` into the slots a successful grow from `grown` added, unless `init` is the
     /// empty value they already hold, and records them when the storage tracks slow slots.
     #[inline]
-    fn fill_grown(&mut self, grown: Option<usize>, init: T, mut writer: impl FnMut(&mut T, T)) {
+    fn fill_grown<W: SlotWriter<T>>(&mut self, grown: Option<usize>, init: T, mut writer: W) {
         let Some(old_size) = grown else { return };
+        let init_is_slow = init.needs_slow_path();
+        debug_assert!(
+            !(init_is_slow && matches!(W::SLOW_SLOTS, SlowSlots::Refused(_))),
+            "a writer that refuses slow slots grew a table with a slow init"
+        );
         if init != T::EMPTY {
-            let new_slots = &mut self.slots_mut()[old_size..];
-            if init.needs_slow_path() {
-                for slot in new_slots {
-                    writer(slot, init);
-                }
+            let new_slots = &mut self.slots_in_place()[old_size..];
+            if init_is_slow && matches!(W::SLOW_SLOTS, SlowSlots::Barrier) {
+                writer.fill(new_slots, init);
             } else if let [slot] = new_slots {
                 // Growing by one, the common case: one store, without `fill`'s set-up.
                 *slot = init;
@@ -192,35 +156,7 @@ impl<T: TableElement> TableStorage<T> {
             }
         }
         let size = self.size();
-        self.note_written(old_size..size, init.needs_slow_path());
-    }
-
-    /// [`TableStorage::grow`] with an asynchronous limiter.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::grow`].
-    pub async fn grow_async<L: AsyncTableLimiter + ?Sized>(
-        &mut self,
-        delta: u64,
-        limiter: Option<&mut L>,
-    ) -> Result<Option<usize>, TableError> {
-        self.grow_through_async(delta, T::EMPTY, write_bits, limiter)
-            .await
-    }
-
-    /// The grow procedure with an asynchronous limiter, without writing or recording the new
-    /// slots.
-    async fn grow_slots_async<L: AsyncTableLimiter + ?Sized>(
-        &mut self,
-        delta: u64,
-        limiter: Option<&mut L>,
-    ) -> Result<Option<usize>, TableError> {
-        match limiter {
-            // Nothing can suspend.
-            None => self.grow_limited(delta, &mut NoLimiter),
-            Some(limiter) => grow_with_limiter!(self, delta, limiter, .await),
-        }
+        self.note_written(old_size..size, init_is_slow);
     }
 
     /// Steps 1 and 2: what growing by `delta` asks for, before anyone is asked.
@@ -264,12 +200,6 @@ impl<T: TableElement> TableStorage<T> {
             bytes: error.bytes_requested(),
         })
     }
-}
-
-/// The writer of a grow whose init value needs no slow path.
-#[inline]
-fn write_bits<T>(slot: &mut T, value: T) {
-    *slot = value;
 }
 
 /// Where a grow stands after steps 1 and 2 of the procedure.

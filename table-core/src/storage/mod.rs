@@ -5,7 +5,6 @@
 mod bulk;
 mod dynamic;
 mod grow;
-mod metered;
 mod slow;
 mod static_storage;
 
@@ -13,20 +12,22 @@ use dynamic::DynamicStorage;
 use static_storage::StaticStorage;
 
 use crate::GrowFailure;
-use crate::range::{check_index, check_range};
-use crate::{OutOfBounds, TableElement, TableError, TableLimiter, TableLimits, VMTableDefinition};
+use crate::range::check_index;
+use crate::{
+    OutOfBounds, SlotWriter, SlowPathError, SlowSlots, TableElement, TableError, TableLimiter,
+    TableLimits, VMTableDefinition,
+};
 use core::ops::Range;
 use core::ptr::NonNull;
 use slow::SlowBound;
-
-pub use metered::Metered;
 
 /// The slots of a table, in either kind of storage.
 ///
 /// All slot access is bounds-checked here with `u64` indices and lengths, so element crates only
 /// translate values. Bulk operations check their whole range before writing anything. Slots that
 /// need the element kind's slow path ([`TableElement::needs_slow_path`]) are found and written
-/// here too: see [`TableStorage::track_slow_slots`] and the `*_through` operations.
+/// here too: every write takes a [`SlotWriter`] that says how to write them, and
+/// [`TableStorage::track_slow_slots`] keeps a bound on where they are.
 #[derive(Debug)]
 pub struct TableStorage<T: TableElement> {
     slots: Slots<T>,
@@ -51,40 +52,31 @@ enum Slots<T: TableElement> {
 }
 
 impl<T: TableElement> TableStorage<T> {
-    /// Allocates owned storage with `limits.minimum` empty slots: one zeroing allocation (none
-    /// for zero slots), so a huge table costs no per-slot writes. Growth reallocates and may move
-    /// the slots; spare capacity never exceeds the maximum.
+    /// Allocates owned storage with `limits.minimum` slots holding `init`: one zeroing
+    /// allocation (none for zero slots), so a huge table of empty slots costs no per-slot writes,
+    /// then `init` written as bits when it is not empty (a table created with a non-null
+    /// initial value, as `(table 10 funcref (ref.func 0))` or a host API's `Table::new(ty, init)`
+    /// asks for). Growth reallocates and may move the slots; spare capacity never exceeds the
+    /// maximum.
+    ///
+    /// An allocation failure is told to `limiter` (as a [`GrowFailure::OutOfMemory`]) before it
+    /// is returned, the order a limiter that approved the minimum ([`TableLimits::approve`])
+    /// expects. `init` is written as bits: an element kind whose `init` needs its slow path (a GC
+    /// heap reference) writes it itself, through its barrier.
     ///
     /// # Errors
     ///
     /// [`TableError::MinimumExceedsLimits`] when `limits.minimum > limits.maximum`;
     /// [`TableError::ElementBytesOverflow`] when the size in bytes does not fit in an
-    /// allocation; [`TableError::OutOfMemory`] when the allocator fails.
-    pub fn new_dynamic(limits: TableLimits) -> Result<Self, TableError> {
-        DynamicStorage::new(limits).map(|storage| Self::over(Slots::Dynamic(storage), limits))
-    }
-
-    /// Allocates owned storage like [`TableStorage::new_dynamic`] and writes `init` into every
-    /// slot, as bits (an empty `init` writes nothing: the slots are already zero): a table
-    /// created with a non-null initial value, as `(table 10 funcref (ref.func 0))` or a host
-    /// API's `Table::new(ty, init)` asks for. An allocation failure is told to `limiter` (as a
-    /// [`GrowFailure::OutOfMemory`]) before it is returned, the order a limiter that approved
-    /// the minimum ([`TableLimits::approve`]) expects.
-    ///
-    /// `init` is written as bits: an element kind whose `init` needs its slow path (a GC heap
-    /// reference) writes it itself, through its barrier.
-    ///
-    /// # Errors
-    ///
-    /// As for [`TableStorage::new_dynamic`]; [`TableError::Limiter`] when the limiter answers
-    /// the failure with an error of its own.
-    pub fn new_dynamic_filled(
+    /// allocation; [`TableError::OutOfMemory`] when the allocator fails; [`TableError::Limiter`]
+    /// when the limiter answers the failure with an error of its own.
+    pub fn new_dynamic(
         limits: TableLimits,
         init: T,
         limiter: Option<&mut dyn TableLimiter>,
     ) -> Result<Self, TableError> {
-        let mut storage = match Self::new_dynamic(limits) {
-            Ok(storage) => storage,
+        let mut storage = match DynamicStorage::new(limits) {
+            Ok(storage) => Self::over(Slots::Dynamic(storage), limits),
             Err(
                 error @ (TableError::OutOfMemory { .. } | TableError::ElementBytesOverflow { .. }),
             ) => {
@@ -98,7 +90,7 @@ impl<T: TableElement> TableStorage<T> {
             Err(error) => return Err(error),
         };
         if init != T::EMPTY {
-            storage.slots_mut().fill(init);
+            storage.slots_in_place().fill(init);
         }
         Ok(storage)
     }
@@ -171,11 +163,20 @@ impl<T: TableElement> TableStorage<T> {
     }
 
     /// The slots currently in the table, mutably: a whole-table view, for a collector that
-    /// rewrites roots in place. Writes through it, like writes through
-    /// [`vmtable`](TableStorage::vmtable), must not store a slot that needs the slow path
-    /// while the storage tracks such slots ([`TableStorage::track_slow_slots`]).
+    /// rewrites roots in place. Writes through it are behind the storage's back, like writes
+    /// through [`vmtable`](TableStorage::vmtable): a storage that tracks slow slots
+    /// ([`TableStorage::track_slow_slots`]) stops assuming anything about where they are.
     #[inline]
     pub fn slots_mut(&mut self) -> &mut [T] {
+        if self.slow.is_tracked() {
+            self.slow = SlowBound::Tracked(0..self.size());
+        }
+        self.slots_in_place()
+    }
+
+    /// The slots, mutably, for the engine's own writes (which keep the bound).
+    #[inline]
+    fn slots_in_place(&mut self) -> &mut [T] {
         match &mut self.slots {
             Slots::Static(storage) => storage.as_mut_slice(),
             Slots::Dynamic(storage) => storage.as_mut_slice(),
@@ -245,162 +246,51 @@ impl<T: TableElement> TableStorage<T> {
         Ok(&slots[check_index(slots.len(), index)?])
     }
 
-    /// The slot at `index`, mutably, for a write the element kind makes itself (through a
-    /// barrier, say). Like writes through [`slots_mut`](TableStorage::slots_mut), it must not
-    /// store a slot that needs the slow path while the storage tracks such slots; use
-    /// [`TableStorage::set`] for that.
+    /// Writes `value` into slot `index` as `writer` says ([`SlotWriter`]): a slow value or
+    /// overwritten slot goes through a [`SlowSlots::Barrier`] writer's
+    /// [`write`](SlotWriter::write), out of line, or is refused by a [`SlowSlots::Refused`] one.
+    /// A slow value is recorded when the storage tracks slow slots; a fast one leaves the bound as
+    /// it is (it stays true), so a `table.set` is the bounds check and the store.
     ///
     /// # Errors
     ///
-    /// [`OutOfBounds`] when `index >= size`.
+    /// Out of bounds when `index >= size`, or the writer's refusal; nothing is written.
     #[inline]
-    pub fn get_mut(&mut self, index: u64) -> Result<&mut T, OutOfBounds> {
-        let slots = self.slots_mut();
-        let index = check_index(slots.len(), index)?;
-        Ok(&mut slots[index])
-    }
-
-    /// Writes `value` into slot `index`; a slot that needs the slow path is recorded when the
-    /// storage tracks them.
-    ///
-    /// # Errors
-    ///
-    /// [`OutOfBounds`] when `index >= size`; nothing is written.
-    #[inline]
-    pub fn set(&mut self, index: u64, value: T) -> Result<(), OutOfBounds> {
-        let slot = self.get_mut(index)?;
-        *slot = value;
-        // `get_mut` checked `index < size`, so it fits in `usize`.
-        let index = index as usize;
-        self.note_written(index..index + 1, value.needs_slow_path());
-        Ok(())
-    }
-
-    /// The slots `[start, start + len)`, mutably, and where they are.
-    #[inline]
-    fn range_mut(&mut self, start: u64, len: u64) -> Result<(&mut [T], Range<usize>), OutOfBounds> {
-        let slots = self.slots_mut();
-        let range = check_range(slots.len(), start, len)?;
-        Ok((&mut slots[range.clone()], range))
-    }
-
-    /// Writes `value` into every slot of `[dst, dst + len)` (one slice fill), as bits: for
-    /// values and slots that need no slow path, or kinds that have none. The arguments come in
-    /// the spec's order for `table.fill`, as in every layer above.
-    ///
-    /// # Errors
-    ///
-    /// [`OutOfBounds`] when the range is out of bounds; nothing is written.
-    #[inline]
-    pub fn fill(&mut self, dst: u64, value: T, len: u64) -> Result<(), OutOfBounds> {
-        let range = check_range(self.size(), dst, len)?;
-        self.fill_checked(range, value);
-        Ok(())
-    }
-
-    /// [`TableStorage::fill`] of a checked range.
-    #[inline]
-    fn fill_checked(&mut self, range: Range<usize>, value: T) {
-        self.slots_mut()[range.clone()].fill(value);
-        self.note_written(range, value.needs_slow_path());
-    }
-
-    /// Moves `[src, src + len)` to `[dst, dst + len)` within this table as bits; overlapping
-    /// ranges behave like `memmove`. Slots that need the slow path move as they are.
-    ///
-    /// # Errors
-    ///
-    /// [`OutOfBounds`] when either range is out of bounds; nothing is written.
-    #[inline]
-    pub fn copy_within(&mut self, dst: u64, src: u64, len: u64) -> Result<(), OutOfBounds> {
-        let src = check_range(self.size(), src, len)?;
-        let dst = check_range(self.size(), dst, len)?;
-        self.move_within(src, dst.start);
-        Ok(())
-    }
-
-    /// [`TableStorage::copy_within`] of checked ranges.
-    #[inline]
-    fn move_within(&mut self, src: Range<usize>, dst: usize) {
-        self.slots_mut().copy_within(src.clone(), dst);
-        let carries_slow = self.slow.may_hold(src.clone());
-        self.note_written(dst..dst + src.len(), carries_slow);
-    }
-
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table as
-    /// bits. Slots that need the slow path move as they are.
-    ///
-    /// # Errors
-    ///
-    /// [`OutOfBounds`] when either range is out of bounds; nothing is written.
-    #[inline]
-    pub fn copy_from(
+    pub fn set<W: SlotWriter<T>>(
         &mut self,
-        src: &Self,
-        dst: u64,
-        src_index: u64,
-        len: u64,
-    ) -> Result<(), OutOfBounds> {
-        let from = check_range(src.size(), src_index, len)?;
-        let to = check_range(self.size(), dst, len)?;
-        self.copy_checked(src, from, to);
+        index: u64,
+        value: T,
+        mut writer: W,
+    ) -> Result<(), W::Error> {
+        let slots = self.slots_in_place();
+        let at = check_index(slots.len(), index)?;
+        writer.charge(1)?;
+        let slot = &mut slots[at];
+        match W::SLOW_SLOTS {
+            SlowSlots::AsBits => *slot = value,
+            SlowSlots::Barrier if value.needs_slow_path() | slot.needs_slow_path() => {
+                write_slow(slot, value, &mut writer);
+            }
+            SlowSlots::Barrier => *slot = value,
+            SlowSlots::Refused(refuse) => {
+                let written = value.needs_slow_path();
+                if written || slot.needs_slow_path() {
+                    let overwritten = !written;
+                    return Err(refuse(SlowPathError::Unavailable { index, overwritten }));
+                }
+                *slot = value;
+            }
+        }
+        if value.needs_slow_path() {
+            self.note_written(at..at + 1, true);
+        }
         Ok(())
     }
+}
 
-    /// [`TableStorage::copy_from`] of checked ranges.
-    #[inline]
-    fn copy_checked(&mut self, src: &Self, from: Range<usize>, to: Range<usize>) {
-        let values = &src.slots()[from.clone()];
-        self.slots_mut()[to.clone()].copy_from_slice(values);
-        if self.slow.is_tracked() {
-            self.note_written(to, src.may_hold_slow(from.start as u64, values));
-        }
-    }
-
-    /// Writes `slots` (an element segment already in slot form) into the slots starting at
-    /// `dst`, as one slice copy.
-    ///
-    /// # Errors
-    ///
-    /// [`OutOfBounds`] when `[dst, dst + slots.len())` is out of bounds; nothing is
-    /// written.
-    #[inline]
-    pub fn write_slots(&mut self, dst: u64, slots: &[T]) -> Result<(), OutOfBounds> {
-        let range = check_range(self.size(), dst, slots.len() as u64)?;
-        self.write_checked(range, slots);
-        Ok(())
-    }
-
-    /// [`TableStorage::write_slots`] of a checked range as long as `slots`.
-    #[inline]
-    fn write_checked(&mut self, range: Range<usize>, slots: &[T]) {
-        self.slots_mut()[range.clone()].copy_from_slice(slots);
-        if self.slow.is_tracked() {
-            self.note_written(range, T::block_needs_slow_path(slots));
-        }
-    }
-
-    /// Writes `encode(value)` for each of `values` into the slots starting at `dst`, as
-    /// `table.init` does with an element segment. The whole range is checked first.
-    ///
-    /// # Errors
-    ///
-    /// [`OutOfBounds`] when `[dst, dst + values.len())` is out of bounds; nothing is
-    /// written.
-    #[inline]
-    pub fn init<U>(
-        &mut self,
-        dst: u64,
-        values: &[U],
-        mut encode: impl FnMut(&U) -> T,
-    ) -> Result<(), OutOfBounds> {
-        let (slots, range) = self.range_mut(dst, values.len() as u64)?;
-        let mut carries_slow = false;
-        for (slot, value) in slots.iter_mut().zip(values) {
-            *slot = encode(value);
-            carries_slow |= slot.needs_slow_path();
-        }
-        self.note_written(range, carries_slow);
-        Ok(())
-    }
+/// A single write through the barrier, out of line: the common `table.set` writes bits.
+#[cold]
+#[inline(never)]
+fn write_slow<T: TableElement>(slot: &mut T, value: T, writer: &mut impl SlotWriter<T>) {
+    writer.write(slot, value);
 }

@@ -5,7 +5,7 @@
 use core::ffi::c_void;
 use core::ptr::NonNull;
 use table_core::TableLimits;
-use table_func::{FuncRef, FuncTable, VMFuncRef};
+use table_func::{FuncInit, FuncRef, FuncTable, VMFuncRef};
 use table_testkit::Fixture;
 use wasmtime_environ::{Table, VMSharedTypeIndex, WasmHeapType};
 
@@ -57,7 +57,7 @@ pub type TestTable = Fixture<FuncTable>;
 pub fn new_table(storage: Storage, lazy_init: bool, min: u64, capacity: usize) -> TestTable {
     let limits = TableLimits::new(min as usize, Some(capacity));
     Fixture::new(storage, limits, capacity, |slots| {
-        FuncTable::from_storage(slots, lazy_init)
+        FuncTable::from_storage(slots, FuncInit::lazy_if(lazy_init))
     })
 }
 

@@ -1,8 +1,9 @@
 //! Single-slot access: `table.get` and `table.set`.
 
 use super::GcRefTable;
-use crate::barrier::{require_no_heap, write_through};
+use crate::barrier::StoreBarrier;
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, StoreNeed, VMGcRef};
+use table_core::Refuse;
 
 impl GcRefTable {
     /// The reference in slot `index`, borrowed from the table (`None` is null).
@@ -60,49 +61,14 @@ impl GcRefTable {
         value: Option<&VMGcRef>,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
-        let slot = self.storage.get_mut(index)?;
-        let new = GcRefSlot::unchecked_from(value);
-        // The common case, kept small enough to inline into a runtime's `table.set`: no heap
+        // The common case, small enough to inline into a runtime's `table.set`: no heap
         // reference is written or overwritten, so the bits are the whole write (and a heap
-        // summary stays true).
-        if !(new.holds_heap() | slot.holds_heap()) {
-            *slot = new;
-            return Ok(());
-        }
-        self.set_through_barrier(index, new, store)
-    }
-
-    /// The rest of [`GcRefTable::set`]: a heap reference is written or overwritten, so the
-    /// write goes through `store` (and is recorded in the heap summary), or fails without one.
-    ///
-    /// Out of line and given the whole table, so the common case holds nothing live across
-    /// it: a caller's `table.set` loop reloads the table's base and size (two loads at fixed
-    /// offsets) instead of keeping the barrier's arguments and the summary in registers. The
-    /// value comes as bits, not as the caller's reference, so the caller's value does not escape
-    /// into the call and its test can stay in a register for the whole loop.
-    #[cold]
-    #[inline(never)]
-    fn set_through_barrier(
-        &mut self,
-        index: u64,
-        new: GcRefSlot,
-        store: Option<&mut dyn GcStore>,
-    ) -> Result<(), GcTableError> {
-        let value = new.as_gc_ref();
-        let slot = self.storage.get_mut(index)?;
+        // summary stays true); the barrier is out of line.
+        let new = GcRefSlot::unchecked_from(value);
         match store {
-            Some(store) => write_through(slot, value, store),
-            None => {
-                let written = new.holds_heap().then_some(0);
-                require_no_heap(GcOperation::Set, index, written, || {
-                    slot.holds_heap().then_some(0)
-                })?;
-                *slot = new;
-            }
+            Some(store) => self.storage.set(index, new, StoreBarrier(store)),
+            None => self.storage.set(index, new, Refuse),
         }
-        if new.holds_heap() {
-            self.storage.note_slow_write(index);
-        }
-        Ok(())
+        .map_err(|error| GcTableError::of_bulk(GcOperation::Set, error))
     }
 }

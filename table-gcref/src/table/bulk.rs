@@ -6,8 +6,9 @@
 //! first, so a heap reference is reported before anything is written.
 
 use super::GcRefTable;
-use crate::barrier::write_through;
+use crate::barrier::StoreBarrier;
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, VMGcRef};
+use table_core::Refuse;
 
 impl GcRefTable {
     /// Writes an owned copy of `value` into each slot of `[dst, dst + len)`, releasing what each
@@ -27,15 +28,10 @@ impl GcRefTable {
     ) -> Result<(), GcTableError> {
         let value = GcRefSlot::unchecked_from(value);
         match store {
-            // Every slot goes through the barrier: the store's own loop over its barrier.
-            Some(store) if value.holds_heap() => Ok(self.storage.fill_slow(dst, len, |slots| {
-                store.fill_gc_refs(GcRefSlot::as_gc_refs_mut(slots), value.as_gc_ref());
-            })?),
-            store => self
-                .storage
-                .fill_through(dst, value, len, store.map(barrier))
-                .map_err(|error| GcTableError::of_bulk(GcOperation::Fill, error)),
+            Some(store) => self.storage.fill(dst, value, len, StoreBarrier(store)),
+            None => self.storage.fill(dst, value, len, Refuse),
         }
+        .map_err(|error| GcTableError::of_bulk(GcOperation::Fill, error))
     }
 
     /// Writes an owned copy of each of `values` (an element segment's references) into the
@@ -56,9 +52,12 @@ impl GcRefTable {
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
         let values = GcRefSlot::slice_of(values);
-        self.storage
-            .init_through(dst, values, store.map(barrier))
-            .map_err(|error| GcTableError::of_bulk(GcOperation::Init, error))
+        let slot = |slot: &GcRefSlot| *slot;
+        match store {
+            Some(store) => self.storage.init(dst, values, slot, StoreBarrier(store)),
+            None => self.storage.init(dst, values, slot, Refuse),
+        }
+        .map_err(|error| GcTableError::of_bulk(GcOperation::Init, error))
     }
 
     /// Copies `[src, src + len)` to `[dst, dst + len)` within this table, as `memmove` would:
@@ -77,9 +76,11 @@ impl GcRefTable {
         len: u64,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
-        self.storage
-            .copy_within_through(dst, src, len, store.map(barrier))
-            .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
+        match store {
+            Some(store) => self.storage.copy_within(dst, src, len, StoreBarrier(store)),
+            None => self.storage.copy_within(dst, src, len, Refuse),
+        }
+        .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table: each
@@ -98,16 +99,13 @@ impl GcRefTable {
         len: u64,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
-        self.storage
-            .copy_from_through(&src.storage, dst, src_index, len, store.map(barrier))
-            .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
+        let from = &src.storage;
+        match store {
+            Some(store) => self
+                .storage
+                .copy_from(from, dst, src_index, len, StoreBarrier(store)),
+            None => self.storage.copy_from(from, dst, src_index, len, Refuse),
+        }
+        .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
     }
-}
-
-/// The writer table-core calls for a slot on the slow path: the write barrier through `store`.
-/// The value written stays owned by where it came from; the barrier clones it before the slot's
-/// old value is released.
-#[inline]
-fn barrier(store: &mut dyn GcStore) -> impl FnMut(&mut GcRefSlot, GcRefSlot) + '_ {
-    move |slot, value| write_through(slot, value.as_gc_ref(), store)
 }

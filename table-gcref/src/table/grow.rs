@@ -2,9 +2,9 @@
 //! init value into each through the barrier.
 
 use super::GcRefTable;
-use crate::barrier::write_through;
+use crate::barrier::StoreBarrier;
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, StoreNeed, VMGcRef};
-use table_core::{AsyncTableLimiter, TableLimiter};
+use table_core::{AsyncTableLimiter, Bits, TableLimiter};
 
 impl GcRefTable {
     /// Grows the table by `delta` slots holding owned copies of `init` (one clone per new slot),
@@ -26,11 +26,14 @@ impl GcRefTable {
         delta: u64,
         init: Option<&VMGcRef>,
         limiter: Option<&mut dyn TableLimiter>,
-        mut store: Option<&mut dyn GcStore>,
+        store: Option<&mut dyn GcStore>,
     ) -> Result<Option<usize>, GcTableError> {
         let init = self.grow_init(delta, init, store.is_some())?;
-        let writer = |slot: &mut GcRefSlot, value| clone_into(slot, value, store.as_deref_mut());
-        Ok(self.storage.grow_through(delta, init, writer, limiter)?)
+        Ok(match store {
+            Some(store) => self.storage.grow(delta, init, limiter, StoreBarrier(store)),
+            // `grow_init` made sure `init` is no heap reference.
+            None => self.storage.grow(delta, init, limiter, Bits),
+        }?)
     }
 
     /// [`GcRefTable::grow`] with an asynchronous limiter.
@@ -45,17 +48,18 @@ impl GcRefTable {
         delta: u64,
         init: Option<&VMGcRef>,
         limiter: Option<&mut L>,
-        mut store: Option<&mut (dyn GcStore + Send)>,
+        store: Option<&mut (dyn GcStore + Send)>,
     ) -> Result<Option<usize>, GcTableError> {
         let init = self.grow_init(delta, init, store.is_some())?;
-        let writer = move |slot: &mut GcRefSlot, value| {
-            let store = store.as_deref_mut().map(|store| store as &mut dyn GcStore);
-            clone_into(slot, value, store);
-        };
-        Ok(self
-            .storage
-            .grow_through_async(delta, init, writer, limiter)
-            .await?)
+        let storage = &mut self.storage;
+        Ok(match store {
+            Some(store) => {
+                let writer = StoreBarrier(store);
+                storage.grow_async(delta, init, limiter, writer).await
+            }
+            // `grow_init` made sure `init` is no heap reference.
+            None => storage.grow_async(delta, init, limiter, Bits).await,
+        }?)
     }
 
     /// The slot to grow with, after checking that a heap init (which each new slot clones) comes
@@ -75,15 +79,5 @@ impl GcRefTable {
             }),
             _ => Ok(GcRefSlot::unchecked_from(init)),
         }
-    }
-}
-
-/// Writes `value` into a new (empty) slot: through the barrier when there is a store, as bits
-/// otherwise (a heap value always comes with a store, see `grow_init`).
-#[inline]
-fn clone_into(slot: &mut GcRefSlot, value: GcRefSlot, store: Option<&mut (dyn GcStore + '_)>) {
-    match store {
-        Some(store) => write_through(slot, value.as_gc_ref(), store),
-        None => *slot = value,
     }
 }

@@ -5,8 +5,9 @@ mod bulk;
 mod grow;
 mod roots;
 
-use crate::GcRefSlot;
-use table_core::TableStorage;
+use crate::{GcRefSlot, GcTableError};
+use core::ptr::NonNull;
+use table_core::{TableElement, TableLimits, TableStorage};
 
 /// A WebAssembly table whose elements are GC references (`anyref`, `externref`, `exnref` and
 /// their subtypes).
@@ -19,15 +20,52 @@ use table_core::TableStorage;
 #[derive(Debug)]
 pub struct GcRefTable {
     storage: TableStorage<GcRefSlot>,
+    heap_summary: bool,
 }
 
 impl GcRefTable {
+    /// A table of `limits.minimum` null slots in owned memory.
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::new_dynamic`].
+    pub fn new_dynamic(limits: TableLimits) -> Result<Self, GcTableError> {
+        Ok(Self::from_storage(TableStorage::new_dynamic(
+            limits,
+            GcRefSlot::EMPTY,
+            None,
+        )?))
+    }
+
+    /// A table of `limits.minimum` null slots in caller-provided `memory` (a pooling
+    /// allocator's).
+    ///
+    /// # Errors
+    ///
+    /// As for [`TableStorage::new_static`].
+    ///
+    /// # Safety
+    ///
+    /// [`TableStorage::new_static`]'s contract for `memory`.
+    pub unsafe fn new_static(
+        memory: NonNull<[u8]>,
+        limits: TableLimits,
+    ) -> Result<Self, GcTableError> {
+        // SAFETY: forwarded from this function's contract.
+        Ok(Self::from_storage(unsafe {
+            TableStorage::new_static(memory, limits)
+        }?))
+    }
+
     /// A table over `storage` (created by `table-core`).
     ///
     /// Storage holds only null slots until a table writes to it (the only [`GcRefSlot`] a user
     /// can build is the empty one), so the table starts out owning no heap references.
     pub fn from_storage(storage: TableStorage<GcRefSlot>) -> Self {
-        GcRefTable { storage }
+        GcRefTable {
+            storage,
+            heap_summary: false,
+        }
     }
 
     /// A table over `storage` that keeps a *heap-reference summary*: a conservative range
@@ -44,12 +82,15 @@ impl GcRefTable {
     /// compiled code may write anything the barrier allows.
     pub fn with_heap_summary(mut storage: TableStorage<GcRefSlot>) -> Self {
         storage.track_slow_slots();
-        GcRefTable { storage }
+        GcRefTable {
+            storage,
+            heap_summary: true,
+        }
     }
 
     /// Whether the table keeps a heap-reference summary ([`GcRefTable::with_heap_summary`]).
     pub fn has_heap_summary(&self) -> bool {
-        self.storage.tracks_slow_slots()
+        self.heap_summary
     }
 }
 

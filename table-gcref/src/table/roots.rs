@@ -36,7 +36,6 @@ impl GcRefTable {
     /// happens. The slots stay where they are until the table grows. A table with a heap summary
     /// assumes afterwards that any slot may hold a heap reference.
     pub fn gc_refs_mut(&mut self) -> &mut [Option<VMGcRef>] {
-        self.storage.forget_slow_bound();
         GcRefSlot::as_gc_refs_mut(self.storage.slots_mut())
     }
 }
