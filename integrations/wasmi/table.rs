@@ -30,8 +30,8 @@ pub use self::{
 };
 use crate::{Fuel, FuelError, ResourceLimiterRef};
 use table_core::{
-    Bits, GrowFailure, LimiterError, Metered, MeteredError, TableElement, TableLimits, TableMeter,
-    check_range,
+    AsSlots, Bits, GrowFailure, LimiterError, Metered, MeteredError, TableElement, TableLimits,
+    TableMeter, check_range,
 };
 
 #[cfg(test)]
@@ -217,7 +217,7 @@ impl Table {
             .map(|range| &items[range])
             .map_err(|_| TableError::InitOutOfBounds)?;
         self.elements
-            .init(dst_index, items, |item| *item, Metered(&mut meter))
+            .init(dst_index, items, AsSlots, Metered(&mut meter))
             .map_err(|error| metered_error(error, TableError::InitOutOfBounds))
     }
 

@@ -30,7 +30,9 @@ use core::ptr::NonNull;
 use table_facade::table_cont::ContTable;
 use table_facade::table_func::{FuncSlotValue, FuncTable};
 use table_facade::table_gcref::GcRefTable;
-use table_facade::{AsyncTableLimiter, FacadeError, GrowFailure, LimiterError, TableLimiter};
+use table_facade::{
+    AsyncTableLimiter, FacadeError, GrowFailure, LimiterError, TableContext, TableLimiter,
+};
 use wasmtime_environ::{Trap, Tunables, WasmRefType};
 
 /// The element kind of a table: table-facade's, whose variants and `element_size` are the ones
@@ -280,10 +282,8 @@ impl Table {
     /// element (`integrations/wasmtime/companion.rs`).
     #[inline]
     pub fn first_uninitialized_func(&self, start: u64, len: u64) -> Option<u64> {
-        match self.element_type() {
-            TableElementType::Func => self.funcs().first_uninitialized(start, len).ok().flatten(),
-            _ => None,
-        }
+        let table = self.0.as_func().ok()?;
+        table.first_uninitialized(start, len).ok().flatten()
     }
 
     /// Initialises every uninitialised slot of `[start, start + len)` to null and returns how
@@ -294,12 +294,10 @@ impl Table {
     /// (`integrations/wasmtime/companion.rs`).
     #[inline]
     pub fn initialize_null_funcs(&mut self, start: u64, len: u64) -> usize {
-        match &mut self.0 {
-            table_facade::Table::Func(table) => {
-                table.resolve_range(start, len, &mut |_| None).unwrap_or(0)
-            }
-            _ => 0,
-        }
+        let Ok(table) = self.0.as_func_mut() else {
+            return 0;
+        };
+        table.resolve_range(start, len, &mut |_| None).unwrap_or(0)
     }
 
     /// The GC reference at `index`, borrowed from the table.
@@ -352,30 +350,10 @@ impl Table {
         src_index: u64,
         len: u64,
     ) -> Result<(), Trap> {
-        match (&mut dst.0, &self.0) {
-            (table_facade::Table::Func(dst), table_facade::Table::Func(src)) => dst
-                .copy_slots_from(src, dst_index, src_index, len)
-                .map_err(trap),
-            (table_facade::Table::GcRef(dst), table_facade::Table::GcRef(src)) => {
-                let mut store = gc_store.map(Collector);
-                dst.copy_from(
-                    src,
-                    dst_index,
-                    src_index,
-                    len,
-                    store.as_mut().map(as_dyn_store),
-                )
-                .map_err(trap)
-            }
-            (table_facade::Table::Cont(dst), table_facade::Table::Cont(src)) => {
-                dst.copy_from(src, dst_index, src_index, len).map_err(trap)
-            }
-            (dst, src) => panic!(
-                "table element type mismatch: copying a {} table into a {} table",
-                src.element_type(),
-                dst.element_type()
-            ),
-        }
+        let mut store = gc_store.map(Collector);
+        let mut cx = context(&mut store);
+        table_facade::Table::copy(&mut dst.0, &self.0, dst_index, src_index, len, &mut cx)
+            .map_err(trap)
     }
 
     /// Copies `self[src_index..][..len]` into `self[dst_index..][..len]`; overlapping ranges
@@ -387,20 +365,11 @@ impl Table {
         src_index: u64,
         len: u64,
     ) -> Result<(), Trap> {
-        match &mut self.0 {
-            table_facade::Table::Func(table) => table
-                .copy_slots_within(dst_index, src_index, len)
-                .map_err(trap),
-            table_facade::Table::GcRef(table) => {
-                let mut store = gc_store.map(Collector);
-                table
-                    .copy_within(dst_index, src_index, len, store.as_mut().map(as_dyn_store))
-                    .map_err(trap)
-            }
-            table_facade::Table::Cont(table) => {
-                table.copy_within(dst_index, src_index, len).map_err(trap)
-            }
-        }
+        let mut store = gc_store.map(Collector);
+        let mut cx = context(&mut store);
+        self.0
+            .copy_within(dst_index, src_index, len, &mut cx)
+            .map_err(trap)
     }
 
     /// The definition compiled code reads. Re-read after every grow: a dynamic table may move.
@@ -430,68 +399,38 @@ impl Table {
 
     #[inline]
     fn funcs(&self) -> &FuncTable {
-        match &self.0 {
-            table_facade::Table::Func(table) => table,
-            other => panic!(
-                "expected a funcref table, found a {} table",
-                other.element_type()
-            ),
-        }
+        self.0.as_func().unwrap_or_else(|error| panic!("{error}"))
     }
 
     #[inline]
     fn funcs_mut(&mut self) -> &mut FuncTable {
-        match &mut self.0 {
-            table_facade::Table::Func(table) => table,
-            other => panic!(
-                "expected a funcref table, found a {} table",
-                other.element_type()
-            ),
-        }
+        self.0
+            .as_func_mut()
+            .unwrap_or_else(|error| panic!("{error}"))
     }
 
     #[inline]
     fn gc_refs_table(&self) -> &GcRefTable {
-        match &self.0 {
-            table_facade::Table::GcRef(table) => table,
-            other => panic!(
-                "expected a GC reference table, found a {} table",
-                other.element_type()
-            ),
-        }
+        self.0.as_gc_ref().unwrap_or_else(|error| panic!("{error}"))
     }
 
     #[inline]
     fn gc_refs_table_mut(&mut self) -> &mut GcRefTable {
-        match &mut self.0 {
-            table_facade::Table::GcRef(table) => table,
-            other => panic!(
-                "expected a GC reference table, found a {} table",
-                other.element_type()
-            ),
-        }
+        self.0
+            .as_gc_ref_mut()
+            .unwrap_or_else(|error| panic!("{error}"))
     }
 
     #[inline]
     fn conts(&self) -> &ContTable {
-        match &self.0 {
-            table_facade::Table::Cont(table) => table,
-            other => panic!(
-                "expected a continuation table, found a {} table",
-                other.element_type()
-            ),
-        }
+        self.0.as_cont().unwrap_or_else(|error| panic!("{error}"))
     }
 
     #[inline]
     fn conts_mut(&mut self) -> &mut ContTable {
-        match &mut self.0 {
-            table_facade::Table::Cont(table) => table,
-            other => panic!(
-                "expected a continuation table, found a {} table",
-                other.element_type()
-            ),
-        }
+        self.0
+            .as_cont_mut()
+            .unwrap_or_else(|error| panic!("{error}"))
     }
 }
 
@@ -626,6 +565,17 @@ impl table_facade::GcStore for Collector<'_> {
         for slot in slots {
             self.0.write_gc_ref(slot, new);
         }
+    }
+}
+
+/// What our table operations borrow from Wasmtime: its GC store, if there is one, and the promise
+/// that its instance initialises a lazy funcref source range before it copies
+/// (`Instance::get_defined_table_with_lazy_init`), so funcref words move as they are.
+fn context<'a>(store: &'a mut Option<Collector<'_>>) -> TableContext<'a> {
+    let cx = TableContext::new().with_initialized_sources();
+    match store {
+        Some(store) => cx.with_gc_store(as_dyn_send_store(store)),
+        None => cx,
     }
 }
 

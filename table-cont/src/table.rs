@@ -4,7 +4,8 @@ use crate::{ContSlot, VMContObj};
 use core::future::Future;
 use core::ptr::NonNull;
 use table_core::{
-    AsyncTableLimiter, Bits, TableElement, TableError, TableLimiter, TableLimits, TableStorage,
+    AsSlots, AsyncTableLimiter, Bits, TableElement, TableError, TableLimiter, TableLimits,
+    TableStorage,
 };
 
 /// A WebAssembly table of continuation references (`contref`), in dynamic or static storage.
@@ -138,9 +139,12 @@ impl ContTable {
     /// A `TableOutOfBounds` trap when `[dst, dst + values.len())` is out of bounds; nothing is
     /// written.
     pub fn init(&mut self, dst: u64, values: &[Option<VMContObj>]) -> Result<(), TableError> {
-        Ok(self
-            .storage
-            .init(dst, values, |value| ContSlot::from(*value), Bits)?)
+        Ok(self.storage.init(
+            dst,
+            values,
+            |value: &Option<VMContObj>| ContSlot::from(*value),
+            Bits,
+        )?)
     }
 
     /// [`ContTable::init`] from a segment encoded once, at instantiation, with `ContSlot::from`:
@@ -151,7 +155,7 @@ impl ContTable {
     /// As for [`ContTable::init`].
     #[inline]
     pub fn init_slots(&mut self, dst: u64, slots: &[ContSlot]) -> Result<(), TableError> {
-        Ok(self.storage.init(dst, slots, |slot| *slot, Bits)?)
+        Ok(self.storage.init(dst, slots, AsSlots, Bits)?)
     }
 
     /// Moves `[src, src + len)` to `[dst, dst + len)` within this table (`table.copy` with one
@@ -165,7 +169,7 @@ impl ContTable {
         Ok(self.storage.copy_within(dst, src, len, Bits)?)
     }
 
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst_index, dst_index + len)` of this table
     /// (`table.copy` between two tables).
     ///
     /// # Errors
@@ -175,13 +179,13 @@ impl ContTable {
     pub fn copy_from(
         &mut self,
         src: &ContTable,
-        dst: u64,
+        dst_index: u64,
         src_index: u64,
         len: u64,
     ) -> Result<(), TableError> {
         Ok(self
             .storage
-            .copy_from(&src.storage, dst, src_index, len, Bits)?)
+            .copy_from(&src.storage, dst_index, src_index, len, Bits)?)
     }
 }
 

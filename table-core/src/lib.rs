@@ -31,7 +31,7 @@ pub use meter::TableMeter;
 pub use range::check_range;
 pub use storage::TableStorage;
 pub use vmtable::VMTableDefinition;
-pub use writer::{Barrier, Bits, Metered, Refuse, SlotWriter, SlowSlots};
+pub use writer::{AsSlots, Barrier, Bits, Encode, Metered, Refuse, SlotWriter, SlowSlots};
 
 /// The vocabulary shared with Wasmtime, re-exported so element crates and users name one version.
 #[cfg(feature = "wasmtime")]

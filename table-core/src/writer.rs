@@ -156,3 +156,41 @@ impl<T: TableElement, M: TableMeter + ?Sized> SlotWriter<T> for Metered<'_, M> {
         self.0.charge(slots).map_err(MeteredError::Charge)
     }
 }
+
+/// How [`TableStorage::init`](crate::TableStorage::init) turns the values of an element segment
+/// into slots: a closure (`|value| slot`), or [`AsSlots`] when the values are slots already.
+pub trait Encode<U, T> {
+    /// The slot for `value`.
+    fn encode(&mut self, value: &U) -> T;
+
+    /// The values themselves, when they are slots already: a write then tests and copies them in
+    /// place, with the kind's whole-block test, instead of encoding each one.
+    #[inline]
+    fn as_slots<'v>(&self, values: &'v [U]) -> Option<&'v [T]> {
+        let _ = values;
+        None
+    }
+}
+
+impl<U, T, F: FnMut(&U) -> T> Encode<U, T> for F {
+    #[inline]
+    fn encode(&mut self, value: &U) -> T {
+        self(value)
+    }
+}
+
+/// The encoding of values that are slots already (a segment encoded once, at instantiation).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsSlots;
+
+impl<T: Copy> Encode<T, T> for AsSlots {
+    #[inline]
+    fn encode(&mut self, value: &T) -> T {
+        *value
+    }
+
+    #[inline]
+    fn as_slots<'v>(&self, values: &'v [T]) -> Option<&'v [T]> {
+        Some(values)
+    }
+}

@@ -2,7 +2,7 @@
 //! a size limit checked before the limiter, a growth charge between approval and allocation, and
 //! metered bulk operations charged after their bounds checks (`docs/semantics.md` §4, §5, §7).
 
-use table_core::{Bits, Metered};
+use table_core::{AsSlots, Bits, Metered};
 use table_core::{
     GrowFailure, LimiterError, MeteredError, TableError, TableLimiter, TableLimits, TableMeter,
     TableStorage,
@@ -211,13 +211,12 @@ fn metered_operations_charge_after_the_bounds_check_and_before_writing() {
     assert_eq!(values(&table), [1, 1, 1, 1, 1, 1, 0, 0]);
     // Segments.
     let segment = [TestSlot(7), TestSlot(8), TestSlot(9)];
-    let slot = |slot: &TestSlot| *slot;
     assert_eq!(
-        table.init(7, &segment[1..], slot, Metered(&mut fuel)),
+        table.init(7, &segment[1..], AsSlots, Metered(&mut fuel)),
         Err(MeteredError::OutOfBounds)
     );
     table
-        .init(6, &segment[1..], slot, Metered(&mut fuel))
+        .init(6, &segment[1..], AsSlots, Metered(&mut fuel))
         .unwrap();
     assert_eq!(values(&table)[6..], [8, 9]);
     // Between tables.

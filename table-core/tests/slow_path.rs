@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use table_core::OutOfBounds;
-use table_core::{Barrier, Bits, Refuse};
+use table_core::{AsSlots, Barrier, Bits, Refuse};
 use table_core::{SlowPathError, TableElement, TableLimits, TableStorage};
 use table_testkit::{StorageFixture, StorageKind, TestSlot};
 
@@ -141,7 +141,10 @@ fn run(kind: StorageKind, ops: &[Op]) {
             Op::Init(d, values) => {
                 let expected = range(&model, d, values.len() as u64)
                     .map(|r| model[r].copy_from_slice(&values));
-                assert_eq!(table.init(d, &values, |v| TestSlot(*v), Bits), expected);
+                assert_eq!(
+                    table.init(d, &values, |v: &u64| TestSlot(*v), Bits),
+                    expected
+                );
             }
             Op::CopyWithin(d, s, l) => {
                 let expected = range(&model, s, l).and_then(|src| {
@@ -405,7 +408,7 @@ fn a_kind_without_a_slow_path_writes_its_slots_as_plain_stores() {
     storage.set(0, Handle(1), Bits).unwrap();
     storage.fill(1, Handle(2), 3, Bits).unwrap();
     storage.copy_within(4, 0, 4, Bits).unwrap();
-    storage.init(7, &[Handle(9)], |slot| *slot, Bits).unwrap();
+    storage.init(7, &[Handle(9)], AsSlots, Bits).unwrap();
     storage.grow(2, Handle(5), None, Bits).unwrap();
     let slots: Vec<u32> = storage.slots().iter().map(|slot| slot.0).collect();
     assert_eq!(slots, [1, 2, 2, 2, 1, 2, 2, 9, 5, 5]);

@@ -113,7 +113,12 @@ fn failing_copy_from_writes_nothing() {
 fn init_encodes_each_segment_value() {
     for mut fixture in numbered() {
         fixture
-            .init(5, &[10u8, 20, 30], |v| TestSlot(u64::from(*v) * 2), Bits)
+            .init(
+                5,
+                &[10u8, 20, 30],
+                |v: &u8| TestSlot(u64::from(*v) * 2),
+                Bits,
+            )
             .unwrap();
         assert_eq!(contents(&fixture), [1, 2, 3, 4, 5, 20, 40, 60]);
     }
@@ -126,7 +131,7 @@ fn init_overrunning_the_table_writes_nothing() {
         let result = fixture.init(
             6,
             &[1u8, 2, 3],
-            |v| {
+            |v: &u8| {
                 encoded += 1;
                 TestSlot(u64::from(*v))
             },

@@ -21,6 +21,8 @@ pub struct TableContext<'a> {
     gc_store: Option<&'a mut (dyn GcStore + Send)>,
     #[cfg(feature = "func")]
     func_resolver: Option<&'a mut dyn FnMut(u64) -> Option<FuncRef>>,
+    #[cfg(feature = "func")]
+    sources_initialized: bool,
     _lifetime: core::marker::PhantomData<&'a mut ()>,
 }
 
@@ -92,6 +94,43 @@ impl<'a> TableContext<'a> {
     ) -> Self {
         self.func_resolver = Some(resolve);
         self
+    }
+
+    /// Says that the runtime initialises every lazy funcref source range itself before it
+    /// copies (as Wasmtime's instance does, slot by slot): copies then move funcref words as they
+    /// are and resolve nothing (`FuncTable::copy_slots_from`), which is also what they would do
+    /// with a resolver once the range is initialised, without looking for uninitialised slots.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "func")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{Table, TableContext, TableValue};
+    ///
+    /// let mut tunables = Tunables::default_host();
+    /// tunables.table_lazy_init = true;
+    /// let mut table = Table::new_dynamic(&ty(WasmHeapType::Func), &tunables, None)?;
+    /// // The runtime initialised slots 0..2 itself; the copy moves them as they are.
+    /// table.as_func_mut()?.resolve_range(0, 2, &mut |_| None)?;
+    /// let mut cx = TableContext::new().with_initialized_sources();
+    /// table.copy_within(2, 0, 2, &mut cx)?;
+    /// assert_eq!(table.read(3, &mut cx)?, TableValue::Func(None));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
+    #[cfg(feature = "func")]
+    pub fn with_initialized_sources(mut self) -> Self {
+        self.sources_initialized = true;
+        self
+    }
+
+    /// Whether the runtime initialises lazy source ranges itself
+    /// ([`TableContext::with_initialized_sources`]).
+    #[cfg(feature = "func")]
+    pub(crate) fn sources_initialized(&self) -> bool {
+        self.sources_initialized
     }
 
     #[cfg(feature = "gc")]

@@ -33,7 +33,7 @@
 //! let mut externs = Table::new_dynamic(&table_of(WasmHeapType::Extern, true), &tunables, None)?;
 //! let mut anys = Table::new_dynamic(&table_of(WasmHeapType::Any, true), &tunables, None)?;
 //! // Both hold GC references: the copy is not refused, though `externref` is not an `anyref`.
-//! Table::copy(&mut anys, &mut externs, 0, 0, 2, &mut TableContext::new())?;
+//! Table::copy(&mut anys, &externs, 0, 0, 2, &mut TableContext::new())?;
 //!
 //! // A `(ref func)` table starts with null slots, like Wasmtime's before its init expression.
 //! let mut funcs = Table::new_dynamic(&table_of(WasmHeapType::Func, false), &tunables, None)?;

@@ -72,6 +72,50 @@ impl Table {
         })
     }
 
+    /// Reads element `index` through a shared borrow: as [`Table::get`], except that an
+    /// uninitialised slot of a lazy funcref table is resolved through the context's resolver
+    /// without being written back (so the table is only read). A runtime that holds its tables
+    /// behind shared references reads them this way.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Table::get`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(feature = "cont")] {
+    /// # use table_facade::wasmtime_environ::{IndexType, Limits, Table as TableType, Tunables, WasmHeapType, WasmRefType};
+    /// # let ty = |heap_type| TableType { idx_type: IndexType::I32, limits: Limits { min: 4, max: Some(8) }, ref_type: WasmRefType { nullable: true, heap_type } };
+    /// use table_facade::{Table, TableContext, TableValue};
+    ///
+    /// let table = Table::new_dynamic(&ty(WasmHeapType::Cont), &Tunables::default_host(), None)?;
+    /// let shared = &table;
+    /// assert_eq!(shared.read(0, &mut TableContext::new())?, TableValue::Cont(None));
+    /// # }
+    /// # Ok::<(), table_facade::FacadeError>(())
+    /// ```
+    #[inline]
+    pub fn read(&self, index: u64, cx: &mut TableContext<'_>) -> Result<TableValue, FacadeError> {
+        Ok(match self {
+            #[cfg(feature = "func")]
+            Table::Func(table) => TableValue::Func(match table.read(index)? {
+                FuncSlotValue::Null => None,
+                FuncSlotValue::Func(func) => Some(func),
+                FuncSlotValue::Uninitialized => {
+                    let resolve = cx
+                        .func_resolver()
+                        .ok_or(FuncTableError::Uninitialized { index })?;
+                    resolve(index)
+                }
+            }),
+            #[cfg(feature = "gc")]
+            Table::GcRef(table) => TableValue::GcRef(table.get_cloned(index, cx.gc_store())?),
+            #[cfg(feature = "cont")]
+            Table::Cont(table) => TableValue::Cont(table.get(index)?),
+        })
+    }
+
     /// Writes `value` into element `index` (`table.set`).
     ///
     /// # Errors
@@ -363,6 +407,10 @@ impl Table {
     ) -> Result<(), FacadeError> {
         match self {
             #[cfg(feature = "func")]
+            Table::Func(table) if cx.sources_initialized() => {
+                table.copy_slots_within(dst, src, len)?
+            }
+            #[cfg(feature = "func")]
             Table::Func(table) => table.copy_within(dst, src, len, cx.func_resolver())?,
             #[cfg(feature = "gc")]
             Table::GcRef(table) => table.copy_within(dst, src, len, cx.gc_store())?,
@@ -373,8 +421,9 @@ impl Table {
     }
 
     /// Copies `[src_index, src_index + len)` of `src` to `[dst_index, dst_index + len)` of `dst`
-    /// (`table.copy` between two tables). `src` is mutable because a lazy funcref source has its
-    /// uninitialised slots in the range resolved and written back first.
+    /// (`table.copy` between two tables). `src` is only read: a lazy funcref source's
+    /// uninitialised slots in the range are copied as what the context's resolver says they
+    /// hold, and stay uninitialised in `src`.
     ///
     /// # Errors
     ///
@@ -390,13 +439,13 @@ impl Table {
     ///
     /// let tunables = Tunables::default_host();
     /// let mut dst = Table::new_dynamic(&ty(WasmHeapType::Func), &tunables, None)?;
-    /// let mut src = Table::new_dynamic(&ty(WasmHeapType::Func), &tunables, None)?;
-    /// let mut externs = Table::new_dynamic(&ty(WasmHeapType::Extern), &tunables, None)?;
-    /// // A lazy source's uninitialised slots are resolved before they are copied.
+    /// let src = Table::new_dynamic(&ty(WasmHeapType::Func), &tunables, None)?;
+    /// let externs = Table::new_dynamic(&ty(WasmHeapType::Extern), &tunables, None)?;
+    /// // A lazy source's uninitialised slots are copied as what the resolver says they hold.
     /// let mut initial_element = |_index: u64| None;
     /// let mut cx = TableContext::new().with_func_resolver(&mut initial_element);
-    /// Table::copy(&mut dst, &mut src, 0, 2, 2, &mut cx)?;
-    /// let error = Table::copy(&mut dst, &mut externs, 0, 0, 1, &mut cx).unwrap_err();
+    /// Table::copy(&mut dst, &src, 0, 2, 2, &mut cx)?;
+    /// let error = Table::copy(&mut dst, &externs, 0, 0, 1, &mut cx).unwrap_err();
     /// assert!(matches!(
     ///     error,
     ///     FacadeError::CopyBetweenKinds { dst: TableElementType::Func, src: TableElementType::GcRef }
@@ -407,13 +456,17 @@ impl Table {
     #[inline]
     pub fn copy(
         dst: &mut Table,
-        src: &mut Table,
+        src: &Table,
         dst_index: u64,
         src_index: u64,
         len: u64,
         cx: &mut TableContext<'_>,
     ) -> Result<(), FacadeError> {
         match (dst, src) {
+            #[cfg(feature = "func")]
+            (Table::Func(dst), Table::Func(src)) if cx.sources_initialized() => {
+                dst.copy_slots_from(src, dst_index, src_index, len)?
+            }
             #[cfg(feature = "func")]
             (Table::Func(dst), Table::Func(src)) => {
                 dst.copy_from(src, dst_index, src_index, len, cx.func_resolver())?

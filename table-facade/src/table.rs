@@ -412,6 +412,30 @@ impl Table {
     }
 }
 
+#[cfg(feature = "func")]
+impl From<FuncTable> for Table {
+    /// A facade table over a funcref table built by hand (from storage of one's own, say).
+    fn from(table: FuncTable) -> Self {
+        Table::Func(table)
+    }
+}
+
+#[cfg(feature = "gc")]
+impl From<GcRefTable> for Table {
+    /// A facade table over a GC-reference table built by hand (with a heap summary, say).
+    fn from(table: GcRefTable) -> Self {
+        Table::GcRef(table)
+    }
+}
+
+#[cfg(feature = "cont")]
+impl From<ContTable> for Table {
+    /// A facade table over a continuation table built by hand.
+    fn from(table: ContTable) -> Self {
+        Table::Cont(table)
+    }
+}
+
 /// Typed access to the per-kind table.
 impl Table {
     /// The table as a [`FuncTable`].

@@ -137,8 +137,8 @@ fn copy_between_tables_traps_when_either_range_is_past_the_end() {
                         SIZE,
                         None,
                     );
-                    let mut other = Table::new_dynamic(&ty, &tunables(false), None).unwrap();
-                    Table::copy(table, &mut other, dst, src, len, &mut TableContext::new())
+                    let other = Table::new_dynamic(&ty, &tunables(false), None).unwrap();
+                    Table::copy(table, &other, dst, src, len, &mut TableContext::new())
                 });
             }
         }

@@ -37,13 +37,13 @@ fn copy_out_of_a_lazy_table_without_resolver_traps_when_the_destination_is_out_o
     let mut eager = table(WasmHeapType::Func, false, 2);
     let mut lazy = table(WasmHeapType::Func, true, 4);
 
-    let result = Table::copy(&mut eager, &mut lazy, 1, 0, 2, &mut TableContext::new());
+    let result = Table::copy(&mut eager, &lazy, 1, 0, 2, &mut TableContext::new());
     assert!(is_out_of_bounds(&result), "{result:?}");
     let result = lazy.copy_within(3, 0, 2, &mut TableContext::new());
     assert!(is_out_of_bounds(&result), "{result:?}");
 
     // In bounds, the missing resolver is what is wrong.
-    let result = Table::copy(&mut eager, &mut lazy, 0, 0, 2, &mut TableContext::new());
+    let result = Table::copy(&mut eager, &lazy, 0, 0, 2, &mut TableContext::new());
     assert!(is_uninitialized(&result), "{result:?}");
     let result = lazy.copy_within(2, 0, 2, &mut TableContext::new());
     assert!(is_uninitialized(&result), "{result:?}");
@@ -55,7 +55,7 @@ fn copy_out_of_a_lazy_table_without_resolver_traps_when_the_destination_is_out_o
 fn copy_out_of_a_lazy_table_without_resolver_traps_when_the_source_is_out_of_bounds() {
     let mut eager = table(WasmHeapType::Func, false, 8);
     let mut lazy = table(WasmHeapType::Func, true, 4);
-    let result = Table::copy(&mut eager, &mut lazy, 0, 3, 2, &mut TableContext::new());
+    let result = Table::copy(&mut eager, &lazy, 0, 3, 2, &mut TableContext::new());
     assert!(is_out_of_bounds(&result), "{result:?}");
     let result = lazy.copy_within(0, 3, 2, &mut TableContext::new());
     assert!(is_out_of_bounds(&result), "{result:?}");
@@ -119,14 +119,14 @@ fn a_value_of_another_kind_traps_when_out_of_bounds_and_is_refused_in_bounds() {
 #[test]
 fn a_copy_between_kinds_traps_when_either_range_is_out_of_bounds() {
     let mut funcs = table(WasmHeapType::Func, false, 4);
-    let mut externs = table(WasmHeapType::Extern, false, 2);
+    let externs = table(WasmHeapType::Extern, false, 2);
     let cx = &mut TableContext::new();
 
-    let result = Table::copy(&mut funcs, &mut externs, 3, 0, 2, cx);
+    let result = Table::copy(&mut funcs, &externs, 3, 0, 2, cx);
     assert!(is_out_of_bounds(&result), "{result:?}");
-    let result = Table::copy(&mut funcs, &mut externs, 0, 1, 2, cx);
+    let result = Table::copy(&mut funcs, &externs, 0, 1, 2, cx);
     assert!(is_out_of_bounds(&result), "{result:?}");
-    let result = Table::copy(&mut funcs, &mut externs, 2, 0, 2, cx);
+    let result = Table::copy(&mut funcs, &externs, 2, 0, 2, cx);
     assert!(
         matches!(result, Err(FacadeError::CopyBetweenKinds { .. })),
         "{result:?}"

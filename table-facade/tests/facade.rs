@@ -135,6 +135,7 @@ fn async_creation_matches_sync_creation() {
 mod func {
     use super::*;
     use std::ptr::NonNull;
+    use table_facade::wasmtime_environ::Trap;
     use table_facade::{ElementSegment, FuncRef, TableContext, TableValue};
 
     /// Stand-ins for `VMFuncRef`s: the tables never dereference them.
@@ -187,13 +188,103 @@ mod func {
         // Initialised source range: no resolver needed.
         table.copy_within(2, 0, 2, &mut cx).unwrap();
         assert_eq!(table.get(2, &mut cx).unwrap(), TableValue::Func(Some(f[0])));
-        let mut other = Table::new_dynamic(&ty, &tunables(true), None).unwrap();
-        let error = Table::copy(&mut table, &mut other, 0, 0, 2, &mut cx).unwrap_err();
+        let other = Table::new_dynamic(&ty, &tunables(true), None).unwrap();
+        let error = Table::copy(&mut table, &other, 0, 0, 2, &mut cx).unwrap_err();
         assert!(
             error.to_string().contains("slot 0 is not initialised"),
             "{error}"
         );
         assert_eq!(table.get(0, &mut cx).unwrap(), TableValue::Func(Some(f[0])));
+    }
+
+    #[test]
+    fn a_shared_read_resolves_a_lazy_slot_without_writing_it_back() {
+        let (_records, f) = funcs(1);
+        let ty = table_type(WasmHeapType::Func, 2, None);
+        let table = Table::new_dynamic(&ty, &tunables(true), None).unwrap();
+        let shared = &table;
+        let mut resolve = |_: u64| Some(f[0]);
+        let mut cx = TableContext::new().with_func_resolver(&mut resolve);
+        assert_eq!(
+            shared.read(1, &mut cx).unwrap(),
+            TableValue::Func(Some(f[0]))
+        );
+        assert_eq!(
+            table.as_func().unwrap().first_uninitialized(0, 2).unwrap(),
+            Some(0)
+        );
+        assert_eq!(
+            table.as_func().unwrap().first_uninitialized(1, 1).unwrap(),
+            Some(1)
+        );
+        let error = shared.read(0, &mut TableContext::new()).unwrap_err();
+        assert!(
+            error.to_string().contains("slot 0 is not initialised"),
+            "{error}"
+        );
+        assert!(shared.read(2, &mut TableContext::new()).is_err());
+    }
+
+    #[test]
+    fn a_copy_reads_its_source_only_and_copies_uninitialised_slots_as_resolved() {
+        let (_records, f) = funcs(4);
+        let ty = table_type(WasmHeapType::Func, 4, None);
+        for dst_lazy in [true, false] {
+            let mut src = Table::new_dynamic(&ty, &tunables(true), None).unwrap();
+            let mut cx = TableContext::new();
+            src.set(1, &TableValue::Func(Some(f[1])), &mut cx).unwrap();
+            let mut dst = Table::new_dynamic(&ty, &tunables(dst_lazy), None).unwrap();
+            // Source index -> its initial element.
+            let mut resolve = |index: u64| Some(f[index as usize]);
+            let mut cx = TableContext::new().with_func_resolver(&mut resolve);
+            let source = &src;
+            Table::copy(&mut dst, source, 1, 0, 3, &mut cx).unwrap();
+            let copied: Vec<_> = (1..4).map(|i| dst.read(i, &mut cx).unwrap()).collect();
+            let expected = [f[0], f[1], f[2]].map(|func| TableValue::Func(Some(func)));
+            assert_eq!(copied, expected, "destination lazy: {dst_lazy}");
+            // The source kept its uninitialised slots.
+            let funcs = src.as_func().unwrap();
+            assert_eq!(funcs.first_uninitialized(0, 4).unwrap(), Some(0));
+            assert_eq!(funcs.first_uninitialized(1, 3).unwrap(), Some(2));
+            // A trap on the destination comes first, and resolves nothing.
+            let mut calls = 0;
+            let mut counting = |_: u64| {
+                calls += 1;
+                None
+            };
+            let mut cx = TableContext::new().with_func_resolver(&mut counting);
+            let error = Table::copy(&mut dst, &src, 2, 0, 3, &mut cx).unwrap_err();
+            assert_eq!(error.as_trap(), Some(Trap::TableOutOfBounds));
+            assert_eq!(calls, 0);
+        }
+    }
+
+    #[test]
+    fn with_initialized_sources_copies_move_funcref_words_as_they_are() {
+        let (_records, f) = funcs(1);
+        let ty = table_type(WasmHeapType::Func, 4, None);
+        let mut table = Table::new_dynamic(&ty, &tunables(true), None).unwrap();
+        let mut cx = TableContext::new();
+        table
+            .set(0, &TableValue::Func(Some(f[0])), &mut cx)
+            .unwrap();
+        // Without the promise, an uninitialised source slot needs a resolver.
+        assert!(table.copy_within(2, 0, 2, &mut cx).is_err());
+        // With it, the words move: slot 1's uninitialised word lands in slot 3.
+        let mut cx = TableContext::new().with_initialized_sources();
+        table.copy_within(2, 0, 2, &mut cx).unwrap();
+        let funcs = table.as_func().unwrap();
+        assert_eq!(funcs.first_uninitialized(2, 2).unwrap(), Some(3));
+        assert_eq!(
+            table.read(2, &mut cx).unwrap(),
+            TableValue::Func(Some(f[0]))
+        );
+        let other = Table::new_dynamic(&ty, &tunables(true), None).unwrap();
+        Table::copy(&mut table, &other, 0, 0, 1, &mut cx).unwrap();
+        assert_eq!(
+            table.as_func().unwrap().first_uninitialized(0, 1).unwrap(),
+            Some(0)
+        );
     }
 
     #[test]
@@ -342,14 +433,14 @@ mod gc {
             None,
         )
         .unwrap();
-        let mut externs = Table::new_dynamic(
+        let externs = Table::new_dynamic(
             &table_type(WasmHeapType::Extern, 2, None),
             &tunables(false),
             None,
         )
         .unwrap();
         let error =
-            Table::copy(&mut funcs, &mut externs, 0, 0, 1, &mut TableContext::new()).unwrap_err();
+            Table::copy(&mut funcs, &externs, 0, 0, 1, &mut TableContext::new()).unwrap_err();
         assert!(matches!(
             error,
             FacadeError::CopyBetweenKinds {

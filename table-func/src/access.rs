@@ -108,7 +108,7 @@ impl FuncTable {
         Ok(self.storage.init(
             dst,
             values,
-            |value| FuncSlot::encode(*value, lazy_init),
+            |value: &Option<FuncRef>| FuncSlot::encode(*value, lazy_init),
             Bits,
         )?)
     }

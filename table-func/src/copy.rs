@@ -1,15 +1,17 @@
 //! `table.copy`: within one funcref table and between two.
 //!
 //! A lazy table's uninitialised slot means "the module's initial element at this index", which
-//! is a different value at another index or in another table. So the source range's
-//! uninitialised slots are resolved and written back first; then only initialised words move,
-//! in one `memmove` when both tables share a mode, re-encoded word by word when they do not.
+//! is a different value at another index or in another table. Within one table, the source
+//! range's uninitialised slots are resolved and written back first, then the words move. Between
+//! two tables the source is only read: the words move (one `memmove` when both tables share a
+//! mode, re-encoded word by word when they do not), and each uninitialised word that arrived is
+//! replaced by the value for its source index, in one pass over the destination's bound.
 //!
 //! A runtime that initialises the source range itself (slot by slot, through
 //! [`FuncTable::write_resolved`]) and then copies, as Wasmtime's instance does, uses the `*_slots`
-//! copies instead: they move the words as they are and borrow the source only immutably.
+//! copies instead: they move the words as they are and look for no uninitialised slot.
 
-use crate::{FuncRef, FuncSlot, FuncTable, FuncTableError};
+use crate::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
 use table_core::{Bits, OutOfBounds, SlotWriter, SlowSlots};
 
 impl FuncTable {
@@ -36,26 +38,64 @@ impl FuncTable {
         Ok(self.storage.copy_within(dst, src, len, Bits)?)
     }
 
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table.
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst_index, dst_index + len)` of this table,
+    /// borrowing `src` only immutably (so a runtime copies between two tables it holds through
+    /// one shared and one exclusive borrow).
     ///
-    /// When `src` is lazy, its uninitialised slots in the range are first initialised with
-    /// `resolve(index)` (see [`FuncTable::resolve_range`]); without a resolver, an uninitialised
-    /// source slot is an error. Words are re-encoded when the two tables differ in mode.
+    /// Where `src` is lazy, its uninitialised slots in the range are copied as `resolve(index)`
+    /// (the source index; see [`FuncTable::resolve_range`]) and stay uninitialised in `src`;
+    /// without a resolver, an uninitialised source slot is an error. Words are re-encoded when
+    /// the two tables differ in mode.
     ///
     /// # Errors
     ///
     /// As for [`FuncTable::copy_within`].
     pub fn copy_from(
         &mut self,
-        src: &mut FuncTable,
-        dst: u64,
+        src: &FuncTable,
+        dst_index: u64,
         src_index: u64,
         len: u64,
         resolve: Option<&mut dyn FnMut(u64) -> Option<FuncRef>>,
     ) -> Result<(), FuncTableError> {
-        self.check_destination(dst, len)?;
-        src.resolve_source(src_index, len, resolve)?;
-        self.copy_slots_from(src, dst, src_index, len)
+        self.check_destination(dst_index, len)?;
+        let resolve = match resolve {
+            // Both lazy: the words move, then each uninitialised source slot is found (a read of
+            // the source, inside its bound) and its value written at its destination. Reading
+            // the source rather than the destination keeps the search off the lines the move
+            // has just written, which a load would wait for.
+            Some(resolve) if self.lazy_init && src.lazy_init => {
+                self.storage
+                    .copy_from(&src.storage, dst_index, src_index, len, Bits)?;
+                let (mut next, end) = (src_index, src_index + len);
+                while let Some(index) = src.storage.first_slow(next, end - next)? {
+                    let slot = FuncSlot::encode(resolve(index), true);
+                    self.storage
+                        .set(index - src_index + dst_index, slot, Bits)?;
+                    next = index + 1;
+                }
+                return Ok(());
+            }
+            resolve => resolve,
+        };
+        let Some(first) = src.storage.first_slow(src_index, len)? else {
+            // The source range is initialised: its words move (re-encoded between modes).
+            return self.copy_slots_from(src, dst_index, src_index, len);
+        };
+        let Some(resolve) = resolve else {
+            return Err(FuncTableError::Uninitialized { index: first });
+        };
+        // A lazy source into an eager table: element by element, each resolved if need be.
+        for offset in 0..len {
+            let index = src_index + offset;
+            let value = match src.read(index)? {
+                FuncSlotValue::Uninitialized => resolve(index),
+                FuncSlotValue::Null => None,
+                FuncSlotValue::Func(func) => Some(func),
+            };
+            self.set(dst_index + offset, value)?;
+        }
+        Ok(())
     }
 
     /// Moves the words of `[src, src + len)` to `[dst, dst + len)` as they are, as `memmove`
@@ -76,7 +116,7 @@ impl FuncTable {
         Ok(self.storage.copy_within(dst, src, len, Bits)?)
     }
 
-    /// Copies the words of `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this
+    /// Copies the words of `[src_index, src_index + len)` of `src` to `[dst_index, dst_index + len)` of this
     /// table as they are, borrowing `src` only immutably (so a runtime can copy between two
     /// tables it holds through one shared and one exclusive borrow). An uninitialised source slot
     /// stays uninitialised, as in [`FuncTable::copy_slots_within`]. Between tables of different
@@ -90,23 +130,23 @@ impl FuncTable {
     pub fn copy_slots_from(
         &mut self,
         src: &FuncTable,
-        dst: u64,
+        dst_index: u64,
         src_index: u64,
         len: u64,
     ) -> Result<(), FuncTableError> {
         if self.lazy_init == src.lazy_init {
             return Ok(self
                 .storage
-                .copy_from(&src.storage, dst, src_index, len, Bits)?);
+                .copy_from(&src.storage, dst_index, src_index, len, Bits)?);
         }
-        self.check_destination(dst, len)?;
+        self.check_destination(dst_index, len)?;
         src.refuse_uninitialized(src_index, len)?;
         let reencode = Reencode {
             lazy_init: self.lazy_init,
         };
         Ok(self
             .storage
-            .copy_from(&src.storage, dst, src_index, len, reencode)?)
+            .copy_from(&src.storage, dst_index, src_index, len, reencode)?)
     }
 
     /// Checks that `[dst, dst + len)` is in bounds before anything is resolved, by asking for

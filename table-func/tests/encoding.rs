@@ -156,11 +156,16 @@ fn copy_from_stores_the_destination_form_for_every_source_state_and_mode_pair() 
                     let mut dst = new_table(storage, dst_lazy, 2, 2);
                     let value = prepare(&mut src, state, &funcs);
                     let resolved = funcs.get(1);
-                    dst.copy_from(&mut src, 1, 0, 1, Some(&mut |_| Some(resolved)))
+                    dst.copy_from(&src, 1, 0, 1, Some(&mut |_| Some(resolved)))
                         .unwrap();
                     let case = format!("{state:?} src_lazy={src_lazy} dst_lazy={dst_lazy}");
                     assert_eq!(word(&dst, 1), expected_word(dst_lazy, value), "{case}");
-                    assert_eq!(word(&src, 0), expected_word(src_lazy, value), "{case}");
+                    // The source is only read: an uninitialised slot stays the empty word.
+                    let source = match state {
+                        Source::Uninitialized => 0,
+                        _ => expected_word(src_lazy, value),
+                    };
+                    assert_eq!(word(&src, 0), source, "{case}");
                     assert_eq!(dst.read(1).unwrap(), expected_read(value), "{case}");
                 }
             }

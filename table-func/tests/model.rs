@@ -209,10 +209,17 @@ impl Model {
             }
             Op::CopyFrom(which, dst, src, len) => {
                 let dst = self.table(which).range(dst, len)?;
+                // The source is only read: its uninitialised slots arrive resolved and stay
+                // uninitialised in it.
                 let source = self.table(which.other());
                 let src = source.range(src, len)?;
-                source.resolve(which.other(), src.clone(), calls);
-                let moved = source.slots[src].to_vec();
+                let mut moved = source.slots[src.clone()].to_vec();
+                for (slot, index) in moved.iter_mut().zip(src) {
+                    if *slot == Slot::Uninitialized {
+                        calls.push(index as u64);
+                        *slot = Slot::from_value(initial(which.other(), index as u64));
+                    }
+                }
                 self.table(which).slots[dst].copy_from_slice(&moved);
                 Ok(Answer::Done)
             }

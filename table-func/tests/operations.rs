@@ -311,8 +311,7 @@ fn copy_from_copies_between_tables_of_both_storages() {
             let mut dst = new_table(dst_storage, dst_lazy, 4, 4);
             let values: Vec<_> = (0..3).map(|id| Some(funcs.get(id))).collect();
             src.init(0, &values).unwrap();
-            dst.copy_from(&mut src, 1, 0, 3, Some(&mut no_resolve))
-                .unwrap();
+            dst.copy_from(&src, 1, 0, 3, Some(&mut no_resolve)).unwrap();
             let mut expected = vec![untouched(dst_lazy)];
             expected.extend((0..3).map(|id| FuncSlotValue::Func(funcs.get(id))));
             assert_eq!(contents(&dst), expected);
@@ -323,11 +322,11 @@ fn copy_from_copies_between_tables_of_both_storages() {
 #[test]
 fn copy_from_out_of_bounds_traps_writes_nothing_and_resolves_nothing() {
     for (storage, lazy) in combinations() {
-        let mut src = new_table(storage, lazy, 2, 2);
+        let src = new_table(storage, lazy, 2, 2);
         let mut dst = new_table(storage, !lazy, 3, 3);
         for (dst_index, src_index, len) in [(0, 1, 2), (2, 0, 2), (0, u64::MAX, 2), (4, 0, 0)] {
             assert_out_of_bounds(dst.copy_from(
-                &mut src,
+                &src,
                 dst_index,
                 src_index,
                 len,

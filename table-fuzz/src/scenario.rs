@@ -134,25 +134,29 @@ impl Values {
 
     /// The model contents of `table`, read without resolving or cloning.
     fn contents(&self, table: &Table) -> Vec<Element> {
-        match table {
-            Table::Func(t) => (0..t.size() as u64)
+        if let Ok(t) = table.as_func() {
+            return (0..t.size() as u64)
                 .map(|i| match t.read(i).unwrap() {
                     FuncSlotValue::Uninitialized => Element::Uninitialized,
                     FuncSlotValue::Null => Element::Null,
                     FuncSlotValue::Func(f) => Element::Value(self.by_address[&f.addr().get()]),
                 })
-                .collect(),
-            Table::GcRef(t) => (0..t.size() as u64)
+                .collect();
+        }
+        if let Ok(t) = table.as_gc_ref() {
+            return (0..t.size() as u64)
                 .map(|i| {
                     let value = TableValue::GcRef(t.get(i).unwrap().map(VMGcRef::unchecked_copy));
                     self.element(&value)
                 })
-                .collect(),
-            Table::Cont(t) => t
-                .elements()
-                .map(|e| self.element(&TableValue::Cont(e)))
-                .collect(),
+                .collect();
         }
+        let t = table
+            .as_cont()
+            .expect("a table of a kind the scenario builds");
+        t.elements()
+            .map(|e| self.element(&TableValue::Cont(e)))
+            .collect()
     }
 }
 

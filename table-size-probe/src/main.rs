@@ -108,7 +108,7 @@ fn run_table(
     table.copy_within(black_box(20), black_box(0), black_box(8), cx)?;
     Table::copy(
         &mut spare,
-        &mut table,
+        &table,
         black_box(0),
         black_box(2),
         black_box(4),

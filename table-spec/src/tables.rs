@@ -15,8 +15,8 @@ use table_facade::wasmtime_environ::{
     WasmRefType,
 };
 use table_facade::{
-    ElementSegment, FacadeError, FuncRef, LimiterError, Table, TableContext, TableLimiter,
-    TableValue, VMGcRef, VMTableDefinition,
+    ElementSegment, FacadeError, FuncRef, LimiterError, Table, TableContext, TableElementType,
+    TableLimiter, TableValue, VMGcRef, VMTableDefinition,
 };
 use wasmtime_environ::wasmparser::types::CoreTypeId;
 use wasmtime_environ::wasmparser::{AbstractHeapType, HeapType, TableType, UnpackedIndex};
@@ -363,25 +363,20 @@ impl Tables {
                 .with_func_resolver(&mut resolve);
             return Ok(entry.table.copy_within(dst, src, len, &mut cx)?);
         }
-        let (dst_entry, src_entry) = if dst_t < src_t {
-            let (low, high) = entries.split_at_mut(src_t);
-            (&mut low[dst_t], &mut high[0])
-        } else {
-            let (low, high) = entries.split_at_mut(dst_t);
-            (&mut high[0], &mut low[src_t])
+        // The source is only read, so the destination is moved out for the copy (an empty
+        // table allocates nothing) and back after it, rather than splitting the borrow of
+        // `entries`.
+        let mut dst_table = core::mem::take(&mut entries[dst_t].table);
+        let result = {
+            let src_entry = &entries[src_t];
+            let mut resolve = resolver(src_entry.image.as_ref(), func_refs, resolutions);
+            let mut cx = TableContext::new()
+                .with_gc_store(heap)
+                .with_func_resolver(&mut resolve);
+            Table::copy(&mut dst_table, &src_entry.table, dst, src, len, &mut cx)
         };
-        let mut resolve = resolver(src_entry.image.as_ref(), func_refs, resolutions);
-        let mut cx = TableContext::new()
-            .with_gc_store(heap)
-            .with_func_resolver(&mut resolve);
-        Ok(Table::copy(
-            &mut dst_entry.table,
-            &mut src_entry.table,
-            dst,
-            src,
-            len,
-            &mut cx,
-        )?)
+        entries[dst_t].table = dst_table;
+        Ok(result?)
     }
 
     /// `table.init` (and active segments written eagerly): writes `items` at `dst`.
@@ -391,7 +386,7 @@ impl Tables {
     /// Out of bounds (a trap), or a facade error.
     pub fn init(&mut self, t: TableAddr, dst: u64, items: &[Ref]) -> Result<(), SpecError> {
         if items.iter().any(|item| matches!(item, Ref::Extern(_)))
-            || matches!(self.entries[t].table, Table::GcRef(_))
+            || self.entries[t].table.element_type() == TableElementType::GcRef
         {
             let mut owned = Vec::with_capacity(items.len());
             for item in items {

@@ -188,6 +188,63 @@ fn element_crates_leave_ranges_and_raw_slices_to_core() {
     );
 }
 
+/// Architecture invariant: only the facade matches over element kinds. Outside `table-facade`
+/// no code names a variant of its `Table` enum: the runtime adapters, the tools and the tests ask
+/// for one kind's table (`as_func`, `as_gc_ref`, `as_cont`, `Table::from`) or let the facade
+/// dispatch.
+#[test]
+fn only_the_facade_matches_over_kinds() {
+    let mut found = Vec::new();
+    for file in repository_rust_files() {
+        if relative(&file).starts_with("table-facade/") {
+            continue;
+        }
+        for (number, line) in code_lines(&file).iter().enumerate() {
+            if let Some(variant) = facade_variant_named(line) {
+                found.push(format!("{}:{}: {variant}", relative(&file), number + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "kinds matched outside the facade:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The variant of the facade's `Table` enum that `line` names (as a whole path segment), if any.
+fn facade_variant_named(line: &str) -> Option<String> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    ["Func", "GcRef", "Cont"].into_iter().find_map(|variant| {
+        let path = format!("Table::{variant}");
+        let named = line.match_indices(&path).any(|(at, _)| {
+            let before = line[..at].chars().next_back();
+            let after = line[at + path.len()..].chars().next();
+            !before.is_some_and(is_name) && !after.is_some_and(is_name)
+        });
+        named.then_some(path)
+    })
+}
+
+#[test]
+fn a_facade_variant_is_told_from_other_names() {
+    // Written in pieces, so this file does not name the variants it looks for.
+    let func = concat!("table_facade::Table", "::Func(table) => table,");
+    let gc_ref = concat!("matches!(t, Table", "::GcRef(_))");
+    assert_eq!(
+        facade_variant_named(func).as_deref(),
+        Some(concat!("Table", "::Func"))
+    );
+    assert_eq!(
+        facade_variant_named(gc_ref).as_deref(),
+        Some(concat!("Table", "::GcRef"))
+    );
+    assert_eq!(facade_variant_named("TableValue::Func(None)"), None);
+    assert_eq!(facade_variant_named("ElementSegment::Cont(slots)"), None);
+    assert_eq!(facade_variant_named("FuncTable::from_storage(s)"), None);
+    assert_eq!(facade_variant_named("Table::Funcs"), None);
+}
+
 /// The `.rs` files of every workspace package and of the two source trees outside the
 /// workspace (the libFuzzer target and the runtime integrations).
 fn repository_rust_files() -> Vec<PathBuf> {

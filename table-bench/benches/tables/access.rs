@@ -10,7 +10,7 @@ use crate::wasmi_peer::{Wasmi, WasmiTables};
 use crate::wasmtime_peer::Wasmtime;
 use std::hint::black_box;
 use table_bench::{Kind, Op, Storage, Variant};
-use table_facade::Table;
+use table_facade::{Table, TableElementType};
 use table_gcref::VMGcRef;
 use table_gcref::testing::CountingStore;
 use wasmtime::WasmResults;
@@ -139,32 +139,28 @@ fn bench_wasmi_loop(
 #[inline(never)]
 fn ours_get(table: &Table, indices: &[u64]) -> usize {
     let mut acc = 0usize;
-    match table {
-        Table::Func(table) => {
-            for &index in indices {
-                let Ok(value) = table.get(index) else {
-                    return FAILED;
-                };
-                acc = acc.wrapping_add(value.map_or(0, |func| func.as_ptr().addr()));
-            }
+    if let Ok(table) = table.as_func() {
+        for &index in indices {
+            let Ok(value) = table.get(index) else {
+                return FAILED;
+            };
+            acc = acc.wrapping_add(value.map_or(0, |func| func.as_ptr().addr()));
         }
-        Table::GcRef(table) => {
-            for &index in indices {
-                let Ok(value) = table.get(index) else {
-                    return FAILED;
-                };
-                acc = acc.wrapping_add(value.map_or(0, |gc_ref| gc_ref.as_raw_u32() as usize));
-            }
+    } else if let Ok(table) = table.as_gc_ref() {
+        for &index in indices {
+            let Ok(value) = table.get(index) else {
+                return FAILED;
+            };
+            acc = acc.wrapping_add(value.map_or(0, |gc_ref| gc_ref.as_raw_u32() as usize));
         }
-        Table::Cont(table) => {
-            for &index in indices {
-                let Ok(value) = table.get(index) else {
-                    return FAILED;
-                };
-                acc = acc.wrapping_add(value.map_or(0, |cont| {
-                    cont.contref.as_ptr().addr().wrapping_add(cont.revision)
-                }));
-            }
+    } else if let Ok(table) = table.as_cont() {
+        for &index in indices {
+            let Ok(value) = table.get(index) else {
+                return FAILED;
+            };
+            acc = acc.wrapping_add(value.map_or(0, |cont| {
+                cont.contref.as_ptr().addr().wrapping_add(cont.revision)
+            }));
         }
     }
     acc
@@ -186,12 +182,14 @@ fn plain_get<P: Plain>(slice: &[P], indices: &[u64]) -> usize {
 /// Writes every index through the per-kind table; false if a write failed.
 #[inline(never)]
 fn ours_set(table: &mut Table, indices: &[u64]) -> bool {
-    match table {
-        Table::Func(table) => {
+    match table.element_type() {
+        TableElementType::Func => {
+            let table = table.as_func_mut().expect("a funcref table");
             let func = black_box(Some(func_ref()));
             indices.iter().all(|&index| table.set(index, func).is_ok())
         }
-        Table::GcRef(table) => {
+        TableElementType::GcRef => {
+            let table = table.as_gc_ref_mut().expect("a GC reference table");
             // A runtime always lends its GC store; i31 writes never call it. The value is built
             // from opaque bits, as a runtime's comes from a register: a value whose own memory
             // went through `black_box` counts as escaped, so the loop would reload it after
@@ -202,7 +200,8 @@ fn ours_set(table: &mut Table, indices: &[u64]) -> bool {
                 .iter()
                 .all(|&index| table.set(index, Some(&value), Some(&mut store)).is_ok())
         }
-        Table::Cont(table) => {
+        TableElementType::Cont => {
+            let table = table.as_cont_mut().expect("a continuation table");
             let cont = black_box(Some(cont_obj()));
             indices.iter().all(|&index| table.set(index, cont).is_ok())
         }

@@ -113,7 +113,7 @@ fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
                     (src, OursTable::new(kind, storage, size, size))
                 },
                 |(src, dst), cx| {
-                    Table::copy(&mut dst.table, &mut src.table, 0, 0, size, cx).expect("copy")
+                    Table::copy(&mut dst.table, &src.table, 0, 0, size, cx).expect("copy")
                 },
             );
             bench_baselines(group, Op::Copy, kind, size);

@@ -134,7 +134,7 @@ impl OursTable {
         };
         let table = GcRefTable::with_heap_summary(slots.expect("summary benchmark table"));
         OursTable {
-            table: Table::GcRef(table),
+            table: Table::from(table),
             _memory: memory,
         }
     }

@@ -15,7 +15,7 @@ use crate::{access, bulk, create, grow};
 use std::cell::LazyCell;
 use std::hint::black_box;
 use table_bench::{Kind, Op, Storage, Variant};
-use table_core::{Bits, TableElement, TableLimits, TableStorage};
+use table_core::{AsSlots, Bits, TableElement, TableLimits, TableStorage};
 use table_testkit::StaticMemory;
 
 const KIND: Kind = Kind::Handle;
@@ -222,7 +222,7 @@ fn init(group: &mut Group<'_>) {
             |table| {
                 table
                     .slots
-                    .init(0, black_box(&segment), |handle| *handle, Bits)
+                    .init(0, black_box(&segment), AsSlots, Bits)
                     .expect("init")
             },
         );

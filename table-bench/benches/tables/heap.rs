@@ -53,7 +53,7 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime) {
             dst.table.fill(0, &dst_value, size, &mut cx).expect("fill");
             group.bench(kind, size, Variant::Ours(storage), |iters| {
                 time(iters, || {
-                    Table::copy(&mut dst.table, &mut src.table, 0, 0, size, &mut cx)
+                    Table::copy(&mut dst.table, &src.table, 0, 0, size, &mut cx)
                         .expect("copy heap");
                     black_box(&mut dst.table);
                 })

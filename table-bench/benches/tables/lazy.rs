@@ -41,7 +41,7 @@ pub fn register(harness: &mut Harness) {
                             }
                         },
                         |sources, k| {
-                            Table::copy(&mut dst.table, &mut sources[k].table, 0, 0, size, &mut cx)
+                            Table::copy(&mut dst.table, &sources[k].table, 0, 0, size, &mut cx)
                                 .expect("lazy copy");
                             black_box(&mut dst.table);
                         },

@@ -19,7 +19,7 @@ use super::TableStorage;
 use crate::cpu::has_avx2;
 use crate::range::check_range;
 use crate::scan::first_slow;
-use crate::{SlotWriter, SlowPathError, SlowSlots, TableElement};
+use crate::{Encode, SlotWriter, SlowPathError, SlowSlots, TableElement};
 use core::ops::Range;
 
 /// Slots per block: 128 bytes of 4-byte slots, two cache lines. The block-edge tests use ranges
@@ -68,8 +68,10 @@ impl<T: TableElement> TableStorage<T> {
         Ok(())
     }
 
-    /// Writes `encode(value)` for each of `values` into the slots starting at `dst`, as
-    /// `table.init` does with an element segment, slow slots as `writer` says.
+    /// Writes the slot `encode` makes of each of `values` into the slots starting at `dst`, as
+    /// `table.init` does with an element segment, slow slots as `writer` says. Values that are
+    /// slots already ([`AsSlots`](crate::AsSlots)) are copied as a slice and tested block by
+    /// block in place.
     ///
     /// # Errors
     ///
@@ -80,29 +82,44 @@ impl<T: TableElement> TableStorage<T> {
         &mut self,
         dst: u64,
         values: &[U],
-        mut encode: impl FnMut(&U) -> T,
+        mut encode: impl Encode<U, T>,
         mut writer: W,
     ) -> Result<(), W::Error> {
         let range = check_range(self.size(), dst, values.len() as u64)?;
         writer.charge(values.len() as u64)?;
         let overwritten = offsets(&range, self.slow.to_scan(range.clone()));
+        let as_slots = encode.as_slots(values);
+        let tracked = self.slow.is_tracked();
         let slots = &mut self.slots_in_place()[range.clone()];
-        let wrote_slow = match W::SLOW_SLOTS {
-            SlowSlots::AsBits => encode_each(slots, values, &mut encode),
-            SlowSlots::Refused(refuse) => {
-                let first = values
-                    .iter()
-                    .position(|value| encode(value).needs_slow_path());
+        let wrote_slow = match (W::SLOW_SLOTS, as_slots) {
+            (SlowSlots::AsBits, Some(values)) => {
+                slots.copy_from_slice(values);
+                tracked && T::block_needs_slow_path(values)
+            }
+            (SlowSlots::AsBits, None) => encode_each(slots, values, &mut encode),
+            (SlowSlots::Refused(refuse), as_slots) => {
+                let first = match as_slots {
+                    Some(values) => first_slow(values),
+                    None => values
+                        .iter()
+                        .position(|value| encode.encode(value).needs_slow_path()),
+                };
                 require_fast(dst, first, || first_slow_in(slots, overwritten)).map_err(refuse)?;
                 encode_each(slots, values, &mut encode);
                 false
             }
-            // One pass over the values: each block is encoded, tested and written while it is in
-            // cache (and the slots it overwrites are tested only where they may be slow).
-            SlowSlots::Barrier => init_blocks(
+            // One pass over the values: each block is tested and written while it is in cache
+            // (and the slots it overwrites are tested only where they may be slow).
+            (SlowSlots::Barrier, Some(values)) => copy_blocks(
                 slots,
                 values,
-                &mut encode,
+                &mut |slot, value| writer.write(slot, value),
+                !overwritten.is_empty(),
+            ),
+            (SlowSlots::Barrier, None) => init_blocks(
+                slots,
+                values,
+                &mut |value: &U| encode.encode(value),
                 &mut |slot, value| writer.write(slot, value),
                 !overwritten.is_empty(),
             ),
@@ -111,7 +128,7 @@ impl<T: TableElement> TableStorage<T> {
         Ok(())
     }
 
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table, slow
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst_index, dst_index + len)` of this table, slow
     /// slots (copied or overwritten) as `writer` says.
     ///
     /// # Errors
@@ -122,19 +139,20 @@ impl<T: TableElement> TableStorage<T> {
     pub fn copy_from<W: SlotWriter<T>>(
         &mut self,
         src: &Self,
-        dst: u64,
+        dst_index: u64,
         src_index: u64,
         len: u64,
         mut writer: W,
     ) -> Result<(), W::Error> {
         let from = check_range(src.size(), src_index, len)?;
-        let range = check_range(self.size(), dst, len)?;
+        let range = check_range(self.size(), dst_index, len)?;
         writer.charge(len)?;
         let values = &src.slots()[from.clone()];
         match W::SLOW_SLOTS {
             SlowSlots::AsBits if W::CONVERTS => {
                 let slots = &mut self.slots_in_place()[range.clone()];
-                let wrote_slow = encode_each(slots, values, &mut |value| writer.convert(*value));
+                let wrote_slow =
+                    encode_each(slots, values, &mut |value: &T| writer.convert(*value));
                 self.note_written(range, wrote_slow);
                 return Ok(());
             }
@@ -149,7 +167,7 @@ impl<T: TableElement> TableStorage<T> {
                     values,
                     slow_slots,
                     barrier,
-                    dst,
+                    dst_index,
                     written,
                     overwritten,
                 )?;
@@ -233,11 +251,11 @@ impl<T: TableElement> TableStorage<T> {
 fn encode_each<T: TableElement, U>(
     slots: &mut [T],
     values: &[U],
-    encode: &mut impl FnMut(&U) -> T,
+    encode: &mut impl Encode<U, T>,
 ) -> bool {
     let mut carries_slow = false;
     for (slot, value) in slots.iter_mut().zip(values) {
-        *slot = encode(value);
+        *slot = encode.encode(value);
         carries_slow |= slot.needs_slow_path();
     }
     carries_slow
@@ -426,8 +444,7 @@ fn copy_blocks_baseline<T: TableElement>(
 }
 
 /// Writes `encode(value)` for each of `values` into the slot at the same position of `slots`,
-/// block by block: each block of values is encoded into a buffer (in L1), then tested and
-/// written as [`copy_blocks`] does. Returns whether any value was slow. With AVX2 where the CPU
+/// block by block, as [`copy_blocks`] copies. Returns whether any value was slow. With AVX2 where the CPU
 /// has it ([`has_avx2`]).
 fn init_blocks<T: TableElement, U>(
     slots: &mut [T],
@@ -471,19 +488,39 @@ fn init_blocks_baseline<T: TableElement, U>(
 ) -> bool {
     let (blocks, last_block) = slots.as_chunks_mut::<WRITE_BLOCK>();
     let (sources, last_values) = values.as_chunks::<WRITE_BLOCK>();
-    let mut buffer = [T::EMPTY; WRITE_BLOCK];
     let mut wrote_slow = false;
     for (block, values) in blocks.iter_mut().zip(sources) {
-        for (encoded, value) in buffer.iter_mut().zip(values) {
-            *encoded = encode(value);
+        wrote_slow |= init_block(block, values, encode, writer, slots_may_be_slow);
+    }
+    wrote_slow | init_block(last_block, last_values, encode, writer, slots_may_be_slow)
+}
+
+/// Writes `encode(value)` for each of `values` into `block`: as bits when no slot is on the slow
+/// path, otherwise through the writer; returns whether a value was slow. The values are encoded
+/// twice, once for the test and once for the write, rather than kept in a buffer: an encoding is
+/// a few register instructions, a buffer a store and a load per slot.
+#[inline(always)]
+fn init_block<T: TableElement, U>(
+    block: &mut [T],
+    values: &[U],
+    encode: &mut impl FnMut(&U) -> T,
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    let values_slow = values.iter().fold(false, |found, value| {
+        found | encode(value).needs_slow_path()
+    });
+    if values_slow || (slots_may_be_slow && T::block_needs_slow_path(block)) {
+        for (slot, value) in block.iter_mut().zip(values) {
+            writer(slot, encode(value));
         }
-        wrote_slow |= copy_block(block, &buffer, writer, slots_may_be_slow);
+        values_slow
+    } else {
+        for (slot, value) in block.iter_mut().zip(values) {
+            *slot = encode(value);
+        }
+        false
     }
-    let last = &mut buffer[..last_values.len()];
-    for (encoded, value) in last.iter_mut().zip(last_values) {
-        *encoded = encode(value);
-    }
-    wrote_slow | copy_block(last_block, last, writer, slots_may_be_slow)
 }
 
 /// Copies `values` into `block`: as bits when no slot is on the slow path, otherwise through

@@ -266,31 +266,39 @@ impl<T: TableElement> TableStorage<T> {
         let at = check_index(slots.len(), index)?;
         writer.charge(1)?;
         let slot = &mut slots[at];
+        let slow = value.needs_slow_path();
         match W::SLOW_SLOTS {
             SlowSlots::AsBits => *slot = value,
-            SlowSlots::Barrier if value.needs_slow_path() | slot.needs_slow_path() => {
-                write_slow(slot, value, &mut writer);
+            SlowSlots::Barrier if slow | slot.needs_slow_path() => {
+                write_slow(slot, value, writer);
             }
-            SlowSlots::Barrier => *slot = value,
+            SlowSlots::Barrier => {
+                // The common case: no slow slot written or overwritten, so the store is the
+                // whole write, and the bound stays true.
+                *slot = value;
+                return Ok(());
+            }
             SlowSlots::Refused(refuse) => {
-                let written = value.needs_slow_path();
-                if written || slot.needs_slow_path() {
-                    let overwritten = !written;
+                if slow || slot.needs_slow_path() {
+                    let overwritten = !slow;
                     return Err(refuse(SlowPathError::Unavailable { index, overwritten }));
                 }
                 *slot = value;
+                return Ok(());
             }
         }
-        if value.needs_slow_path() {
+        if slow {
             self.note_written(at..at + 1, true);
         }
         Ok(())
     }
 }
 
-/// A single write through the barrier, out of line: the common `table.set` writes bits.
+/// A single write through the barrier, out of line: the common `table.set` writes bits. The
+/// writer is moved in (it is a register or two) rather than borrowed, so a caller's loop does not
+/// keep it in memory for a call that rarely happens.
 #[cold]
 #[inline(never)]
-fn write_slow<T: TableElement>(slot: &mut T, value: T, writer: &mut impl SlotWriter<T>) {
+fn write_slow<T: TableElement>(slot: &mut T, value: T, mut writer: impl SlotWriter<T>) {
     writer.write(slot, value);
 }

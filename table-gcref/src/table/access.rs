@@ -3,7 +3,7 @@
 use super::GcRefTable;
 use crate::barrier::StoreBarrier;
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, StoreNeed, VMGcRef};
-use table_core::Refuse;
+use table_core::{Bits, Refuse};
 
 impl GcRefTable {
     /// The reference in slot `index`, borrowed from the table (`None` is null).
@@ -63,8 +63,24 @@ impl GcRefTable {
     ) -> Result<(), GcTableError> {
         // The common case, small enough to inline into a runtime's `table.set`: no heap
         // reference is written or overwritten, so the bits are the whole write (and a heap
-        // summary stays true); the barrier is out of line.
+        // summary stays true). The second bounds check folds into the first.
         let new = GcRefSlot::unchecked_from(value);
+        let old = *self.storage.get(index)?;
+        if !(new.holds_heap() | old.holds_heap()) {
+            return Ok(self.storage.set(index, new, Bits)?);
+        }
+        self.set_through_barrier(index, new, store)
+    }
+
+    /// [`GcRefTable::set`] of a slot where a heap reference is written or overwritten.
+    #[cold]
+    #[inline(never)]
+    fn set_through_barrier(
+        &mut self,
+        index: u64,
+        new: GcRefSlot,
+        store: Option<&mut dyn GcStore>,
+    ) -> Result<(), GcTableError> {
         match store {
             Some(store) => self.storage.set(index, new, StoreBarrier(store)),
             None => self.storage.set(index, new, Refuse),

@@ -8,7 +8,7 @@
 use super::GcRefTable;
 use crate::barrier::StoreBarrier;
 use crate::{GcOperation, GcRefSlot, GcStore, GcTableError, VMGcRef};
-use table_core::Refuse;
+use table_core::{AsSlots, Refuse};
 
 impl GcRefTable {
     /// Writes an owned copy of `value` into each slot of `[dst, dst + len)`, releasing what each
@@ -52,10 +52,9 @@ impl GcRefTable {
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
         let values = GcRefSlot::slice_of(values);
-        let slot = |slot: &GcRefSlot| *slot;
         match store {
-            Some(store) => self.storage.init(dst, values, slot, StoreBarrier(store)),
-            None => self.storage.init(dst, values, slot, Refuse),
+            Some(store) => self.storage.init(dst, values, AsSlots, StoreBarrier(store)),
+            None => self.storage.init(dst, values, AsSlots, Refuse),
         }
         .map_err(|error| GcTableError::of_bulk(GcOperation::Init, error))
     }
@@ -83,7 +82,7 @@ impl GcRefTable {
         .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
     }
 
-    /// Copies `[src_index, src_index + len)` of `src` to `[dst, dst + len)` of this table: each
+    /// Copies `[src_index, src_index + len)` of `src` to `[dst_index, dst_index + len)` of this table: each
     /// destination slot gets an owned copy of the source slot's value and releases what it held.
     ///
     /// # Errors
@@ -94,17 +93,20 @@ impl GcRefTable {
     pub fn copy_from(
         &mut self,
         src: &GcRefTable,
-        dst: u64,
+        dst_index: u64,
         src_index: u64,
         len: u64,
         store: Option<&mut dyn GcStore>,
     ) -> Result<(), GcTableError> {
         let from = &src.storage;
         match store {
-            Some(store) => self
+            Some(store) => {
+                self.storage
+                    .copy_from(from, dst_index, src_index, len, StoreBarrier(store))
+            }
+            None => self
                 .storage
-                .copy_from(from, dst, src_index, len, StoreBarrier(store)),
-            None => self.storage.copy_from(from, dst, src_index, len, Refuse),
+                .copy_from(from, dst_index, src_index, len, Refuse),
         }
         .map_err(|error| GcTableError::of_bulk(GcOperation::Copy, error))
     }
