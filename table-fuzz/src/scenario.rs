@@ -346,7 +346,7 @@ impl<'v> Scenario<'v> {
     }
 
     /// Resolves the model's uninitialised elements in `[start, start + len)` of table `t`, as a
-    /// copy out of a lazy table does first.
+    /// copy within a lazy table does first.
     fn resolve_model(&mut self, t: usize, start: u64, len: u64) {
         for i in Model::range(start, len) {
             if self.models[t].elements[i] == Element::Uninitialized {
@@ -464,8 +464,14 @@ impl<'v> Scenario<'v> {
                     return expect_trap(&result, what);
                 }
                 result.map_err(|e| format!("{what}: {e}"))?;
-                self.resolve_model(s, src, len);
-                let copied = self.models[s].elements[Model::range(src, len)].to_vec();
+                // The source is only read: its uninitialised elements arrive resolved (for their
+                // source index) and stay uninitialised in it.
+                let copied: Vec<Element> = Model::range(src, len)
+                    .map(|i| match self.models[s].elements[i] {
+                        Element::Uninitialized => initial_element(i as u64),
+                        element => element,
+                    })
+                    .collect();
                 self.models[t].elements[Model::range(dst, len)].copy_from_slice(&copied);
                 Ok(what)
             }
