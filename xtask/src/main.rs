@@ -32,7 +32,8 @@ usage: cargo xtask <job>
 
 jobs:
   asan    every crate's tests built with AddressSanitizer, leak detection on
-  bench   table benchmarks vs baselines, Wasmtime and wasmi -> target/bench-report.md (`--quick`: smoke test)
+  bench   table benchmarks vs baselines, Wasmtime and wasmi -> target/bench-report.md (`--quick`: smoke test;
+          `--only REGEX`: the benchmarks whose ids match, e.g. '^set/gc-ours-dynamic/1000$')
   test    the tier to run before every commit (minutes on a warm build): fmt, clippy, rustdoc,
           every workspace test (doc examples too), the facade feature matrix, the spec scripts;
           prints the time of each stage
