@@ -11,7 +11,7 @@ use crate::{ElementSegment, FacadeError, Table, TableContext, TableElementType, 
 use table_core::{AsyncTableLimiter, TableError, TableLimiter, check_range};
 
 #[cfg(feature = "func")]
-use table_func::{FuncSlotValue, FuncTableError};
+use table_func::{FuncRef, FuncSlotValue, FuncTableError};
 
 // Which operations use the context depends on the kinds compiled in: GC writes need the store,
 // lazy funcref reads and copies the resolver.
@@ -52,24 +52,20 @@ impl Table {
         index: u64,
         cx: &mut TableContext<'_>,
     ) -> Result<TableValue, FacadeError> {
-        Ok(match self {
-            #[cfg(feature = "func")]
-            Table::Func(table) => TableValue::Func(match table.read(index)? {
-                FuncSlotValue::Null => None,
-                FuncSlotValue::Func(func) => Some(func),
-                FuncSlotValue::Uninitialized => {
-                    let resolve = cx
-                        .func_resolver()
-                        .ok_or(FuncTableError::Uninitialized { index })?;
-                    let value = resolve(index);
-                    table.write_resolved(index, value)?
-                }
-            }),
-            #[cfg(feature = "gc")]
-            Table::GcRef(table) => TableValue::GcRef(table.get_cloned(index, cx.gc_store())?),
-            #[cfg(feature = "cont")]
-            Table::Cont(table) => TableValue::Cont(table.get(index)?),
-        })
+        // A resolved lazy funcref slot is written back; everything else is `read`.
+        #[cfg(feature = "func")]
+        #[allow(
+            irrefutable_let_patterns,
+            reason = "irrefutable when only `func` is enabled"
+        )]
+        if let Table::Func(table) = self {
+            let value = match func_value(table.read(index)?, index, cx)? {
+                (value, Resolved::Now) => table.write_resolved(index, value)?,
+                (value, Resolved::Before) => value,
+            };
+            return Ok(TableValue::Func(value));
+        }
+        self.read(index, cx)
     }
 
     /// Reads element `index` through a shared borrow: as [`Table::get`], except that an
@@ -99,16 +95,7 @@ impl Table {
     pub fn read(&self, index: u64, cx: &mut TableContext<'_>) -> Result<TableValue, FacadeError> {
         Ok(match self {
             #[cfg(feature = "func")]
-            Table::Func(table) => TableValue::Func(match table.read(index)? {
-                FuncSlotValue::Null => None,
-                FuncSlotValue::Func(func) => Some(func),
-                FuncSlotValue::Uninitialized => {
-                    let resolve = cx
-                        .func_resolver()
-                        .ok_or(FuncTableError::Uninitialized { index })?;
-                    resolve(index)
-                }
-            }),
+            Table::Func(table) => TableValue::Func(func_value(table.read(index)?, index, cx)?.0),
             #[cfg(feature = "gc")]
             Table::GcRef(table) => TableValue::GcRef(table.get_cloned(index, cx.gc_store())?),
             #[cfg(feature = "cont")]
@@ -550,4 +537,31 @@ impl Table {
             Ok(_) => self.wrong_value(value),
         }
     }
+}
+
+/// Whether a funcref value was resolved by [`func_value`] or held by the slot already.
+#[cfg(feature = "func")]
+enum Resolved {
+    Now,
+    Before,
+}
+
+/// The value of funcref slot `index` as read: an uninitialised one resolved through the
+/// context's resolver (which it must then have).
+#[cfg(feature = "func")]
+fn func_value(
+    slot: FuncSlotValue,
+    index: u64,
+    cx: &mut TableContext<'_>,
+) -> Result<(Option<FuncRef>, Resolved), FacadeError> {
+    Ok(match slot {
+        FuncSlotValue::Null => (None, Resolved::Before),
+        FuncSlotValue::Func(func) => (Some(func), Resolved::Before),
+        FuncSlotValue::Uninitialized => {
+            let resolve = cx
+                .func_resolver()
+                .ok_or(FuncTableError::Uninitialized { index })?;
+            (resolve(index), Resolved::Now)
+        }
+    })
 }

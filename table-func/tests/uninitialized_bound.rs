@@ -202,28 +202,21 @@ fn raw_empty_write_into_an_initialised_table_makes_the_next_copy_resolve_exactly
         src.write_raw(137, FuncSlot::EMPTY).unwrap();
 
         let mut calls = Vec::new();
-        dst.copy_from(
-            &src,
-            0,
-            0,
-            200,
-            Some(&mut recording(&mut calls, funcs.get(1))),
-        )
-        .unwrap();
-        assert_eq!(calls, vec![137]);
-        assert_eq!(dst.get(137).unwrap(), Some(funcs.get(1)));
-        // The source is only read: slot 137 is still uninitialised, and found again.
-        assert_eq!(src.first_uninitialized(0, 200).unwrap(), Some(137));
-        calls.clear();
-        dst.copy_from(
-            &src,
-            0,
-            0,
-            200,
-            Some(&mut recording(&mut calls, funcs.get(1))),
-        )
-        .unwrap();
-        assert_eq!(calls, vec![137]);
+        // The source is only read: slot 137 stays uninitialised, and a second copy finds it again.
+        for _ in 0..2 {
+            calls.clear();
+            dst.copy_from(
+                &src,
+                0,
+                0,
+                200,
+                Some(&mut recording(&mut calls, funcs.get(1))),
+            )
+            .unwrap();
+            assert_eq!(calls, vec![137]);
+            assert_eq!(dst.get(137).unwrap(), Some(funcs.get(1)));
+            assert_eq!(src.first_uninitialized(0, 200).unwrap(), Some(137));
+        }
 
         src.write_raw(3, FuncSlot::EMPTY).unwrap();
         calls.clear();
