@@ -137,6 +137,7 @@ impl Report {
                     .map_or("—", |verdict| verdict.markdown()),
             );
         }
+        out.push_str(&self.fixed_costs_markdown());
         out.push_str("\n## What each operation measures\n\n");
         out.push_str(
             "| op | one iteration | baseline | read+write baseline (gc) | Wasmtime | wasmi host \
@@ -167,6 +168,58 @@ impl Report {
                     kind.wasmi_peer().map_or("—", wasmi_table)
                 );
             }
+        }
+        out
+    }
+}
+
+impl Report {
+    /// The section on the fixed cost per call of the bulk operations, if any was fitted.
+    fn fixed_costs_markdown(&self) -> String {
+        let costs = self.fixed_costs();
+        if costs.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("\n## Fixed cost per call\n\n");
+        let _ = writeln!(
+            out,
+            "Nanoseconds per call against the elements a call touches, fitted by least squares \
+             over the sizes up to {} (time per call = fixed cost + elements x per-element \
+             cost), for ours and for the baseline measured beside it; the last columns are ours \
+             minus the baseline per call at the two smallest sizes, which the target on small \
+             calls reads.\n",
+            size_label(crate::report::FIXED_COST_UP_TO)
+        );
+        out.push_str(
+            "| operation | kind | storage | sizes | ours fixed ns | baseline fixed ns \
+             | fixed cost above baseline ns | ours ns/elem | baseline ns/elem \
+             | above baseline per call, smallest | next |\n\
+             |---|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        );
+        for cost in &costs {
+            let excess = |index: usize| {
+                cost.sizes
+                    .get(index)
+                    .and_then(|&size| self.row(cost.op, cost.kind, cost.storage, size))
+                    .and_then(Row::excess_per_call)
+                    .map_or_else(|| "—".to_string(), |ns| format!("{ns:+.1}"))
+            };
+            let sizes: Vec<String> = cost.sizes.iter().map(|&size| size_label(size)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {:.1} | {:.1} | {:+.1} | {} | {} | {} | {} |",
+                cost.op,
+                cost.kind,
+                cost.storage.name(),
+                sizes.join(", "),
+                cost.ours.intercept,
+                cost.baseline.intercept,
+                cost.ours.intercept - cost.baseline.intercept,
+                format_ns(cost.ours.slope),
+                format_ns(cost.baseline.slope),
+                excess(0),
+                excess(1),
+            );
         }
         out
     }

@@ -118,6 +118,14 @@ impl Row {
         self.baseline.map(|baseline| self.ours / baseline)
     }
 
+    /// Ours minus the baseline in nanoseconds per call (per element times the elements one
+    /// call touches, [`Op::elements`]): what a call costs beyond the baseline's work.
+    pub fn excess_per_call(&self) -> Option<f64> {
+        let elements = self.op.elements(self.size) as f64;
+        self.baseline
+            .map(|baseline| (self.ours - baseline) * elements)
+    }
+
     /// Ours divided by the read+write baseline (1.0: as fast as a loop that reads every slot
     /// it overwrites).
     pub fn read_write_ratio(&self) -> Option<f64> {
@@ -319,7 +327,100 @@ impl Report {
     }
 }
 
-/// `1e3`, `1e6`, `1e8` for powers of ten, `3e8` and `2.6e8` for sizes of one or two
+/// The fixed cost per call of one operation, kind and storage: the intercept (and slope) of
+/// the least-squares line through its time per call against the elements a call touches, over
+/// the sizes up to [`FIXED_COST_UP_TO`], for ours and for the baseline measured beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedCost {
+    /// The operation.
+    pub op: Op,
+    /// The element kind.
+    pub kind: Kind,
+    /// Our table's storage.
+    pub storage: Storage,
+    /// The table sizes fitted over.
+    pub sizes: Vec<u64>,
+    /// Ours: nanoseconds per call at zero elements, and per element.
+    pub ours: Line,
+    /// The baseline, over the same sizes.
+    pub baseline: Line,
+}
+
+/// A straight line `intercept + slope * elements`, in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Line {
+    /// Nanoseconds per call at zero elements: the fixed cost.
+    pub intercept: f64,
+    /// Nanoseconds per element.
+    pub slope: f64,
+}
+
+impl Line {
+    /// The least-squares line through `points` (elements, nanoseconds); `None` for fewer than
+    /// two distinct element counts.
+    pub fn fit(points: &[(f64, f64)]) -> Option<Line> {
+        let count = points.len() as f64;
+        let mean_x = points.iter().map(|&(x, _)| x).sum::<f64>() / count;
+        let mean_y = points.iter().map(|&(_, y)| y).sum::<f64>() / count;
+        let spread_x: f64 = points.iter().map(|&(x, _)| (x - mean_x).powi(2)).sum();
+        if points.len() < 2 || spread_x == 0.0 {
+            return None;
+        }
+        let covariance: f64 = points
+            .iter()
+            .map(|&(x, y)| (x - mean_x) * (y - mean_y))
+            .sum();
+        let slope = covariance / spread_x;
+        Some(Line {
+            intercept: mean_y - slope * mean_x,
+            slope,
+        })
+    }
+}
+
+/// The largest size a fixed cost is fitted over: the small sizes and 1e3, where a call's setup
+/// is a visible part of its time.
+pub const FIXED_COST_UP_TO: u64 = 1_000;
+
+impl Report {
+    /// The fixed cost per call of every operation, kind and storage measured at three or more
+    /// sizes up to [`FIXED_COST_UP_TO`] with a baseline at each, in row order.
+    pub fn fixed_costs(&self) -> Vec<FixedCost> {
+        let mut groups: BTreeMap<(Op, Kind, Storage), Vec<&Row>> = BTreeMap::new();
+        for row in &self.rows {
+            if row.size <= FIXED_COST_UP_TO && row.baseline.is_some() {
+                groups
+                    .entry((row.op, row.kind, row.storage))
+                    .or_default()
+                    .push(row);
+            }
+        }
+        groups
+            .into_iter()
+            .filter(|(_, rows)| rows.len() >= 3)
+            .filter_map(|((op, kind, storage), rows)| {
+                let points = |figure: fn(&Row) -> Option<f64>| -> Vec<(f64, f64)> {
+                    rows.iter()
+                        .filter_map(|row| {
+                            let elements = op.elements(row.size) as f64;
+                            figure(row).map(|ns| (elements, ns * elements))
+                        })
+                        .collect()
+                };
+                Some(FixedCost {
+                    op,
+                    kind,
+                    storage,
+                    sizes: rows.iter().map(|row| row.size).collect(),
+                    ours: Line::fit(&points(|row| Some(row.ours)))?,
+                    baseline: Line::fit(&points(|row| row.baseline))?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// `1e3`, `1e6`, `1e8` for powers of ten from a thousand up, `3e8` and `2.6e8` for sizes of one or two
 /// significant digits from a thousand up (the sizes beyond the last-level cache), the number
 /// otherwise.
 pub fn size_label(size: u64) -> String {
@@ -330,7 +431,7 @@ pub fn size_label(size: u64) -> String {
         power += 1;
     }
     match rest {
-        1 if power > 0 => format!("1e{power}"),
+        1 if power >= 3 => format!("1e{power}"),
         2..=9 if power >= 3 => format!("{rest}e{power}"),
         10..=99 if power >= 2 => format!("{}.{}e{}", rest / 10, rest % 10, power + 1),
         _ => size.to_string(),

@@ -425,8 +425,36 @@ fn each_baseline_limit_is_met_just_under_it_and_missed_just_over_it() {
         ),
         (Op::Set, Kind::Gc, 1_000, 1.3, "GC set"),
         (Op::Set, Kind::Gc, MILLION, 1.3, "GC set"),
-        (Op::Get, Kind::FuncLazy, 1_000, 1.2, "lazy funcref get"),
-        (Op::Get, Kind::Cont, MILLION, 1.2, "continuation get"),
+        (Op::Get, Kind::FuncLazy, 1_000, 1.25, "lazy funcref get"),
+        (Op::Get, Kind::Cont, MILLION, 1.25, "continuation get"),
+        (
+            Op::Fill,
+            Kind::FuncLazy,
+            1_000,
+            1.3,
+            "every bulk operation of 1e3",
+        ),
+        (
+            Op::Init,
+            Kind::Cont,
+            1_000,
+            1.3,
+            "every bulk operation of 1e3",
+        ),
+        (
+            Op::Copy,
+            Kind::Handle,
+            1_000,
+            1.3,
+            "every bulk operation of 1e3",
+        ),
+        (
+            Op::CopyWithin,
+            Kind::Gc,
+            1_000,
+            2.0,
+            "GC default (no heap summary), which reads",
+        ),
         (Op::Get, Kind::Gc, MILLION, 1.5, "the other gets"),
         (Op::Set, Kind::Cont, 1_000, 1.5, "the other sets"),
         (Op::Fill, Kind::Cont, MILLION, 1.1, "continuation slots"),
@@ -464,6 +492,81 @@ fn each_baseline_limit_is_met_just_under_it_and_missed_just_over_it() {
             assert_eq!(covering[0].met(), Some(met), "{subject} at {ratio}x");
         }
     }
+}
+
+/// At 16 and 100 elements a bulk call may cost at most 15 ns more than its baseline's call: the
+/// check reads nanoseconds per call, not per element (copy_within moves three quarters).
+#[test]
+fn small_calls_are_checked_by_their_cost_per_call_above_the_baseline() {
+    for (op, size, per_call_excess, met) in [
+        (Op::Fill, 16, 14.9, true),
+        (Op::Fill, 16, 15.1, false),
+        (Op::CopyWithin, 100, 14.9, true),
+        (Op::Init, 100, 15.1, false),
+    ] {
+        let elements = op.elements(size) as f64;
+        let report = one_row(
+            op,
+            Kind::Gc,
+            size,
+            &[ours(1.0 + per_call_excess / elements), baseline(1.0)],
+        );
+        let subject = format!("{op} gc dynamic {}", size_label(size));
+        let checks = checks_of(&report, "of 16 and of 100 slots", &subject);
+        assert_eq!(checks.len(), 1, "{subject}: {checks:?}");
+        let measured = checks[0].measured.expect("measured");
+        assert!((measured - per_call_excess).abs() < 1e-9, "{measured}");
+        assert_eq!(
+            checks[0].met(),
+            Some(met),
+            "{subject} at {per_call_excess} ns"
+        );
+    }
+}
+
+/// The fixed cost is the intercept of time per call against elements, for ours and for the
+/// baseline: rows that cost 40 ns + 0.5 ns per element (ours) and 5 ns + 0.25 ns (baseline)
+/// at 16, 100 and 1e3 fit exactly, and the section lists the line with the per-call excess.
+#[test]
+fn the_fixed_cost_per_call_is_the_intercept_over_the_small_sizes() {
+    let mut measurements = Vec::new();
+    for size in [16, 100, 1_000] {
+        let elements = Op::Fill.elements(size) as f64;
+        for (variant, fixed, per_element) in [
+            (Variant::Ours(Storage::Dynamic), 40.0, 0.5),
+            (Variant::Baseline, 5.0, 0.25),
+        ] {
+            measurements.push(measured(
+                Op::Fill,
+                Kind::Cont,
+                size,
+                variant,
+                fixed + per_element * elements,
+            ));
+        }
+    }
+    // A row at 1e6 is not part of the fit.
+    measurements.push(measured(
+        Op::Fill,
+        Kind::Cont,
+        MILLION,
+        Variant::Ours(Storage::Dynamic),
+        1.0e9,
+    ));
+    let report = Report::from_measurements(&measurements);
+    let costs = report.fixed_costs();
+    assert_eq!(costs.len(), 1, "{costs:?}");
+    let cost = &costs[0];
+    assert_eq!(cost.sizes, [16, 100, 1_000]);
+    assert!((cost.ours.intercept - 40.0).abs() < 1e-6, "{cost:?}");
+    assert!((cost.ours.slope - 0.5).abs() < 1e-9, "{cost:?}");
+    assert!((cost.baseline.intercept - 5.0).abs() < 1e-6, "{cost:?}");
+    let markdown = report.markdown();
+    assert!(markdown.contains("## Fixed cost per call"), "{markdown}");
+    assert!(
+        markdown.contains("| fill | cont | dynamic | 16, 100, 1e3 | 40.0 | 5.0 | +35.0 | 0.500 | 0.250 | +39.0 | +60.0 |"),
+        "{markdown}"
+    );
 }
 
 #[test]
@@ -631,11 +734,11 @@ fn the_target_met_column_sums_up_every_target_covering_the_row() {
             1,
             "not measured",
         ),
-        // No target names fill at 1e3, and no peer was measured.
+        // No target names fill at 1e4, and no peer was measured.
         (
             "not covered",
             Kind::Func,
-            1_000,
+            10_000,
             vec![ours(9.0), baseline(1.0)],
             0,
             "—",

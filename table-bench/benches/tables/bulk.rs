@@ -1,10 +1,10 @@
 //! The bulk operations on null/i31 values: `table.fill`, `table.copy` within and between tables,
-//! and `table.init`, at [`SIZES`] and beyond the last-level cache. Every row here (ours,
+//! and `table.init`, at [`BULK_SIZES`] and beyond the last-level cache. Every row here (ours,
 //! baselines, Wasmtime, wasmi) is timed over a [`Rotation`](crate::harness::Rotation) of
 //! allocations, as are the handle rows of `handle.rs`.
 
 use crate::fixtures::{
-    BULK_KINDS as KINDS, OursTable, Plain, SIZES, Segment, plain_vec, value, with_plain,
+    BULK_KINDS as KINDS, BULK_SIZES, OursTable, Plain, Segment, plain_vec, value, with_plain,
 };
 use crate::harness::{Group, Harness, Size};
 use crate::wasmi_peer::{Wasmi, WasmiTables};
@@ -28,7 +28,7 @@ pub fn register(harness: &mut Harness, peer: &Wasmtime, wasmi: &Wasmi) {
 fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for kind in KINDS {
         let value = value(kind);
-        for sized in group.sizes(&SIZES, kind) {
+        for sized in group.sizes(&BULK_SIZES, kind) {
             let size = sized.elements();
             bench_ours(
                 group,
@@ -63,7 +63,7 @@ fn fill(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
 
 fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for kind in KINDS {
-        for sized in group.sizes(&SIZES, kind) {
+        for sized in group.sizes(&BULK_SIZES, kind) {
             let size = sized.elements();
             let (dst, src, len) = (size / 4, 0, Op::CopyWithin.elements(size));
             bench_ours(
@@ -102,7 +102,7 @@ fn copy_within(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
 
 fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
     for kind in KINDS {
-        for sized in group.sizes(&SIZES, kind) {
+        for sized in group.sizes(&BULK_SIZES, kind) {
             let size = sized.elements();
             bench_ours(
                 group,
@@ -139,7 +139,11 @@ fn copy(group: &mut Group<'_>, peer: &Wasmtime, wasmi: &Wasmi) {
 
 fn init(group: &mut Group<'_>) {
     for kind in KINDS {
-        for size in group.sizes(&SIZES, kind).into_iter().map(Size::elements) {
+        for size in group
+            .sizes(&BULK_SIZES, kind)
+            .into_iter()
+            .map(Size::elements)
+        {
             // Built with the first set, untimed (a filtered-out row allocates nothing), and
             // dropped before the baselines build theirs.
             let segment = LazyCell::new(|| Segment::new(kind, size));

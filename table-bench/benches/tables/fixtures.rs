@@ -17,6 +17,9 @@ use table_testkit::StaticMemory;
 
 /// The sizes of the per-element operations.
 pub const SIZES: [u64; 2] = [1_000, 1_000_000];
+/// The sizes of the bulk operations: [`SIZES`] after two small ones, from which with 1e3 the
+/// report fits each row's fixed cost per call (ours and the baselines only below 1e3).
+pub const BULK_SIZES: [u64; 4] = [16, 100, 1_000, 1_000_000];
 /// The sizes of table creation.
 pub const CREATE_SIZES: [u64; 3] = [1_000, 1_000_000, 100_000_000];
 /// The size the grow benchmarks reach.
@@ -24,8 +27,15 @@ pub const GROW_SIZE: u64 = 1_000_000;
 /// The kinds of the generic operations (the lazy funcref table has its own copy benchmarks).
 pub const KINDS: [Kind; 3] = [Kind::Func, Kind::Gc, Kind::Cont];
 
-/// The kinds of the bulk benchmarks: also GC tables with a heap-reference summary.
-pub const BULK_KINDS: [Kind; 4] = [Kind::Func, Kind::Gc, Kind::GcSummary, Kind::Cont];
+/// The kinds of the bulk benchmarks: also lazily initialised funcref tables (filled: every slot
+/// initialised) and GC tables with a heap-reference summary.
+pub const BULK_KINDS: [Kind; 5] = [
+    Kind::Func,
+    Kind::FuncLazy,
+    Kind::Gc,
+    Kind::GcSummary,
+    Kind::Cont,
+];
 
 /// The kinds of the access benchmarks: every kind the facade holds (the 4-byte handle is a
 /// `TableStorage` of its own, measured in `handle.rs`).

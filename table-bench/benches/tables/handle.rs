@@ -8,7 +8,7 @@
 //! `table.init` makes. wasmi's figures are its funcref table's, measured once in the other
 //! modules under `func` (see `Kind::wasmi_peer`).
 
-use crate::fixtures::{CREATE_SIZES, GROW_SIZE, SIZES, indices, static_memory};
+use crate::fixtures::{BULK_SIZES, CREATE_SIZES, GROW_SIZE, SIZES, indices, static_memory};
 use crate::grow::Growth;
 use crate::harness::{Group, Harness, Size, time, time_with_setup};
 use crate::{access, bulk, create, grow};
@@ -231,10 +231,10 @@ fn init(group: &mut Group<'_>) {
     }
 }
 
-/// The sizes of the bulk operations: [`SIZES`] and beyond the last-level cache (wasmi's
+/// The sizes of the bulk operations: [`BULK_SIZES`] and beyond the last-level cache (wasmi's
 /// figures, measured in `bulk.rs`, are at [`SIZES`] only).
 fn bulk_sizes(group: &Group<'_>) -> Vec<u64> {
-    let sizes = group.sizes(&SIZES, KIND);
+    let sizes = group.sizes(&BULK_SIZES, KIND);
     sizes.into_iter().map(Size::elements).collect()
 }
 

@@ -51,6 +51,10 @@ impl Harness {
 /// A size a group measures a kind at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Size {
+    /// A size below [`SMALL_BELOW`] elements: ours and the baselines only, for the fixed cost of
+    /// a call (the report's intercept of time against length over these sizes and 1e3). The
+    /// peers' figures at 1e3 and above stand for theirs.
+    Small(u64),
     /// One of the sizes every machine measures: ours, the baselines and the peers.
     Listed(u64),
     /// This machine's size of the kind beyond its last-level cache (see
@@ -64,10 +68,15 @@ impl Size {
     /// The table size in elements.
     pub fn elements(self) -> u64 {
         match self {
-            Size::Listed(elements) | Size::BeyondLastLevelCache(elements) => elements,
+            Size::Small(elements)
+            | Size::Listed(elements)
+            | Size::BeyondLastLevelCache(elements) => elements,
         }
     }
 }
+
+/// Sizes below this many elements are [`Size::Small`].
+pub const SMALL_BELOW: u64 = 1_000;
 
 /// The benchmarks of one operation, one criterion group.
 pub struct Group<'a> {
@@ -78,11 +87,20 @@ pub struct Group<'a> {
 }
 
 impl Group<'_> {
-    /// The sizes `kind` is measured at in this group: `sizes`, then, for a bandwidth-bound
-    /// operation ([`Op::bandwidth_bound`]), the kind's size beyond the last-level cache unless
-    /// it is one of them.
+    /// The sizes `kind` is measured at in this group: `sizes` (those below [`SMALL_BELOW`] as
+    /// [`Size::Small`]), then, for a bandwidth-bound operation ([`Op::bandwidth_bound`]), the
+    /// kind's size beyond the last-level cache unless it is one of them.
     pub fn sizes(&self, sizes: &[u64], kind: Kind) -> Vec<Size> {
-        let mut all: Vec<Size> = sizes.iter().copied().map(Size::Listed).collect();
+        let mut all: Vec<Size> = sizes
+            .iter()
+            .map(|&size| {
+                if size < SMALL_BELOW {
+                    Size::Small(size)
+                } else {
+                    Size::Listed(size)
+                }
+            })
+            .collect();
         let beyond = self.caches.beyond_last_level(kind.element_size());
         if self.op.bandwidth_bound() && !sizes.contains(&beyond) {
             all.push(Size::BeyondLastLevelCache(beyond));
