@@ -5,7 +5,7 @@
 
 use crate::{FuncRef, FuncSlot, FuncSlotValue, FuncTable, FuncTableError};
 use core::future::Future;
-use table_core::{AsyncTableLimiter, Bits, TableLimiter};
+use table_core::{AsSlots, AsyncTableLimiter, Bits, Encode, TableLimiter};
 
 impl FuncTable {
     /// Reads slot `index`: uninitialised (lazy tables only), null, or a function.
@@ -104,13 +104,14 @@ impl FuncTable {
     /// An out-of-bounds trap when `[dst, dst + values.len())` is out of bounds; nothing is
     /// written.
     pub fn init(&mut self, dst: u64, values: &[Option<FuncRef>]) -> Result<(), FuncTableError> {
-        let lazy_init = self.lazy_init;
-        Ok(self.storage.init(
-            dst,
-            values,
-            |value: &Option<FuncRef>| FuncSlot::encode(*value, lazy_init),
-            Bits,
-        )?)
+        if self.lazy_init {
+            Ok(self.storage.init(dst, values, TagInitialized, Bits)?)
+        } else {
+            // An eager table's slot is the reference's bits: the segment is copied as slots.
+            Ok(self
+                .storage
+                .init(dst, FuncSlot::untagged(values), AsSlots, Bits)?)
+        }
     }
 
     /// The word slot `index` holds, tag bit included, for callers that move words between
@@ -137,5 +138,18 @@ impl FuncTable {
     #[inline]
     pub fn write_raw(&mut self, index: u64, slot: FuncSlot) -> Result<(), FuncTableError> {
         Ok(self.storage.set(index, slot, Bits)?)
+    }
+}
+
+/// The encoding of a lazy table's segment values: each is tagged initialised as it is written,
+/// so no slot it makes is uninitialised (the slow path) and the engine does not test them.
+struct TagInitialized;
+
+impl Encode<Option<FuncRef>, FuncSlot> for TagInitialized {
+    const ONLY_FAST: bool = true;
+
+    #[inline]
+    fn encode(&mut self, value: &Option<FuncRef>) -> FuncSlot {
+        FuncSlot::encode(*value, true)
     }
 }

@@ -6,7 +6,9 @@
 //! [`FUNCREF_MASK`]. Tagging maps the pointer's address, so the pointer keeps its provenance.
 
 use crate::{FuncRef, VMFuncRef};
+use core::mem::{align_of, size_of};
 use core::ptr::{self, NonNull};
+use static_assertions::const_assert_eq;
 use table_core::TableElement;
 use wasmtime_environ::{FUNCREF_INIT_BIT, FUNCREF_MASK};
 
@@ -18,6 +20,10 @@ use wasmtime_environ::{FUNCREF_INIT_BIT, FUNCREF_MASK};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Zeroable)]
 #[repr(transparent)]
 pub struct FuncSlot(*mut VMFuncRef);
+
+// `FuncSlot::untagged` reads `Option<FuncRef>`s as slots.
+const_assert_eq!(size_of::<Option<FuncRef>>(), size_of::<FuncSlot>());
+const_assert_eq!(align_of::<Option<FuncRef>>(), align_of::<FuncSlot>());
 
 // SAFETY: a null pointer is all-zero, is `EMPTY`, and is the empty slot of both encodings;
 // `FuncSlot` is `Copy`, so it has no drop glue and moves bitwise; it is one pointer wide, so not
@@ -71,6 +77,16 @@ impl FuncSlot {
     pub fn encode(value: Option<FuncRef>, lazy_init: bool) -> Self {
         let pointer = value.map_or(ptr::null_mut(), NonNull::as_ptr);
         FuncSlot(pointer.map_addr(|address| address | init_tag(lazy_init)))
+    }
+
+    /// `values` as the slots of an eager table (no tag): the same words, borrowed.
+    #[inline]
+    pub(crate) fn untagged(values: &[Option<FuncRef>]) -> &[FuncSlot] {
+        // SAFETY: `Option<FuncRef>` is a non-null pointer or the null niche, pointer-sized and
+        // pointer-aligned (asserted below), and `FuncSlot` is a transparent raw pointer, valid
+        // for every bit pattern: each value reads as the slot `encode(value, false)` makes (its
+        // address, or null for `None`). The slice borrows `values` for as long as it lives.
+        unsafe { core::slice::from_raw_parts(values.as_ptr().cast::<FuncSlot>(), values.len()) }
     }
 
     /// What this slot means in a table with the given lazy-initialisation mode.

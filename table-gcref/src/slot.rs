@@ -38,24 +38,26 @@ unsafe impl TableElement for GcRefSlot {
 
     /// The lowest set bit of a slot's raw bits is bit 0 for an `i31ref`, absent for null, and a
     /// higher bit for a heap reference (even and non-zero). So the block holds a heap reference
-    /// exactly when the OR of its slots' lowest set bits is above 1: three vector operations per
-    /// group of slots (negate, and, or) with no branch, about half the work of testing each
-    /// slot with `holds_heap`.
+    /// exactly when the OR of its slots' lowest set bits has a bit above bit 0: three vector
+    /// operations per group of slots (negate, and, or) with no branch, about half the work of
+    /// testing each slot with `holds_heap`. Written as a mask test of the OR (rather than "above
+    /// 1"), the compiler tests the vector of ORs with one `ptest` instead of reducing it to a
+    /// number first.
     #[inline]
     fn block_needs_slow_path(block: &[Self]) -> bool {
         let lowest_bits = block
             .iter()
-            .fold(0u32, |bits, slot| bits | slot.lowest_bit());
-        lowest_bits > 1
+            .fold(0u32, |bits, slot| bits | slot.lowest_bit() & !1);
+        lowest_bits != 0
     }
 
     /// One fold over both blocks, so a copy's test ends in a single reduction and branch.
     #[inline]
     fn blocks_need_slow_path(values: &[Self], slots: &[Self]) -> bool {
         let lowest_bits = values.iter().zip(slots).fold(0u32, |bits, (value, slot)| {
-            bits | value.lowest_bit() | slot.lowest_bit()
+            bits | (value.lowest_bit() | slot.lowest_bit()) & !1
         });
-        lowest_bits > 1
+        lowest_bits != 0
     }
 }
 

@@ -16,10 +16,11 @@
 //! them as bits ([`SlowSlots::AsBits`]), a write is one slice operation.
 
 use super::TableStorage;
-use crate::cpu::has_avx2;
+use crate::cpu::{VectorWidth, vector_width};
 use crate::range::check_range;
 use crate::scan::first_slow;
 use crate::{Encode, SlotWriter, SlowPathError, SlowSlots, TableElement};
+use core::mem::size_of;
 use core::ops::Range;
 
 /// Slots per block: 128 bytes of 4-byte slots, two cache lines. The block-edge tests use ranges
@@ -46,7 +47,7 @@ impl<T: TableElement> TableStorage<T> {
         writer.charge(len)?;
         let value_is_slow = value.needs_slow_path();
         match W::SLOW_SLOTS {
-            SlowSlots::AsBits => self.slots_in_place()[range.clone()].fill(value),
+            SlowSlots::AsBits => fill_bits(&mut self.slots_in_place()[range.clone()], value),
             slow_slots => {
                 // Offsets into the range of the slots that may be slow; the rest are known fast.
                 let scan = offsets(&range, self.slow.to_scan(range.clone()));
@@ -54,7 +55,7 @@ impl<T: TableElement> TableStorage<T> {
                 if let SlowSlots::Refused(refuse) = slow_slots {
                     let written = (value_is_slow && !slots.is_empty()).then_some(0);
                     require_fast(dst, written, || first_slow_in(slots, scan)).map_err(refuse)?;
-                    slots.fill(value);
+                    fill_bits(slots, value);
                 } else if value_is_slow {
                     writer.fill(slots, value);
                 } else {
@@ -78,11 +79,11 @@ impl<T: TableElement> TableStorage<T> {
     /// Out of bounds when `[dst, dst + values.len())` is, or the writer's charge or refusal;
     /// nothing is written.
     #[inline]
-    pub fn init<U, W: SlotWriter<T>>(
+    pub fn init<U, E: Encode<U, T>, W: SlotWriter<T>>(
         &mut self,
         dst: u64,
         values: &[U],
-        mut encode: impl Encode<U, T>,
+        mut encode: E,
         mut writer: W,
     ) -> Result<(), W::Error> {
         let range = check_range(self.size(), dst, values.len() as u64)?;
@@ -96,7 +97,9 @@ impl<T: TableElement> TableStorage<T> {
                 slots.copy_from_slice(values);
                 tracked && T::block_needs_slow_path(values)
             }
-            (SlowSlots::AsBits, None) => encode_each(slots, values, &mut encode),
+            (SlowSlots::AsBits, None) => {
+                encode_slots(slots, values, &mut encode, tracked && !E::ONLY_FAST)
+            }
             (SlowSlots::Refused(refuse), as_slots) => {
                 let first = match as_slots {
                     Some(values) => first_slow(values),
@@ -261,6 +264,109 @@ fn encode_each<T: TableElement, U>(
     carries_slow
 }
 
+/// How many of `slots` come before the first cache-line boundary (all of them when there is
+/// none among them): a loop writes them first, on their own, so that its vector stores after
+/// them each fill part of one line instead of straddling two.
+#[inline]
+fn unaligned_head<T>(slots: &[T]) -> usize {
+    slots.as_ptr().align_offset(64).min(slots.len())
+}
+
+/// `slots.fill(value)`, with a slot of more than one word (a continuation's two) written as one
+/// unit: a run of four slots is stored from a four-slot pattern, which the compiler moves in
+/// whole vectors, where `fill` stores each word of each slot on its own (half the speed of
+/// `memset` on 16-byte slots).
+#[inline]
+pub(super) fn fill_bits<T: TableElement>(slots: &mut [T], value: T) {
+    if size_of::<T>() <= size_of::<usize>() {
+        slots.fill(value);
+        return;
+    }
+    let (runs, rest) = slots.as_chunks_mut::<4>();
+    rest.fill(value);
+    let Some((first, runs)) = runs.split_first_mut() else {
+        return;
+    };
+    *first = [value; 4];
+    for run in runs {
+        *run = *first;
+    }
+}
+
+/// Writes `encode(value)` for each of `values` into the slot at the same position of `slots`, as
+/// bits; returns whether any was slow when `tested` (a storage that tracks slow slots; else
+/// `false`, and the encoded slots are not tested). With the widest vectors the CPU has
+/// ([`vector_width`]): a segment is encoded at the speed `copy_from_slice` copies one.
+fn encode_slots<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl Encode<U, T>,
+    tested: bool,
+) -> bool {
+    match vector_width() {
+        // SAFETY: the CPU has AVX-512F.
+        VectorWidth::Avx512 => unsafe { encode_slots_avx512(slots, values, encode, tested) },
+        // SAFETY: the CPU has AVX2.
+        VectorWidth::Avx2 => unsafe { encode_slots_avx2(slots, values, encode, tested) },
+        VectorWidth::Baseline => encode_slots_baseline(slots, values, encode, tested),
+    }
+}
+
+/// [`encode_slots_baseline`] compiled with AVX-512F.
+///
+/// # Safety
+///
+/// The CPU must have AVX-512F.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx512f"))]
+unsafe fn encode_slots_avx512<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl Encode<U, T>,
+    tested: bool,
+) -> bool {
+    encode_slots_baseline(slots, values, encode, tested)
+}
+
+/// [`encode_slots_baseline`] compiled with AVX2.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2"))]
+unsafe fn encode_slots_avx2<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl Encode<U, T>,
+    tested: bool,
+) -> bool {
+    encode_slots_baseline(slots, values, encode, tested)
+}
+
+/// [`encode_slots`] for the target's baseline instructions.
+#[inline(always)]
+fn encode_slots_baseline<T: TableElement, U>(
+    slots: &mut [T],
+    values: &[U],
+    encode: &mut impl Encode<U, T>,
+    tested: bool,
+) -> bool {
+    if tested {
+        return encode_each(slots, values, encode);
+    }
+    // The slots before the first cache-line boundary one by one, so that the vector stores of
+    // the rest do not straddle cache lines.
+    let head = unaligned_head(slots);
+    let (head_slots, rest) = slots.split_at_mut(head);
+    let (head_values, rest_values) = values.split_at(head.min(values.len()));
+    for (slot, value) in head_slots.iter_mut().zip(head_values) {
+        *slot = encode.encode(value);
+    }
+    for (slot, value) in rest.iter_mut().zip(rest_values) {
+        *slot = encode.encode(value);
+    }
+    false
+}
+
 /// Checks, for a write that refuses slow slots, that it writes and overwrites none.
 /// `written` is the offset of the first slow value to be written; `overwritten` finds the first
 /// slow slot to be overwritten, and is only run when the values hold none.
@@ -325,19 +431,35 @@ fn first_slow_in<T: TableElement>(slots: &[T], offsets: Range<usize>) -> Option<
 
 /// Fills `slots` with the fast `value`, testing the blocks of those at `scan` (the others are
 /// known fast): each block as a slice when it overwrites no slow slot, otherwise through the
-/// writer. With AVX2 where the CPU has it ([`has_avx2`]).
+/// writer. With the widest vectors the CPU has ([`vector_width`]).
 fn fill_blocks<T: TableElement>(
     slots: &mut [T],
     scan: Range<usize>,
     value: T,
     writer: &mut impl FnMut(&mut T, T),
 ) {
-    if has_avx2() {
+    match vector_width() {
+        // SAFETY: the CPU has AVX-512F.
+        VectorWidth::Avx512 => unsafe { fill_blocks_avx512(slots, scan, value, writer) },
         // SAFETY: the CPU has AVX2.
-        unsafe { fill_blocks_avx2(slots, scan, value, writer) }
-    } else {
-        fill_blocks_baseline(slots, scan, value, writer);
+        VectorWidth::Avx2 => unsafe { fill_blocks_avx2(slots, scan, value, writer) },
+        VectorWidth::Baseline => fill_blocks_baseline(slots, scan, value, writer),
     }
+}
+
+/// [`fill_blocks_baseline`] compiled with AVX-512F.
+///
+/// # Safety
+///
+/// The CPU must have AVX-512F.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx512f"))]
+unsafe fn fill_blocks_avx512<T: TableElement>(
+    slots: &mut [T],
+    scan: Range<usize>,
+    value: T,
+    writer: &mut impl FnMut(&mut T, T),
+) {
+    fill_blocks_baseline(slots, scan, value, writer);
 }
 
 /// [`fill_blocks_baseline`] compiled with AVX2.
@@ -366,12 +488,39 @@ fn fill_blocks_baseline<T: TableElement>(
     let (known_fast, rest) = slots.split_at_mut(scan.start);
     let (to_scan, also_fast) = rest.split_at_mut(scan.len());
     known_fast.fill(value);
-    let mut blocks = to_scan.chunks_exact_mut(WRITE_BLOCK);
-    for block in &mut blocks {
+    fill_scanned(to_scan, value, writer);
+    also_fast.fill(value);
+}
+
+/// Fills `slots`, all of which may be slow, with the fast `value`, block by block: the slots
+/// before the first cache-line boundary first, then blocks of [`WRITE_BLOCK`], the last one
+/// overlapping the one before it.
+#[inline(always)]
+fn fill_scanned<T: TableElement>(slots: &mut [T], value: T, writer: &mut impl FnMut(&mut T, T)) {
+    if slots.len() < WRITE_BLOCK {
+        return fill_block(slots, value, writer);
+    }
+    let (head, slots) = slots.split_at_mut(unaligned_head(slots));
+    fill_block(head, value, writer);
+    if slots.len() < WRITE_BLOCK {
+        return fill_block(slots, value, writer);
+    }
+    let done = slots.len() - slots.len() % WRITE_BLOCK;
+    for block in slots.as_chunks_mut::<WRITE_BLOCK>().0 {
         fill_block(block, value, writer);
     }
-    fill_block(blocks.into_remainder(), value, writer);
-    also_fast.fill(value);
+    // The remainder with the blocks before it, as the last full-length block: the slots it
+    // overlaps hold the fast `value` now, so the test finds a slow slot only among the
+    // remainder, and refilling them writes the same bits. Every test is over a constant length.
+    if done < slots.len()
+        && let Some(last) = slots.last_chunk_mut::<WRITE_BLOCK>()
+    {
+        if T::block_needs_slow_path(last) {
+            write_each(&mut slots[done..], value, writer);
+        } else {
+            last.fill(value);
+        }
+    }
 }
 
 /// Fills one block with the fast `value`: as a slice when it overwrites no slow slot, otherwise
@@ -395,20 +544,38 @@ fn write_each<T: TableElement>(slots: &mut [T], value: T, writer: &mut impl FnMu
 
 /// Writes each of `values` into the slot at the same position of `slots`, block by block, and
 /// returns whether any value was slow. The slices have the same length and do not overlap; the
-/// slots are tested only when `slots_may_be_slow`. With AVX2 where the CPU has it
-/// ([`has_avx2`]).
+/// slots are tested only when `slots_may_be_slow`. With the widest vectors the CPU has
+/// ([`vector_width`]).
 fn copy_blocks<T: TableElement>(
     slots: &mut [T],
     values: &[T],
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
-    if has_avx2() {
+    match vector_width() {
+        // SAFETY: the CPU has AVX-512F.
+        VectorWidth::Avx512 => unsafe {
+            copy_blocks_avx512(slots, values, writer, slots_may_be_slow)
+        },
         // SAFETY: the CPU has AVX2.
-        unsafe { copy_blocks_avx2(slots, values, writer, slots_may_be_slow) }
-    } else {
-        copy_blocks_baseline(slots, values, writer, slots_may_be_slow)
+        VectorWidth::Avx2 => unsafe { copy_blocks_avx2(slots, values, writer, slots_may_be_slow) },
+        VectorWidth::Baseline => copy_blocks_baseline(slots, values, writer, slots_may_be_slow),
     }
+}
+
+/// [`copy_blocks_baseline`] compiled with AVX-512F.
+///
+/// # Safety
+///
+/// The CPU must have AVX-512F.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx512f"))]
+unsafe fn copy_blocks_avx512<T: TableElement>(
+    slots: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    copy_blocks_baseline(slots, values, writer, slots_may_be_slow)
 }
 
 /// [`copy_blocks_baseline`] compiled with AVX2.
@@ -434,13 +601,50 @@ fn copy_blocks_baseline<T: TableElement>(
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
-    let (blocks, last_block) = slots.as_chunks_mut::<WRITE_BLOCK>();
-    let (sources, last_values) = values.as_chunks::<WRITE_BLOCK>();
-    let mut wrote_slow = false;
-    for (block, values) in blocks.iter_mut().zip(sources) {
+    if slots.len() < WRITE_BLOCK {
+        return copy_block(slots, values, writer, slots_may_be_slow);
+    }
+    let head = unaligned_head(slots);
+    let (head_slots, slots) = slots.split_at_mut(head);
+    let (head_values, values) = values.split_at(head.min(values.len()));
+    let mut wrote_slow = copy_block(head_slots, head_values, writer, slots_may_be_slow);
+    if slots.len() < WRITE_BLOCK {
+        return wrote_slow | copy_block(slots, values, writer, slots_may_be_slow);
+    }
+    let done = slots.len() - slots.len() % WRITE_BLOCK;
+    let (sources, _) = values.as_chunks::<WRITE_BLOCK>();
+    for (block, values) in slots
+        .as_chunks_mut::<WRITE_BLOCK>()
+        .0
+        .iter_mut()
+        .zip(sources)
+    {
         wrote_slow |= copy_block(block, values, writer, slots_may_be_slow);
     }
-    wrote_slow | copy_block(last_block, last_values, writer, slots_may_be_slow)
+    if done == slots.len() {
+        return wrote_slow;
+    }
+    // The remainder with the blocks before it, as the last full-length block: the slots it
+    // overlaps hold their values now, fast unless their block went through the writer, so only
+    // the remainder goes through it when the test finds a slow slot; otherwise the overlap is
+    // rewritten with the same bits. Every test is over a constant length.
+    let (Some(block), Some(last_values)) = (
+        slots.last_chunk_mut::<WRITE_BLOCK>(),
+        values.last_chunk::<WRITE_BLOCK>(),
+    ) else {
+        return wrote_slow;
+    };
+    let slow = if slots_may_be_slow {
+        T::blocks_need_slow_path(last_values, block)
+    } else {
+        T::block_needs_slow_path(last_values)
+    };
+    if slow {
+        wrote_slow | copy_each(&mut slots[done..], &values[done..], writer)
+    } else {
+        block.copy_from_slice(last_values);
+        wrote_slow
+    }
 }
 
 /// Writes `encode(value)` for each of `values` into the slot at the same position of `slots`,
@@ -662,9 +866,10 @@ fn copy_overlapping_block<T: TableElement>(
 
 #[cfg(test)]
 mod tests {
-    //! The block loops compiled twice (for the baseline and with AVX2) against a slot-by-slot
-    //! model. The public operations' tests (`tests/slow_path.rs`) run whichever path the machine
-    //! takes; here both run wherever the CPU has AVX2.
+    //! The block loops compiled three times (for the baseline, with AVX2 and with AVX-512),
+    //! each against a slot-by-slot model (where their blocks start depends on the alignment of
+    //! each run's allocation, so which fast slots went through the writer may differ). The public operations' tests (`tests/slow_path.rs`) run
+    //! whichever path the machine takes; here each runs wherever the CPU has it.
 
     extern crate std;
 
@@ -758,14 +963,23 @@ mod tests {
                 fill_blocks_baseline(slots, 0..len, value, &mut |slot, value| writer(slot, value));
             });
             check(&slots, &values, &baseline)?;
-            if has_avx2() {
+            if vector_width() != VectorWidth::Baseline {
                 let avx2 = run(&slots, |slots, writer| {
                     // SAFETY: the CPU has AVX2.
                     unsafe {
                         fill_blocks_avx2(slots, 0..len, value, &mut |slot, value| writer(slot, value));
                     }
                 });
-                prop_assert_eq!(avx2, baseline);
+                check(&slots, &values, &avx2)?;
+            }
+            if vector_width() == VectorWidth::Avx512 {
+                let avx512 = run(&slots, |slots, writer| {
+                    // SAFETY: the CPU has AVX-512F.
+                    unsafe {
+                        fill_blocks_avx512(slots, 0..len, value, &mut |slot, value| writer(slot, value));
+                    }
+                });
+                check(&slots, &values, &avx512)?;
             }
         }
 
@@ -816,7 +1030,7 @@ mod tests {
             });
             check(slots, values, &baseline)?;
             prop_assert_eq!(baseline_slow, wrote_slow);
-            if has_avx2() {
+            if vector_width() != VectorWidth::Baseline {
                 let mut avx2_slow = false;
                 let avx2 = run(slots, |slots, writer| {
                     // SAFETY: the CPU has AVX2.
@@ -829,8 +1043,24 @@ mod tests {
                         )
                     };
                 });
-                prop_assert_eq!(avx2, baseline);
+                check(slots, values, &avx2)?;
                 prop_assert_eq!(avx2_slow, wrote_slow);
+            }
+            if vector_width() == VectorWidth::Avx512 {
+                let mut avx512_slow = false;
+                let avx512 = run(slots, |slots, writer| {
+                    // SAFETY: the CPU has AVX-512F.
+                    avx512_slow = unsafe {
+                        copy_blocks_avx512(
+                            slots,
+                            values,
+                            &mut |slot, value| writer(slot, value),
+                            slots_may_be_slow,
+                        )
+                    };
+                });
+                check(slots, values, &avx512)?;
+                prop_assert_eq!(avx512_slow, wrote_slow);
             }
         }
     }

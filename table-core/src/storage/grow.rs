@@ -152,7 +152,7 @@ impl<T: TableElement> TableStorage<T> {
                 // Growing by one, the common case: one store, without `fill`'s set-up.
                 *slot = init;
             } else {
-                new_slots.fill(init);
+                super::bulk::fill_bits(new_slots, init);
             }
         }
         let size = self.size();

@@ -90,7 +90,7 @@ impl<T: TableElement> TableStorage<T> {
             Err(error) => return Err(error),
         };
         if init != T::EMPTY {
-            storage.slots_in_place().fill(init);
+            bulk::fill_bits(storage.slots_in_place(), init);
         }
         Ok(storage)
     }
