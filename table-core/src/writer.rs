@@ -163,7 +163,7 @@ pub trait Encode<U, T> {
     /// Whether every slot this encoding makes is fast (needs no slow path): a write of its
     /// slots as bits then records none as slow without testing them. An encoding that says so
     /// and makes a slow slot leaves the storage's bound of slow slots wrong (`docs/semantics.md`
-    /// §2.2); a closure says no.
+    /// §2); a closure says no.
     const ONLY_FAST: bool = false;
 
     /// The slot for `value`.
