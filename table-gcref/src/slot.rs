@@ -47,7 +47,7 @@ unsafe impl TableElement for GcRefSlot {
     fn block_needs_slow_path(block: &[Self]) -> bool {
         let lowest_bits = block
             .iter()
-            .fold(0u32, |bits, slot| bits | slot.lowest_bit() & !1);
+            .fold(0u32, |bits, slot| bits | (slot.lowest_bit() & !1));
         lowest_bits != 0
     }
 
