@@ -359,11 +359,14 @@ impl Line {
     /// The least-squares line through `points` (elements, nanoseconds); `None` for fewer than
     /// two distinct element counts.
     pub fn fit(points: &[(f64, f64)]) -> Option<Line> {
+        if points.len() < 2 {
+            return None;
+        }
         let count = points.len() as f64;
         let mean_x = points.iter().map(|&(x, _)| x).sum::<f64>() / count;
         let mean_y = points.iter().map(|&(_, y)| y).sum::<f64>() / count;
         let spread_x: f64 = points.iter().map(|&(x, _)| (x - mean_x).powi(2)).sum();
-        if points.len() < 2 || spread_x == 0.0 {
+        if spread_x == 0.0 {
             return None;
         }
         let covariance: f64 = points

@@ -12,6 +12,9 @@ const MILLION: Size = Size::Elements(1_000_000);
 const HUNDRED_MILLION: Size = Size::Elements(100_000_000);
 const BEYOND_LLC: Size = Size::BeyondLastLevelCache;
 
+/// The bulk operations every slice-baseline target covers.
+const BULK_OPS: [Op; 4] = [Op::Fill, Op::CopyWithin, Op::Copy, Op::Init];
+
 /// What a target compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
@@ -165,7 +168,7 @@ pub const TARGETS: [Target; 18] = [
     Target {
         name: "fill, copy_within, copy, init of 1e6 funcref slots ≤ 1.15x the slice baseline",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
+            ops: &BULK_OPS,
             kinds: &[Kind::Func],
             sizes: &[MILLION],
         },
@@ -175,7 +178,7 @@ pub const TARGETS: [Target; 18] = [
     Target {
         name: "fill, copy_within, copy, init of 1e6 continuation slots ≤ 1.1x the slice baseline",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
+            ops: &BULK_OPS,
             kinds: &[Kind::Cont],
             sizes: &[MILLION],
         },
@@ -186,7 +189,7 @@ pub const TARGETS: [Target; 18] = [
         name: "GC fill, copy_within, copy, init of 1e6 null/i31 slots ≤ 1.3x the `Vec<u32>` \
                baseline",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
+            ops: &BULK_OPS,
             kinds: &[Kind::Gc],
             sizes: &[MILLION],
         },
@@ -201,7 +204,7 @@ pub const TARGETS: [Target; 18] = [
         name: "GC default (no heap summary) fill, copy_within, copy, init ≤ 1.15x the \
                read+write baseline at every size",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
+            ops: &BULK_OPS,
             kinds: &[Kind::Gc],
             sizes: &[THOUSAND, MILLION, BEYOND_LLC],
         },
@@ -212,7 +215,7 @@ pub const TARGETS: [Target; 18] = [
         name: "GC fill/copy/init of 1e6 null/i31 slots with the heap summary, and of 1e6 4-byte \
                handles, ≤ 1.1x the `Vec<u32>` baseline",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
+            ops: &BULK_OPS,
             kinds: &[Kind::Handle, Kind::GcSummary],
             sizes: &[MILLION],
         },
@@ -225,7 +228,7 @@ pub const TARGETS: [Target; 18] = [
         name: "every bulk operation of 1e3 slots ≤ 1.3x its baseline (GC default: see the next \
                target)",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
+            ops: &BULK_OPS,
             kinds: &[
                 Kind::Func,
                 Kind::FuncLazy,
@@ -242,7 +245,7 @@ pub const TARGETS: [Target; 18] = [
         name: "GC default (no heap summary), which reads every slot it overwrites: every bulk \
                operation of 1e3 slots ≤ 2x the slice baseline",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
+            ops: &BULK_OPS,
             kinds: &[Kind::Gc],
             sizes: &[THOUSAND],
         },
@@ -252,15 +255,8 @@ pub const TARGETS: [Target; 18] = [
     Target {
         name: "every bulk operation of 16 and of 100 slots: ≤ 15 ns per call above its baseline",
         rows: Rows::Listed {
-            ops: &[Op::Fill, Op::CopyWithin, Op::Copy, Op::Init],
-            kinds: &[
-                Kind::Func,
-                Kind::FuncLazy,
-                Kind::Handle,
-                Kind::Gc,
-                Kind::GcSummary,
-                Kind::Cont,
-            ],
+            ops: &BULK_OPS,
+            kinds: &Kind::ALL,
             sizes: &[SIXTEEN, HUNDRED],
         },
         measure: Measure::OursOverBaselinePerCall,

@@ -6,8 +6,9 @@
 //! [`vector_width`] chooses between them at run time. Where the work is cheap next to the memory
 //! it walks (large ranges) they run alike; in cache, the instructions are the work.
 
-/// The widest vector instructions this CPU and its operating system support.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The widest vector instructions this CPU and its operating system support, narrowest first
+/// (each width's CPUs have the narrower ones too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum VectorWidth {
     /// The target's baseline (SSE2 on x86-64; every other architecture).
     Baseline,
@@ -15,6 +16,23 @@ pub(crate) enum VectorWidth {
     Avx2,
     /// AVX-512 Foundation: 512-bit vectors and mask registers.
     Avx512,
+}
+
+impl VectorWidth {
+    /// Every width, narrowest first.
+    pub(crate) const ALL: [VectorWidth; 3] = [
+        VectorWidth::Baseline,
+        VectorWidth::Avx2,
+        VectorWidth::Avx512,
+    ];
+
+    /// The widths this CPU can run: [`vector_width`] and every narrower one.
+    #[cfg(test)]
+    pub(crate) fn usable() -> impl Iterator<Item = VectorWidth> {
+        VectorWidth::ALL
+            .into_iter()
+            .filter(|&width| width <= vector_width())
+    }
 }
 
 /// The widest vector instructions usable here, detected once ([`VectorWidth::Baseline`] off
@@ -37,28 +55,25 @@ mod x86_64 {
     use core::arch::x86_64::{__cpuid, __cpuid_count, _xgetbv};
     use core::sync::atomic::{AtomicU8, Ordering};
 
-    /// Not yet known (0), else one more than the index in [`WIDTHS`] of the width found:
-    /// detected once, by the first caller.
+    /// Not yet known (0), else one more than the index in [`VectorWidth::ALL`] of the width
+    /// found: detected once, by the first caller.
     static WIDTH: AtomicU8 = AtomicU8::new(0);
-
-    const WIDTHS: [VectorWidth; 3] = [
-        VectorWidth::Baseline,
-        VectorWidth::Avx2,
-        VectorWidth::Avx512,
-    ];
 
     #[inline]
     pub(super) fn vector_width() -> VectorWidth {
         match WIDTH.load(Ordering::Relaxed) {
             0 => detect(),
-            known => WIDTHS[usize::from(known - 1) % WIDTHS.len()],
+            known => VectorWidth::ALL[usize::from(known - 1) % VectorWidth::ALL.len()],
         }
     }
 
     #[cold]
     fn detect() -> VectorWidth {
         let width = usable();
-        let index = WIDTHS.iter().position(|&known| known == width).unwrap_or(0);
+        let index = VectorWidth::ALL
+            .iter()
+            .position(|&known| known == width)
+            .unwrap_or(0);
         WIDTH.store(index as u8 + 1, Ordering::Relaxed);
         width
     }

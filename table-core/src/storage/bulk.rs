@@ -440,10 +440,27 @@ fn fill_blocks<T: TableElement>(
     value: T,
     writer: &mut impl FnMut(&mut T, T),
 ) {
-    match vector_width() {
-        // SAFETY: the CPU has AVX-512F.
+    // SAFETY: the CPU has the widest vectors it reports.
+    unsafe { fill_blocks_at(vector_width(), slots, scan, value, writer) }
+}
+
+/// [`fill_blocks`] compiled for `width`.
+///
+/// # Safety
+///
+/// The CPU must have `width`'s instructions.
+#[inline]
+unsafe fn fill_blocks_at<T: TableElement>(
+    width: VectorWidth,
+    slots: &mut [T],
+    scan: Range<usize>,
+    value: T,
+    writer: &mut impl FnMut(&mut T, T),
+) {
+    match width {
+        // SAFETY: the caller promises AVX-512F.
         VectorWidth::Avx512 => unsafe { fill_blocks_avx512(slots, scan, value, writer) },
-        // SAFETY: the CPU has AVX2.
+        // SAFETY: the caller promises AVX2.
         VectorWidth::Avx2 => unsafe { fill_blocks_avx2(slots, scan, value, writer) },
         VectorWidth::Baseline => fill_blocks_baseline(slots, scan, value, writer),
     }
@@ -554,12 +571,29 @@ fn copy_blocks<T: TableElement>(
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
-    match vector_width() {
-        // SAFETY: the CPU has AVX-512F.
+    // SAFETY: the CPU has the widest vectors it reports.
+    unsafe { copy_blocks_at(vector_width(), slots, values, writer, slots_may_be_slow) }
+}
+
+/// [`copy_blocks`] compiled for `width`.
+///
+/// # Safety
+///
+/// The CPU must have `width`'s instructions.
+#[inline]
+unsafe fn copy_blocks_at<T: TableElement>(
+    width: VectorWidth,
+    slots: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+    slots_may_be_slow: bool,
+) -> bool {
+    match width {
+        // SAFETY: the caller promises AVX-512F.
         VectorWidth::Avx512 => unsafe {
             copy_blocks_avx512(slots, values, writer, slots_may_be_slow)
         },
-        // SAFETY: the CPU has AVX2.
+        // SAFETY: the caller promises AVX2.
         VectorWidth::Avx2 => unsafe { copy_blocks_avx2(slots, values, writer, slots_may_be_slow) },
         VectorWidth::Baseline => copy_blocks_baseline(slots, values, writer, slots_may_be_slow),
     }
@@ -953,7 +987,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_fill_through_the_writer_matches_the_model_on_both_paths(
+        fn a_fill_through_the_writer_matches_the_model_on_every_path(
             slots in slots(true),
             value in 0..8u32,
         ) {
@@ -961,27 +995,16 @@ mod tests {
             let values = vec![value; slots.len()];
             let len = slots.len();
 
-            let baseline = run(&slots, |slots, writer| {
-                fill_blocks_baseline(slots, 0..len, value, &mut |slot, value| writer(slot, value));
-            });
-            check(&slots, &values, &baseline)?;
-            if vector_width() != VectorWidth::Baseline {
-                let avx2 = run(&slots, |slots, writer| {
-                    // SAFETY: the CPU has AVX2.
+            for width in VectorWidth::usable() {
+                let written = run(&slots, |slots, writer| {
+                    // SAFETY: the CPU has every usable width.
                     unsafe {
-                        fill_blocks_avx2(slots, 0..len, value, &mut |slot, value| writer(slot, value));
+                        fill_blocks_at(width, slots, 0..len, value, &mut |slot, value| {
+                            writer(slot, value)
+                        });
                     }
                 });
-                check(&slots, &values, &avx2)?;
-            }
-            if vector_width() == VectorWidth::Avx512 {
-                let avx512 = run(&slots, |slots, writer| {
-                    // SAFETY: the CPU has AVX-512F.
-                    unsafe {
-                        fill_blocks_avx512(slots, 0..len, value, &mut |slot, value| writer(slot, value));
-                    }
-                });
-                check(&slots, &values, &avx512)?;
+                check(&slots, &values, &written)?;
             }
         }
 
@@ -1012,7 +1035,7 @@ mod tests {
         }
 
         #[test]
-        fn a_copy_through_the_writer_matches_the_model_on_both_paths(
+        fn a_copy_through_the_writer_matches_the_model_on_every_path(
             (slots, values, slots_may_be_slow) in any::<bool>().prop_flat_map(|slow| {
                 (slots(slow), slots(true), Just(slow))
             }),
@@ -1021,23 +1044,13 @@ mod tests {
             let (slots, values) = (&slots[..len], &values[..len]);
             let wrote_slow = values.iter().any(Slot::needs_slow_path);
 
-            let mut baseline_slow = false;
-            let baseline = run(slots, |slots, writer| {
-                baseline_slow = copy_blocks_baseline(
-                    slots,
-                    values,
-                    &mut |slot, value| writer(slot, value),
-                    slots_may_be_slow,
-                );
-            });
-            check(slots, values, &baseline)?;
-            prop_assert_eq!(baseline_slow, wrote_slow);
-            if vector_width() != VectorWidth::Baseline {
-                let mut avx2_slow = false;
-                let avx2 = run(slots, |slots, writer| {
-                    // SAFETY: the CPU has AVX2.
-                    avx2_slow = unsafe {
-                        copy_blocks_avx2(
+            for width in VectorWidth::usable() {
+                let mut copied_slow = false;
+                let written = run(slots, |slots, writer| {
+                    // SAFETY: the CPU has every usable width.
+                    copied_slow = unsafe {
+                        copy_blocks_at(
+                            width,
                             slots,
                             values,
                             &mut |slot, value| writer(slot, value),
@@ -1045,24 +1058,8 @@ mod tests {
                         )
                     };
                 });
-                check(slots, values, &avx2)?;
-                prop_assert_eq!(avx2_slow, wrote_slow);
-            }
-            if vector_width() == VectorWidth::Avx512 {
-                let mut avx512_slow = false;
-                let avx512 = run(slots, |slots, writer| {
-                    // SAFETY: the CPU has AVX-512F.
-                    avx512_slow = unsafe {
-                        copy_blocks_avx512(
-                            slots,
-                            values,
-                            &mut |slot, value| writer(slot, value),
-                            slots_may_be_slow,
-                        )
-                    };
-                });
-                check(slots, values, &avx512)?;
-                prop_assert_eq!(avx512_slow, wrote_slow);
+                check(slots, values, &written)?;
+                prop_assert_eq!(copied_slow, wrote_slow);
             }
         }
     }
