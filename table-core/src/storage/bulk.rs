@@ -8,7 +8,10 @@
 //! memory twice (three times for copies); scanning a short block just before writing it costs
 //! little more than the write alone. Measured on a table larger than the L2 cache, a long block
 //! (512 slots) scanned before it is written costs as much as two separate passes; short
-//! constant-length blocks also let the compiler unroll the scan and inline the copy.
+//! constant-length blocks also let the compiler unroll the scan and inline the copy. A copy
+//! within a table whose two ranges span at most [`SCAN_FIRST_BYTES`] is the exception: both are
+//! in the first-level cache, so it is tested in one pass (a slot in both ranges read once) and
+//! moved with one `memmove` when it holds no slow slot.
 //!
 //! Refusing slow slots ([`SlowSlots::Refused`]), the whole range is scanned first and then moved
 //! with one slice operation, so a slot that needs the slow path is reported before anything is
@@ -26,6 +29,11 @@ use core::ops::Range;
 /// Slots per block: 128 bytes of 4-byte slots, two cache lines. The block-edge tests use ranges
 /// of hundreds of slots; keep this far below that.
 const WRITE_BLOCK: usize = 32;
+
+/// The most bytes of slots a copy within a table tests in one pass before it moves them: the
+/// test then reads them from the first-level cache (32 KiB or more on current x86-64 cores) and
+/// the move finds them there. Beyond it, each block is tested just before it is moved.
+const SCAN_FIRST_BYTES: usize = 16 * 1024;
 
 impl<T: TableElement> TableStorage<T> {
     /// Writes `value` into every slot of `[dst, dst + len)`, slow slots (the value, or a slot it
@@ -224,8 +232,19 @@ impl<T: TableElement> TableStorage<T> {
                 match slow_slots {
                     SlowSlots::Barrier if !(written.is_empty() && overwritten.is_empty()) => {
                         let (src, dst, len) = (src_range.start, dst_range.start, src_range.len());
-                        let barrier = &mut |slot: &mut T, value| writer.write(slot, value);
-                        copy_within_blocks(slots, src, dst, len, barrier);
+                        // Both ranges in a few cache lines: tested in one pass over the slots
+                        // that cover them (each read once, however far they overlap), then
+                        // moved with one `memmove` when none is slow.
+                        let hull =
+                            written.start.min(overwritten.start)..written.end.max(overwritten.end);
+                        if hull.len() <= SCAN_FIRST_BYTES / size_of::<T>()
+                            && !holds_slow(&slots[hull])
+                        {
+                            slots.copy_within(src_range.clone(), dst);
+                        } else {
+                            let barrier = &mut |slot: &mut T, value| writer.write(slot, value);
+                            copy_within_blocks(slots, src, dst, len, barrier);
+                        }
                     }
                     SlowSlots::Refused(refuse) => {
                         let found = |scan: Range<usize>, start: usize| {
@@ -395,6 +414,7 @@ fn require_fast(
 /// `written` (of the values) and `overwritten` (of the slots). Through the barrier, block by
 /// block (one slice copy when neither can hold a slow slot); refused, after checking that no slot
 /// is on the slow path, with one slice copy.
+#[inline]
 fn write_disjoint<T: TableElement, E>(
     slots: &mut [T],
     values: &[T],
@@ -561,6 +581,66 @@ fn write_each<T: TableElement>(slots: &mut [T], value: T, writer: &mut impl FnMu
     }
 }
 
+/// Whether any of `slots` needs the slow path, tested two blocks at a time (the last pair
+/// overlapping the one before it) with the widest vectors the CPU has ([`vector_width`]).
+fn holds_slow<T: TableElement>(slots: &[T]) -> bool {
+    // SAFETY: the CPU has the widest vectors it reports.
+    unsafe { holds_slow_at(vector_width(), slots) }
+}
+
+/// [`holds_slow`] compiled for `width`.
+///
+/// # Safety
+///
+/// The CPU must have `width`'s instructions.
+#[inline]
+unsafe fn holds_slow_at<T: TableElement>(width: VectorWidth, slots: &[T]) -> bool {
+    match width {
+        // SAFETY: the caller promises AVX-512F.
+        VectorWidth::Avx512 => unsafe { holds_slow_avx512(slots) },
+        // SAFETY: the caller promises AVX2.
+        VectorWidth::Avx2 => unsafe { holds_slow_avx2(slots) },
+        VectorWidth::Baseline => holds_slow_baseline(slots),
+    }
+}
+
+/// [`holds_slow_baseline`] compiled with AVX-512F.
+///
+/// # Safety
+///
+/// The CPU must have AVX-512F.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx512f"))]
+unsafe fn holds_slow_avx512<T: TableElement>(slots: &[T]) -> bool {
+    holds_slow_baseline(slots)
+}
+
+/// [`holds_slow_baseline`] compiled with AVX2.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx2"))]
+unsafe fn holds_slow_avx2<T: TableElement>(slots: &[T]) -> bool {
+    holds_slow_baseline(slots)
+}
+
+/// [`holds_slow`] for the target's baseline instructions.
+#[inline(always)]
+fn holds_slow_baseline<T: TableElement>(slots: &[T]) -> bool {
+    const PAIR: usize = 2 * WRITE_BLOCK;
+    let (pairs, rest) = slots.as_chunks::<PAIR>();
+    if pairs.is_empty() {
+        return T::block_needs_slow_path(slots);
+    }
+    if pairs.iter().any(|pair| T::block_needs_slow_path(pair)) {
+        return true;
+    }
+    !rest.is_empty()
+        && slots
+            .last_chunk::<PAIR>()
+            .is_some_and(|last| T::block_needs_slow_path(last))
+}
+
 /// Writes each of `values` into the slot at the same position of `slots`, block by block, and
 /// returns whether any value was slow. The slices have the same length and do not overlap; the
 /// slots are tested only when `slots_may_be_slow`. With the widest vectors the CPU has
@@ -637,15 +717,30 @@ fn copy_blocks_baseline<T: TableElement>(
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
+    // One loop per case, so that the block loop does not test the flag.
+    if slots_may_be_slow {
+        copy_blocks_tested::<T, true>(slots, values, writer)
+    } else {
+        copy_blocks_tested::<T, false>(slots, values, writer)
+    }
+}
+
+/// [`copy_blocks_baseline`], testing the slots overwritten when `SLOTS_MAY_BE_SLOW`.
+#[inline(always)]
+fn copy_blocks_tested<T: TableElement, const SLOTS_MAY_BE_SLOW: bool>(
+    slots: &mut [T],
+    values: &[T],
+    writer: &mut impl FnMut(&mut T, T),
+) -> bool {
     if slots.len() < WRITE_BLOCK {
-        return copy_block(slots, values, writer, slots_may_be_slow);
+        return copy_block(slots, values, writer, SLOTS_MAY_BE_SLOW);
     }
     let head = unaligned_head(slots);
     let (head_slots, slots) = slots.split_at_mut(head);
     let (head_values, values) = values.split_at(head.min(values.len()));
-    let mut wrote_slow = copy_block(head_slots, head_values, writer, slots_may_be_slow);
+    let mut wrote_slow = copy_block(head_slots, head_values, writer, SLOTS_MAY_BE_SLOW);
     if slots.len() < WRITE_BLOCK {
-        return wrote_slow | copy_block(slots, values, writer, slots_may_be_slow);
+        return wrote_slow | copy_block(slots, values, writer, SLOTS_MAY_BE_SLOW);
     }
     let done = slots.len() - slots.len() % WRITE_BLOCK;
     let (sources, _) = values.as_chunks::<WRITE_BLOCK>();
@@ -655,7 +750,7 @@ fn copy_blocks_baseline<T: TableElement>(
         .iter_mut()
         .zip(sources)
     {
-        wrote_slow |= copy_block(block, values, writer, slots_may_be_slow);
+        wrote_slow |= copy_full_block::<T, SLOTS_MAY_BE_SLOW>(block, values, writer);
     }
     if done == slots.len() {
         return wrote_slow;
@@ -670,16 +765,39 @@ fn copy_blocks_baseline<T: TableElement>(
     ) else {
         return wrote_slow;
     };
-    let slow = if slots_may_be_slow {
-        T::blocks_need_slow_path(last_values, block)
+    let last_values = *last_values;
+    let slow = if SLOTS_MAY_BE_SLOW {
+        T::blocks_need_slow_path(&last_values, block)
     } else {
-        T::block_needs_slow_path(last_values)
+        T::block_needs_slow_path(&last_values)
     };
     if slow {
         wrote_slow | copy_each(&mut slots[done..], &values[done..], writer)
     } else {
-        block.copy_from_slice(last_values);
+        *block = last_values;
         wrote_slow
+    }
+}
+
+/// Copies a full block of `values` into `block`, as [`copy_block`] does; the values are read
+/// once, into registers, for both the test and the write.
+#[inline(always)]
+fn copy_full_block<T: TableElement, const SLOTS_MAY_BE_SLOW: bool>(
+    block: &mut [T; WRITE_BLOCK],
+    values: &[T; WRITE_BLOCK],
+    writer: &mut impl FnMut(&mut T, T),
+) -> bool {
+    let values = *values;
+    let slow = if SLOTS_MAY_BE_SLOW {
+        T::blocks_need_slow_path(&values, block)
+    } else {
+        T::block_needs_slow_path(&values)
+    };
+    if slow {
+        copy_each(block, &values, writer)
+    } else {
+        *block = values;
+        false
     }
 }
 
@@ -756,6 +874,7 @@ fn copy_block<T: TableElement>(
 
 /// Writes each of `values` into the slot at the same position of `slots` through the writer;
 /// returns whether a value was slow.
+#[cold]
 #[inline(never)]
 fn copy_each<T: TableElement>(
     slots: &mut [T],
@@ -1032,6 +1151,54 @@ mod tests {
             });
             check(slots, values, &written)?;
             prop_assert_eq!(init_slow, wrote_slow);
+        }
+
+        #[test]
+        fn the_scan_finds_a_lone_slow_slot_on_every_path(
+            (len, slow_at) in (0..300usize).prop_flat_map(|len| (Just(len), 0..len + 1)),
+            fast in 0..8u32,
+        ) {
+            // At most one slow slot (none when `slow_at == len`), so each block's test must find
+            // it wherever it is, also in the overlapping last pair of blocks.
+            let mut slots = vec![Slot(fast); len];
+            if let Some(slot) = slots.get_mut(slow_at) {
+                *slot = Slot(fast | SLOW);
+            }
+            for width in VectorWidth::usable() {
+                // SAFETY: the CPU has every usable width.
+                let found = unsafe { holds_slow_at(width, &slots) };
+                prop_assert_eq!(found, slow_at < len, "width {:?}", width);
+            }
+        }
+
+        #[test]
+        fn a_copy_within_in_blocks_matches_memmove_and_writes_slow_slots_through_the_writer(
+            slots in any::<bool>().prop_flat_map(slots),
+            (src, dst, len) in (0..300usize, 0..300usize, 0..300usize),
+        ) {
+            // The block walk that copies within a table when a one-pass test finds a slow slot
+            // or the ranges are too long for it, on both sides of `WRITE_BLOCK` apart.
+            let size = slots.len();
+            let (src, dst) = (src.min(size), dst.min(size));
+            let len = len.min(size - src.max(dst));
+            let mut expected = slots.clone();
+            expected.copy_within(src..src + len, dst);
+
+            let (copied, writes) = run(&slots, |slots, writer| {
+                copy_within_blocks(slots, src, dst, len, &mut |slot, value| writer(slot, value));
+            });
+            prop_assert_eq!(&copied, &expected);
+            let range = dst..dst + len;
+            let mut relative = Vec::new();
+            for &(offset, old, new) in &writes {
+                prop_assert!(range.contains(&offset), "slot {} outside the destination", offset);
+                relative.push((offset - dst, old, new));
+            }
+            check(
+                &slots[range.clone()],
+                &expected[range.clone()],
+                &(copied[range].to_vec(), relative),
+            )?;
         }
 
         #[test]
