@@ -244,6 +244,7 @@ impl Table {
     ///
     /// For `Placement::Static(memory)`, `memory` meets [`Table::new_static`]'s contract.
     #[cfg_attr(not(feature = "func"), allow(unused_variables))]
+    #[inline]
     unsafe fn place(
         kind: TableElementType,
         tunables: &Tunables,
@@ -654,6 +655,7 @@ fn disabled(kind: TableElementType) -> FacadeError {
 /// # Safety
 ///
 /// For `Placement::Static(memory)`, `memory` meets [`Table::new_static`]'s contract.
+#[inline]
 unsafe fn storage<T: TableElement>(
     placement: Placement,
     limits: TableLimits,

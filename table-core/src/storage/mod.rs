@@ -70,6 +70,7 @@ impl<T: TableElement> TableStorage<T> {
     /// [`TableError::ElementBytesOverflow`] when the size in bytes does not fit in an
     /// allocation; [`TableError::OutOfMemory`] when the allocator fails; [`TableError::Limiter`]
     /// when the limiter answers the failure with an error of its own.
+    #[inline]
     pub fn new_dynamic(
         limits: TableLimits,
         init: T,
