@@ -235,8 +235,14 @@ impl<T: TableElement> TableStorage<T> {
                         // Both ranges in a few cache lines: tested in one pass over the slots
                         // that cover them (each read once, however far they overlap), then
                         // moved with one `memmove` when none is slow.
-                        let hull =
-                            written.start.min(overwritten.start)..written.end.max(overwritten.end);
+                        let hull = match (written.is_empty(), overwritten.is_empty()) {
+                            (true, _) => overwritten,
+                            (_, true) => written,
+                            _ => {
+                                written.start.min(overwritten.start)
+                                    ..written.end.max(overwritten.end)
+                            }
+                        };
                         if hull.len() <= SCAN_FIRST_BYTES / size_of::<T>()
                             && !holds_slow(&slots[hull])
                         {
