@@ -772,12 +772,7 @@ fn copy_blocks_tested<T: TableElement, const SLOTS_MAY_BE_SLOW: bool>(
         return wrote_slow;
     };
     let last_values = *last_values;
-    let slow = if SLOTS_MAY_BE_SLOW {
-        T::blocks_need_slow_path(&last_values, block)
-    } else {
-        T::block_needs_slow_path(&last_values)
-    };
-    if slow {
+    if copy_needs_slow_path(&last_values, block, SLOTS_MAY_BE_SLOW) {
         wrote_slow | copy_each(&mut slots[done..], &values[done..], writer)
     } else {
         *block = last_values;
@@ -794,12 +789,7 @@ fn copy_full_block<T: TableElement, const SLOTS_MAY_BE_SLOW: bool>(
     writer: &mut impl FnMut(&mut T, T),
 ) -> bool {
     let values = *values;
-    let slow = if SLOTS_MAY_BE_SLOW {
-        T::blocks_need_slow_path(&values, block)
-    } else {
-        T::block_needs_slow_path(&values)
-    };
-    if slow {
+    if copy_needs_slow_path(&values, block, SLOTS_MAY_BE_SLOW) {
         copy_each(block, &values, writer)
     } else {
         *block = values;
@@ -865,16 +855,26 @@ fn copy_block<T: TableElement>(
     writer: &mut impl FnMut(&mut T, T),
     slots_may_be_slow: bool,
 ) -> bool {
-    let slow = if slots_may_be_slow {
-        T::blocks_need_slow_path(values, block)
-    } else {
-        T::block_needs_slow_path(values)
-    };
-    if slow {
+    if copy_needs_slow_path(values, block, slots_may_be_slow) {
         copy_each(block, values, writer)
     } else {
         block.copy_from_slice(values);
         false
+    }
+}
+
+/// Whether copying `values` over `slots` takes the slow path: a slow value, or a slow slot
+/// overwritten when `slots_may_be_slow` (one test over both blocks, one reduction).
+#[inline(always)]
+fn copy_needs_slow_path<T: TableElement>(
+    values: &[T],
+    slots: &[T],
+    slots_may_be_slow: bool,
+) -> bool {
+    if slots_may_be_slow {
+        T::blocks_need_slow_path(values, slots)
+    } else {
+        T::block_needs_slow_path(values)
     }
 }
 
