@@ -83,9 +83,10 @@ impl FuncSlot {
     #[inline]
     pub(crate) fn untagged(values: &[Option<FuncRef>]) -> &[FuncSlot] {
         // SAFETY: `Option<FuncRef>` is a non-null pointer or the null niche, pointer-sized and
-        // pointer-aligned (asserted where `FuncSlot` is declared), and `FuncSlot` is a transparent raw pointer, valid
-        // for every bit pattern: each value reads as the slot `encode(value, false)` makes (its
-        // address, or null for `None`). The slice borrows `values` for as long as it lives.
+        // pointer-aligned (asserted where `FuncSlot` is declared), and `FuncSlot` is a
+        // transparent raw pointer, valid for every bit pattern: each value reads as the slot
+        // `encode(value, false)` makes (its address, or null for `None`). The slice borrows
+        // `values` for as long as it lives.
         unsafe { core::slice::from_raw_parts(values.as_ptr().cast::<FuncSlot>(), values.len()) }
     }
 

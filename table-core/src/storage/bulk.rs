@@ -1029,8 +1029,9 @@ fn copy_overlapping_block<T: TableElement>(
 mod tests {
     //! The block loops compiled three times (for the baseline, with AVX2 and with AVX-512),
     //! each against a slot-by-slot model (where their blocks start depends on the alignment of
-    //! each run's allocation, so which fast slots went through the writer may differ). The public operations' tests (`tests/slow_path.rs`) run
-    //! whichever path the machine takes; here each runs wherever the CPU has it.
+    //! each run's allocation, so which fast slots went through the writer may differ). The
+    //! public operations' tests (`tests/slow_path.rs`) run whichever path the machine takes;
+    //! here each runs wherever the CPU has it.
 
     extern crate std;
 
