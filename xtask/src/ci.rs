@@ -45,18 +45,42 @@ fn run_stages(job: &str, stages: &[&[Stage]]) -> Result<(), String> {
         .try_for_each(|(name, stage)| {
             let stage_started = Instant::now();
             let result = stage();
-            timings.push((*name, stage_started.elapsed(), result.is_ok()));
+            timings.push((*name, stage_started.elapsed(), result.is_ok(), free_disk()));
             result
         });
-    println!("\n{job}: time per stage");
-    for (name, elapsed, passed) in &timings {
+    println!("\n{job}: time per stage (and the disk left free after it)");
+    for (name, elapsed, passed, free) in &timings {
         let verdict = if *passed { "" } else { "  (failed)" };
-        println!("  {:>7.1} s  {name}{verdict}", elapsed.as_secs_f64());
+        let free = free.map_or_else(|| "?".to_string(), |bytes| format!("{:.1} GiB", gib(bytes)));
+        println!(
+            "  {:>7.1} s  {free:>10} free  {name}{verdict}",
+            elapsed.as_secs_f64()
+        );
     }
     println!("  {:>7.1} s  in all", started.elapsed().as_secs_f64());
     result?;
     println!("{job}: all steps passed");
     Ok(())
+}
+
+/// The bytes free on the file system holding the workspace, as `df` reports them, or `None` when
+/// `df` is missing or prints something else. A CI machine once ran out of disk in the last
+/// stages: the summary shows how close each run comes.
+fn free_disk() -> Option<u64> {
+    let output = Command::new("df")
+        .args(["-Pk", "."])
+        .current_dir(workspace_root())
+        .output()
+        .ok()?;
+    // POSIX format: a header line, then `filesystem 1024-blocks used available capacity mount`.
+    let text = String::from_utf8(output.stdout).ok()?;
+    let available = text.lines().nth(1)?.split_whitespace().nth(3)?;
+    available.parse::<u64>().ok()?.checked_mul(1024)
+}
+
+/// `bytes` in GiB, for printing.
+fn gib(bytes: u64) -> f64 {
+    bytes as f64 / f64::from(1u32 << 30)
 }
 
 /// A stage of CI: a name for the timing summary and the steps it runs.
