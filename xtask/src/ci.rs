@@ -30,8 +30,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(extra) = args.first() {
         return Err(format!("`ci` takes no arguments, got `{extra}`"));
     }
+    if let Some(free) = free_disk().filter(|&free| free < CLEAN_RUN_BYTES) {
+        println!(
+            "ci: warning: {:.1} GiB free here; a run on a clean clone writes about {:.0} GiB \
+             (target/ and cargo's registry) and fails where the disk fills up",
+            gib(free),
+            gib(CLEAN_RUN_BYTES),
+        );
+    }
     run_stages("ci", &[&TEST_STAGES, &CI_STAGES])
 }
+
+/// What `cargo xtask ci` writes on a clean clone, rounded up: 8.2 GB of `target/` at its peak
+/// (the last stages) and cargo's downloads, measured on 2026-12-08.
+const CLEAN_RUN_BYTES: u64 = 9 << 30;
 
 /// Runs `stages` in order, stopping at the first failure, and prints how long each took (also
 /// when one fails).
